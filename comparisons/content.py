@@ -1,0 +1,79 @@
+"""Load comparison content from a JSON file (the default content ships as one).
+
+Loading is idempotent and never overwrites an editor's work: a comparison whose
+slug already exists is left exactly as it is, and segments are only created.
+"""
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
+
+DEFAULT_CONTENT = Path(__file__).parent / "default_content"
+
+
+def default_content_files() -> list[Path]:
+    return sorted(DEFAULT_CONTENT.glob("*.json"))
+
+
+@transaction.atomic
+def load_content(data: dict) -> dict[str, list[str]]:
+    """Create what `data` describes and is missing. Returns the slugs created and skipped."""
+    report = {"created": [], "skipped": []}
+    segments = {}
+    for item in data["segments"]:
+        segments[item["slug"]], _ = Segment.objects.get_or_create(
+            slug=item["slug"],
+            defaults={
+                "name": item["name"],
+                "description": item.get("description", ""),
+                "position": item.get("position", 0),
+            },
+        )
+    for item in data["comparisons"]:
+        if Comparison.objects.filter(slug=item["slug"]).exists():
+            report["skipped"].append(item["slug"])
+            continue
+        _create_comparison(item, segments, data.get("sources", {}))
+        report["created"].append(item["slug"])
+    return report
+
+
+def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
+    comparison = Comparison.objects.create(
+        slug=item["slug"],
+        title=item["title"],
+        summary=item.get("summary", ""),
+        status=item.get("status", Status.PUBLISHED),
+    )
+    for position, slug in enumerate(item["segments"], start=1):
+        ComparisonSegment.objects.create(
+            comparison=comparison, segment=segments[slug], position=position
+        )
+    for position, row in enumerate(item["dimensions"], start=1):
+        dimension = Dimension.objects.create(
+            comparison=comparison,
+            slug=row["slug"],
+            title=row["title"],
+            question=row.get("question", ""),
+            common_ground=row.get("common_ground", ""),
+            position=position * 10,
+            status=row.get("status", Status.PUBLISHED),
+        )
+        dimension.tags.set(row.get("tags", []))
+        Entry.objects.bulk_create(
+            Entry(
+                dimension=dimension,
+                segment=segments[segment_slug],
+                body=entry["body"],
+                sources=[sources[key] for key in entry.get("sources", [])],
+            )
+            for segment_slug, entry in row["entries"].items()
+        )
+    return comparison
+
+
+def load_file(path: Path) -> dict[str, list[str]]:
+    return load_content(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,27 @@
+from django import forms
+
+from comparisons.models import Entry
+from comparisons.sources import format_sources, parse_sources
+
+
+class SourcesField(forms.CharField):
+    """Sources edited as text, one `Title | URL` per line, stored as a list."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "placeholder": "Title | https://example.com/page"})
+
+    def prepare_value(self, value):
+        return format_sources(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return parse_sources(super().to_python(value) or "")
+
+
+class EntryForm(forms.ModelForm):
+    sources = SourcesField(
+        required=False, help_text="One per line: <code>Title | https://…</code>."
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["segment", "body", "sources"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}

@@ -1,0 +1,184 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from comparisons.sources import validate_sources
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Everything for staff (drafts included), published content for everyone else."""
+        if user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class Segment(models.Model):
+    """A column of a comparison table: B2B, B2C, ..."""
+
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Comparison(models.Model):
+    """A table: rows are dimensions, columns are segments."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.TextField(blank=True, help_text="Markdown. Shown above the table.")
+    segments = models.ManyToManyField(
+        Segment, through="ComparisonSegment", related_name="comparisons"
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("comparison", args=[self.slug])
+
+    def ordered_segments(self):
+        """The table's columns, in order. Runs one query."""
+        return self.segments.order_by("comparisonsegment__position", "position")
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+
+class ComparisonSegment(models.Model):
+    """Which segments a comparison compares, and in what order."""
+
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE)
+    # PROTECT: removing a segment that tables use would delete their cells.
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            # A column appears once per table.
+            models.UniqueConstraint(
+                fields=["comparison", "segment"], name="comparisonsegment_unique_segment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.comparison} · {self.segment}"
+
+
+class Dimension(models.Model):
+    """A row of a comparison table: one aspect of the job, compared across segments."""
+
+    # PROTECT: deleting a comparison must not silently take its rows with it.
+    comparison = models.ForeignKey(Comparison, on_delete=models.PROTECT, related_name="dimensions")
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=100)
+    question = models.CharField(
+        max_length=250, blank=True, help_text="The one-line question this row answers."
+    )
+    common_ground = models.TextField(
+        blank=True,
+        help_text="Markdown. What is the same for every segment; shown as one cell across the row.",
+    )
+    position = models.PositiveIntegerField(default=0)
+    tags = TaggableManager(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["comparison", "position", "title"]
+        constraints = [
+            # The row's URL is /compare/<comparison>/<dimension>/.
+            models.UniqueConstraint(
+                fields=["comparison", "slug"], name="dimension_unique_slug_per_comparison"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        """The row's own page. Runs a query unless `comparison` is loaded."""
+        return reverse("dimension", args=[self.comparison.slug, self.slug])
+
+    def get_table_url(self):
+        """The row inside its table. Runs a query unless `comparison` is loaded."""
+        return f"{self.comparison.get_absolute_url()}#{self.slug}"
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+
+class Entry(models.Model):
+    """A cell: what one dimension looks like for one segment."""
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="entries")
+    # PROTECT: a segment in use keeps its cells.
+    segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="entries")
+    body = models.TextField(help_text="Markdown.")
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_sources],
+        help_text="A list of {title, url} where the entry's facts come from.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "entries"
+        ordering = ["dimension", "segment__position"]
+        constraints = [
+            # One cell per row and column.
+            models.UniqueConstraint(
+                fields=["dimension", "segment"], name="entry_unique_dimension_segment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dimension} · {self.segment}"
+
+    def clean(self):
+        super().clean()
+        try:
+            # The dimension may be unsaved yet: an inline of the dimension's add form.
+            comparison_id = self.dimension.comparison_id
+        except Dimension.DoesNotExist:
+            return
+        if comparison_id and self.segment_id:
+            compared = ComparisonSegment.objects.filter(
+                comparison_id=comparison_id, segment_id=self.segment_id
+            )
+            if not compared.exists():
+                raise ValidationError(
+                    {"segment": "This segment is not one of the comparison's columns."}
+                )

@@ -1,0 +1,42 @@
+"""Sources of an entry: a list of {"title", "url"}, edited as one line each.
+
+In the admin a source is written as `Title | https://example.com/page`; a line
+without a URL cites a source that is not online.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+validate_http_url = URLValidator(schemes=["http", "https"])
+
+
+def validate_sources(value):
+    if not isinstance(value, list):
+        raise ValidationError("Sources must be a list.")
+    for number, source in enumerate(value, start=1):
+        if not isinstance(source, dict) or not str(source.get("title", "")).strip():
+            raise ValidationError(f"Source {number} needs a title.")
+        if source.get("url"):
+            try:
+                validate_http_url(source["url"])
+            except ValidationError:
+                raise ValidationError(
+                    f"Source {number}: the URL must start with http:// or https://."
+                ) from None
+
+
+def parse_sources(text: str) -> list[dict]:
+    sources = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        title, _, url = line.rpartition("|") if "|" in line else (line, "", "")
+        sources.append({"title": title.strip(), "url": url.strip()})
+    validate_sources(sources)
+    return sources
+
+
+def format_sources(sources: list[dict]) -> str:
+    return "\n".join(
+        f"{s['title']} | {s['url']}" if s.get("url") else s["title"] for s in sources or []
+    )

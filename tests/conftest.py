@@ -1,0 +1,72 @@
+"""Shared test set-up: named actors and a small comparison built in one call."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests do not run collectstatic, so static URLs are not hashed.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def editor(db):
+    return get_user_model().objects.create_user(
+        "editor", "editor@example.com", "password", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def make_comparison(
+    slug="b2b-vs-b2c",
+    segments=("B2B", "B2C"),
+    rows=2,
+    status=Status.PUBLISHED,
+    row_status=Status.PUBLISHED,
+):
+    """A comparison with `rows` dimensions, each with one entry per segment."""
+    comparison = Comparison.objects.create(
+        title=f"Comparison {slug}", slug=slug, summary="A summary.", status=status
+    )
+    columns = []
+    for position, name in enumerate(segments):
+        segment, _ = Segment.objects.get_or_create(
+            slug=name.lower(), defaults={"name": name, "position": position}
+        )
+        ComparisonSegment.objects.create(comparison=comparison, segment=segment, position=position)
+        columns.append(segment)
+    for number in range(1, rows + 1):
+        dimension = Dimension.objects.create(
+            comparison=comparison,
+            title=f"Row {number}",
+            slug=f"row-{number}",
+            question=f"Question {number}?",
+            position=number,
+            status=row_status,
+        )
+        dimension.tags.add("research")
+        for segment in columns:
+            Entry.objects.create(
+                dimension=dimension,
+                segment=segment,
+                body=f"{segment.name} answer for row {number}",
+                sources=[{"title": "A source", "url": "https://example.com/source"}],
+            )
+    return comparison
+
+
+@pytest.fixture
+def comparison(db):
+    return make_comparison()

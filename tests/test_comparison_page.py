@@ -1,0 +1,97 @@
+import re
+
+import pytest
+
+from comparisons.models import Dimension, Status
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_one_row_per_dimension_and_one_column_per_segment(client, comparison):
+    response = client.get("/compare/b2b-vs-b2c/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<tr id="row-1"' in html and '<tr id="row-2"' in html
+    assert re.search(r'<th scope="col">B2B</th>\s*<th scope="col">B2C</th>', html)
+    assert "B2B answer for row 1" in html and "B2C answer for row 2" in html
+    assert "<caption>" in html
+
+
+def test_rows_follow_their_position(client, comparison):
+    Dimension.objects.filter(slug="row-2").update(position=0)
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert html.index('id="row-2"') < html.index('id="row-1"')
+
+
+def test_common_ground_spans_the_row(client, comparison):
+    Dimension.objects.filter(slug="row-1").update(common_ground="Both set a vision.")
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert re.search(
+        r'<td colspan="2"><span class="label">Common ground</span>\s*<p>Both set', html
+    )
+
+
+def test_it_cites_each_entrys_sources(client, comparison):
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert (
+        '<a href="https://example.com/source" rel="noopener noreferrer nofollow">A source</a>'
+        in html
+    )
+
+
+def test_it_renders_entries_as_sanitised_markdown(client, comparison):
+    Dimension.objects.get(slug="row-1").entries.update(body="**firm** <script>alert(1)</script>")
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert "<strong>firm</strong>" in html
+    assert "<script>alert" not in html
+
+
+def test_it_hides_draft_rows_from_anonymous(client, comparison):
+    Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert 'id="row-1"' in html
+    assert 'id="row-2"' not in html
+
+
+def test_it_shows_draft_rows_to_staff_marked_as_drafts(editor_client, comparison):
+    Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
+    html = editor_client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert '<tr id="row-2" class="draft">' in html
+    assert "badge-draft" in html
+
+
+def test_a_draft_comparison_is_404_for_anonymous(client):
+    make_comparison(slug="hidden", status=Status.DRAFT)
+    assert client.get("/compare/hidden/").status_code == 404
+
+
+def test_a_draft_comparison_is_visible_to_staff(editor_client):
+    make_comparison(slug="hidden", status=Status.DRAFT)
+    response = editor_client.get("/compare/hidden/")
+    assert response.status_code == 200
+    assert "Draft" in response.content.decode()
+
+
+def test_an_unknown_comparison_is_404(client, db):
+    assert client.get("/compare/no-such-table/").status_code == 404
+
+
+def test_a_comparison_without_rows_says_so(client):
+    make_comparison(slug="empty", rows=0)
+    assert "no rows yet" in client.get("/compare/empty/").content.decode()
+
+
+def test_a_missing_entry_leaves_a_labelled_empty_cell(client, comparison):
+    Dimension.objects.get(slug="row-1").entries.filter(segment__slug="b2c").delete()
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert '<td data-segment="B2C"><p class="empty">No entry yet.</p>' in html
+
+
+def test_the_table_loads_in_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    make_comparison(slug="small", rows=3)
+    make_comparison(slug="large", rows=40)
+    with django_assert_max_num_queries(6):
+        client.get("/compare/small/")
+    with django_assert_max_num_queries(6):
+        client.get("/compare/large/")

@@ -1,0 +1,74 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from comparisons.models import Comparison, Dimension, Entry
+
+pytestmark = pytest.mark.django_db
+SLUG = "product-management-b2b-vs-b2c"
+
+
+@pytest.fixture
+def loaded():
+    call_command("load_default_content", stdout=StringIO())
+    return Comparison.objects.get(slug=SLUG)
+
+
+def test_it_loads_the_b2b_vs_b2c_table_published(loaded):
+    assert loaded.title == "Product management: B2B vs B2C"
+    assert loaded.status == "published"
+    assert [s.slug for s in loaded.ordered_segments()] == ["b2b", "b2c"]
+
+
+def test_every_row_has_a_sourced_entry_per_segment_and_tags(loaded):
+    dimensions = loaded.dimensions.all()
+    assert dimensions.count() >= 12
+    for dimension in dimensions:
+        entries = dimension.entries.all()
+        assert sorted(e.segment.slug for e in entries) == ["b2b", "b2c"], dimension.slug
+        assert all(e.sources and e.body for e in entries), dimension.slug
+        assert dimension.tags.exists(), dimension.slug
+        assert dimension.question, dimension.slug
+
+
+def test_it_covers_the_dimensions_named_in_the_seed(loaded):
+    slugs = set(loaded.dimensions.values_list("slug", flat=True))
+    assert {
+        "customers",
+        "sales-influence",
+        "feedback-loops",
+        "dogfooding",
+        "go-to-market",
+        "experimentation",
+        "internal-stakeholders",
+        "product-vision",
+    } <= slugs
+
+
+def test_it_carries_the_common_ground_the_seed_names(loaded):
+    common = " ".join(loaded.dimensions.values_list("common_ground", flat=True)).lower()
+    assert "vision" in common and "launch" in common and "functions" in common
+
+
+def test_running_it_again_creates_nothing_new(loaded):
+    counts = (Dimension.objects.count(), Entry.objects.count())
+    call_command("load_default_content", stdout=StringIO())
+    assert (Dimension.objects.count(), Entry.objects.count()) == counts
+
+
+def test_running_it_again_keeps_editors_changes(loaded):
+    entry = Entry.objects.filter(dimension__slug="dogfooding").first()
+    entry.body = "Rewritten by an editor."
+    entry.save()
+    Dimension.objects.get(slug="pricing").delete()
+    call_command("load_default_content", stdout=StringIO())
+    entry.refresh_from_db()
+    assert entry.body == "Rewritten by an editor."
+    assert not Dimension.objects.filter(slug="pricing").exists()
+
+
+def test_the_loaded_table_renders(client, loaded):
+    response = client.get(f"/compare/{SLUG}/")
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr id=") == loaded.dimensions.count()

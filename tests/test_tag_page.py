@@ -1,0 +1,37 @@
+import pytest
+
+from comparisons.models import Dimension, Status
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_lists_tagged_rows_across_comparisons(client):
+    make_comparison(slug="first", rows=1)
+    make_comparison(slug="second", rows=1)
+    Dimension.objects.get(comparison__slug="second").tags.add("pricing")
+    html = client.get("/tags/research/").content.decode()
+    assert 'href="/compare/first/#row-1"' in html
+    assert 'href="/compare/second/#row-1"' in html
+    pricing = client.get("/tags/pricing/").content.decode()
+    assert 'href="/compare/second/#row-1"' in pricing
+    assert 'href="/compare/first/#row-1"' not in pricing
+
+
+def test_it_leaves_out_drafts_for_anonymous(client):
+    make_comparison(slug="public", rows=1)
+    make_comparison(slug="hidden", rows=1, status=Status.DRAFT)
+    html = client.get("/tags/research/").content.decode()
+    assert "/compare/public/" in html
+    assert "/compare/hidden/" not in html
+
+
+def test_a_tag_with_only_draft_rows_is_404_for_anonymous(client, editor):
+    make_comparison(slug="public", rows=1, row_status=Status.DRAFT)
+    assert client.get("/tags/research/").status_code == 404
+    client.force_login(editor)
+    assert client.get("/tags/research/").status_code == 200
+
+
+def test_an_unknown_tag_is_404(client, db):
+    assert client.get("/tags/no-such-tag/").status_code == 404
