@@ -205,8 +205,11 @@ class DimensionResource(resources.ModelResource):
             if not body:
                 continue
             entry = entries.get(slug) or Entry(dimension=instance, segment=segments[slug])
+            before = (entry.body, entry.sources)
             entry.body = body
             if f"{slug}_{SOURCES}" in pending:
                 entry.sources = parse_sources(pending[f"{slug}_{SOURCES}"])
+            if entry.pk and (entry.body, entry.sources) == before:
+                continue  # an unchanged cell keeps its "updated" date
             entry.full_clean()
             entry.save()

@@ -1,8 +1,12 @@
 import json
+from io import StringIO
 
 import pytest
 import tablib
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from comparisons.models import Dimension, Entry
 from comparisons.resources import DimensionResource
@@ -73,6 +77,7 @@ def test_reimporting_an_unchanged_export_changes_nothing(comparison, fmt):
 
 
 def test_an_edited_file_creates_and_changes_rows_and_cells(comparison):
+    before = _snapshot()
     rows = _edited_rows(row0={"b2c_body": "Edited in a spreadsheet", "tags": "research, money"})
     rows.append(
         {
@@ -89,6 +94,8 @@ def test_an_edited_file_creates_and_changes_rows_and_cells(comparison):
     assert (result.totals["new"], result.totals["update"], result.totals["skip"]) == (1, 1, 1)
     row1 = Dimension.objects.get(slug="row-1")
     assert row1.entries.get(segment__slug="b2c").body == "Edited in a spreadsheet"
+    untouched = row1.entries.get(segment__slug="b2b")
+    assert untouched.updated == before[1][("row-1", "b2b")][2]
     assert sorted(row1.tags.names()) == ["money", "research"]
     pricing = Dimension.objects.get(slug="pricing")
     assert pricing.comparison == comparison
@@ -219,3 +226,18 @@ def test_the_admin_exports_the_filtered_comparison(editor_client, comparison, fm
     )
     assert set(dataset["comparison"]) == {"b2b-vs-b2c"}
     assert "B2B answer for row 1" in dataset["b2b_body"]
+
+
+def test_an_editor_of_the_editors_group_may_import_and_export(client, comparison):
+    call_command("createeditor", "casey", "casey@example.com", stdout=StringIO())
+    client.force_login(get_user_model().objects.get(username="casey"))
+    assert client.get("/admin/comparisons/dimension/import/").status_code == 200
+    assert client.get("/admin/comparisons/dimension/export/").status_code == 200
+
+
+def test_a_staff_user_who_may_only_view_rows_cannot_import(client, comparison):
+    viewer = get_user_model().objects.create_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_dimension"))
+    client.force_login(viewer)
+    assert client.get("/admin/comparisons/dimension/import/").status_code == 403
+    assert client.get("/admin/comparisons/dimension/export/").status_code == 200
