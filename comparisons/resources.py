@@ -121,7 +121,9 @@ class DimensionResource(resources.ModelResource):
         self.fields["common_ground"] = fields.Field(
             attribute="common_ground", column_name="common_ground", widget=widgets.CharWidget()
         )
-        self.segment_slugs = list(Segment.objects.values_list("slug", flat=True))
+        self.segments = Segment.objects.in_bulk(field_name="slug")
+        self.segment_slugs = list(self.segments)
+        self._columns = {}  # comparison id -> the segment slugs it compares
         for slug in self.segment_slugs:
             for part in (BODY, SOURCES):
                 self.fields[f"{slug}_{part}"] = CellField(slug, part)
@@ -167,14 +169,8 @@ class DimensionResource(resources.ModelResource):
         if instance.comparison_id is None:
             return errors
         pending = getattr(instance, "spreadsheet", {})
-        columns = set(
-            ComparisonSegment.objects.filter(comparison_id=instance.comparison_id).values_list(
-                "segment__slug", flat=True
-            )
-        )
-        existing = (
-            set(instance.entries.values_list("segment__slug", flat=True)) if instance.pk else set()
-        )
+        columns = self._comparison_columns(instance.comparison_id)
+        existing = {e.segment.slug for e in instance.entries.all()} if instance.pk else set()
         for slug in self.segment_slugs:
             column = f"{slug}_{BODY}"
             if column not in row:
@@ -192,19 +188,27 @@ class DimensionResource(resources.ModelResource):
                 )
         return errors
 
+    def _comparison_columns(self, comparison_id):
+        if comparison_id not in self._columns:
+            self._columns[comparison_id] = set(
+                ComparisonSegment.objects.filter(comparison_id=comparison_id).values_list(
+                    "segment__slug", flat=True
+                )
+            )
+        return self._columns[comparison_id]
+
     def save_m2m(self, instance, row, **kwargs):
         """After the dimension is saved: its tags and its cells."""
         super().save_m2m(instance, row, **kwargs)
         pending = getattr(instance, "spreadsheet", {})
         if "tags" in pending:
             instance.tags.set(parse_tags(pending["tags"]))
-        entries = {e.segment.slug: e for e in instance.entries.select_related("segment")}
-        segments = Segment.objects.in_bulk(self.segment_slugs, field_name="slug")
+        entries = {e.segment.slug: e for e in instance.entries.all()}
         for slug in self.segment_slugs:
             body = pending.get(f"{slug}_{BODY}")
             if not body:
                 continue
-            entry = entries.get(slug) or Entry(dimension=instance, segment=segments[slug])
+            entry = entries.get(slug) or Entry(dimension=instance, segment=self.segments[slug])
             before = (entry.body, entry.sources)
             entry.body = body
             if f"{slug}_{SOURCES}" in pending:
