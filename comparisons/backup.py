@@ -190,6 +190,12 @@ def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
     data = backup.get("data")
     if not isinstance(data, dict):
         raise BackupError("The backup has no data.")
+    unknown = set(data) - {section.name for section in SECTIONS}
+    if unknown:
+        # Restoring without them would silently drop content.
+        raise BackupError(
+            f"The backup has sections this version cannot restore: {sorted(unknown)}."
+        )
     if not is_empty():
         if not replace:
             raise BackupError(

@@ -10,6 +10,7 @@ their slug), never by database ids, so a file re-imported unchanged changes
 nothing and a file moves between databases.
 """
 
+from collections import Counter
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
@@ -152,6 +153,11 @@ class DimensionResource(resources.ModelResource):
                 f"Unknown segment columns: {', '.join(unknown)}. "
                 "Create the segment first, or rename the column to <segment slug>_body."
             )
+        keys = Counter((row.get("comparison"), row.get("slug")) for row in dataset.dict)
+        repeated = [f"{comparison}/{slug}" for (comparison, slug), n in keys.items() if n > 1]
+        if repeated:
+            # The later line would silently overwrite the earlier one.
+            raise ValueError(f"These rows appear more than once: {', '.join(repeated)}.")
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

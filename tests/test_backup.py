@@ -117,6 +117,7 @@ def test_a_broken_backup_never_half_applies_even_with_replace(comparison, tmp_pa
         ("not json", "Cannot read"),
         ('{"format": "something-else"}', "not a kb backup"),
         ('{"format": "kb-backup", "version": 99, "data": {}}', "version 99"),
+        ('{"format": "kb-backup", "version": 1, "data": {"polls": []}}', "cannot restore"),
     ],
 )
 def test_it_rejects_files_that_are_not_backups(db, tmp_path, text, message):

@@ -150,6 +150,14 @@ def test_an_unknown_segment_column_is_reported(comparison):
     assert "Unknown segment columns: b2x_body" in str(result.base_errors[0].error)
 
 
+def test_a_row_twice_in_one_file_is_refused(comparison):
+    rows = json.loads(_export("json"))
+    rows.append({**rows[0], "title": "Second version"})
+    result = _import(json.dumps(rows), "json")
+    assert "more than once: b2b-vs-b2c/row-1" in str(result.base_errors[0].error)
+    assert Dimension.objects.get(slug="row-1").title == "Row 1"
+
+
 def _upload(editor_client, data, fmt_index):
     upload = SimpleUploadedFile("rows.json", data.encode(), content_type="application/json")
     return editor_client.post(
