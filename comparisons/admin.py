@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from comparisons.forms import EntryForm
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment
+from comparisons.resources import DimensionResource
 
 
 @admin.register(Segment)
@@ -77,7 +80,7 @@ class EntryInline(admin.StackedInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(admin.ModelAdmin):
+class DimensionAdmin(ImportExportMixin, admin.ModelAdmin):
     list_display = ["title", "comparison", "position", "status", "tag_list", "updated"]
     list_display_links = ["title"]
     list_editable = ["position"]
@@ -93,6 +96,9 @@ class DimensionAdmin(admin.ModelAdmin):
     ]
     inlines = [EntryInline]
     actions = ["publish", "unpublish"]
+    # Import/export: the rows of the comparisons filtered in the list, as a spreadsheet.
+    resource_classes = [DimensionResource]
+    formats = [CSV, JSON, XLSX]
 
     class Media:
         css = {"all": ["admin/kb-admin.css"]}

@@ -1,0 +1,225 @@
+"""Bulk import/export of a comparison's rows for editing in a spreadsheet.
+
+One spreadsheet row per dimension, as in the table itself: the row's fields, its
+tags, then one `<segment>_body` / `<segment>_sources` column pair per segment, so
+B2B and B2C sit side by side as they do on the page and in the admin form. Sources
+are written as in the admin, one `Title | https://…` per line.
+
+Rows are found by natural keys (comparison slug + dimension slug; segments by
+their slug), never by database ids, so a file re-imported unchanged changes
+nothing and a file moves between databases.
+"""
+
+from collections import Counter
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+from taggit.utils import edit_string_for_tags, parse_tags
+
+from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment
+from comparisons.sources import format_sources, parse_sources
+
+BODY, SOURCES = "body", "sources"
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A foreign key written as the target's slug, with a readable error."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = str(value or "").strip()
+        if not value:
+            raise ValueError("This column is required.")
+        try:
+            return self.model.objects.get(slug=value)
+        except self.model.DoesNotExist:
+            raise ValueError(f"No {self.model._meta.verbose_name} with slug {value!r}.") from None
+
+
+class PendingField(fields.Field):
+    """A column read from the database on export and held on the row until saved.
+
+    Import keeps the cleaned value in `instance.spreadsheet`; the resource writes it
+    after the dimension is saved. Reading prefers the pending value, so the preview
+    diff and "unchanged" detection compare the file with the database.
+    """
+
+    def get_value(self, instance):
+        pending = getattr(instance, "spreadsheet", {})
+        if self.column_name in pending:
+            return pending[self.column_name]
+        if instance.pk is None:
+            return ""
+        return self.read(instance)
+
+    def read(self, instance):
+        raise NotImplementedError
+
+    def parse(self, text):
+        return text
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        text = str(row.get(self.column_name) or "").replace("\r\n", "\n").strip()
+        try:
+            value = self.parse(text)
+        except ValidationError as error:
+            raise ValueError(" ".join(error.messages)) from None
+        if not hasattr(instance, "spreadsheet"):
+            instance.spreadsheet = {}
+        instance.spreadsheet[self.column_name] = value
+
+
+class TagsField(PendingField):
+    def read(self, instance):
+        return edit_string_for_tags(list(instance.tags.all()))
+
+    def parse(self, text):
+        # The same canonical spelling as `read`, so unchanged tags compare equal.
+        return edit_string_for_tags([SimpleNamespace(name=name) for name in parse_tags(text)])
+
+
+class CellField(PendingField):
+    """One half of a cell: the body or the sources of a segment's entry."""
+
+    def __init__(self, segment_slug, part):
+        super().__init__(attribute=f"{segment_slug}_{part}", column_name=f"{segment_slug}_{part}")
+        self.segment_slug, self.part = segment_slug, part
+
+    def read(self, instance):
+        entry = next(
+            (e for e in instance.entries.all() if e.segment.slug == self.segment_slug), None
+        )
+        if entry is None:
+            return ""
+        return entry.body if self.part == BODY else format_sources(entry.sources)
+
+    def parse(self, text):
+        if self.part == SOURCES:
+            return format_sources(parse_sources(text))
+        return text
+
+
+class DimensionResource(resources.ModelResource):
+    comparison = fields.Field(
+        attribute="comparison",
+        column_name="comparison",
+        widget=SlugWidget(Comparison, field="slug"),
+    )
+    tags = TagsField(attribute="tags", column_name="tags")
+
+    class Meta:
+        model = Dimension
+        fields = ["comparison", "slug", "title", "question", "status", "position", "tags"]
+        export_order = [*fields, "common_ground"]
+        import_id_fields = ["comparison", "slug"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # A long text column; an empty spreadsheet cell means "no common ground".
+        self.fields["common_ground"] = fields.Field(
+            attribute="common_ground", column_name="common_ground", widget=widgets.CharWidget()
+        )
+        self.segments = Segment.objects.in_bulk(field_name="slug")
+        self.segment_slugs = list(self.segments)
+        self._columns = {}  # comparison id -> the segment slugs it compares
+        for slug in self.segment_slugs:
+            for part in (BODY, SOURCES):
+                self.fields[f"{slug}_{part}"] = CellField(slug, part)
+
+    def import_data(self, *args, **kwargs):
+        # All or nothing, including rows that turn invalid between preview and confirm.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(*args, **kwargs)
+
+    def get_queryset(self):
+        return Dimension.objects.select_related("comparison").prefetch_related(
+            "tags", "entries__segment"
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("comparison").prefetch_related("tags", "entries__segment")
+
+    def before_import(self, dataset, **kwargs):
+        unknown = [
+            header
+            for header in dataset.headers or []
+            if header not in self.fields and header.endswith((f"_{BODY}", f"_{SOURCES}"))
+        ]
+        if unknown:
+            raise ValueError(
+                f"Unknown segment columns: {', '.join(unknown)}. "
+                "Create the segment first, or rename the column to <segment slug>_body."
+            )
+        keys = Counter((row.get("comparison"), row.get("slug")) for row in dataset.dict)
+        repeated = [f"{comparison}/{slug}" for (comparison, slug), n in keys.items() if n > 1]
+        if repeated:
+            # The later line would silently overwrite the earlier one.
+            raise ValueError(f"These rows appear more than once: {', '.join(repeated)}.")
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        errors.update(self._cell_errors(instance, row))
+        if errors:
+            raise ValidationError(errors)
+
+    def _cell_errors(self, instance, row):
+        """Cells the comparison has no column for, or that the file would empty."""
+        errors = {}
+        if instance.comparison_id is None:
+            return errors
+        pending = getattr(instance, "spreadsheet", {})
+        columns = self._comparison_columns(instance.comparison_id)
+        existing = {e.segment.slug for e in instance.entries.all()} if instance.pk else set()
+        for slug in self.segment_slugs:
+            column = f"{slug}_{BODY}"
+            if column not in row:
+                continue
+            body = pending.get(column, "")
+            sources = pending.get(f"{slug}_{SOURCES}", "")
+            if (body or sources) and slug not in columns:
+                errors[column] = ValidationError(f"The comparison has no {slug} column.")
+            elif sources and not body:
+                errors[column] = ValidationError("A cell with sources needs a body.")
+            elif not body and slug in existing:
+                errors[column] = ValidationError(
+                    "This cell is empty but the row has an entry here. Import never deletes "
+                    "content: delete the entry in the admin, or put its text back."
+                )
+        return errors
+
+    def _comparison_columns(self, comparison_id):
+        if comparison_id not in self._columns:
+            self._columns[comparison_id] = set(
+                ComparisonSegment.objects.filter(comparison_id=comparison_id).values_list(
+                    "segment__slug", flat=True
+                )
+            )
+        return self._columns[comparison_id]
+
+    def save_m2m(self, instance, row, **kwargs):
+        """After the dimension is saved: its tags and its cells."""
+        super().save_m2m(instance, row, **kwargs)
+        pending = getattr(instance, "spreadsheet", {})
+        if "tags" in pending:
+            instance.tags.set(parse_tags(pending["tags"]))
+        entries = {e.segment.slug: e for e in instance.entries.all()}
+        for slug in self.segment_slugs:
+            body = pending.get(f"{slug}_{BODY}")
+            if not body:
+                continue
+            entry = entries.get(slug) or Entry(dimension=instance, segment=self.segments[slug])
+            before = (entry.body, entry.sources)
+            entry.body = body
+            if f"{slug}_{SOURCES}" in pending:
+                entry.sources = parse_sources(pending[f"{slug}_{SOURCES}"])
+            if entry.pk and (entry.body, entry.sources) == before:
+                continue  # an unchanged cell keeps its "updated" date
+            entry.full_clean()
+            entry.save()

@@ -1,0 +1,110 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from comparisons.models import Dimension
+from comparisons.roles import EDITOR_PERMISSIONS, EDITORS
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def _create_editor(username="casey", email="casey@example.com"):
+    out = StringIO()
+    call_command("createeditor", username, email, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def group_editor_client(client):
+    _create_editor()
+    client.force_login(get_user_model().objects.get(username="casey"))
+    return client
+
+
+def test_the_migration_gives_the_editors_group_exactly_the_content_permissions():
+    group = Group.objects.get(name=EDITORS)
+    granted = {(p.content_type.app_label, p.codename) for p in group.permissions.all()}
+    assert granted == set(EDITOR_PERMISSIONS)
+    assert ("comparisons", "change_dimension") in granted
+    assert ("taggit", "delete_tag") in granted
+    assert not {label for label, _ in granted} & {"auth", "contenttypes", "sessions", "admin"}
+
+
+def test_createeditor_makes_a_staff_user_in_the_group_with_a_printed_password():
+    output = _create_editor()
+    password = output.split("password: ", 1)[1].split()[0]
+    user = authenticate(username="casey", password=password)
+    assert user.is_staff and not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == [EDITORS]
+    assert user.email == "casey@example.com"
+
+
+def test_createeditor_refuses_an_existing_username_and_a_bad_email():
+    _create_editor()
+    with pytest.raises(CommandError, match="already exists"):
+        _create_editor()
+    with pytest.raises(CommandError, match="not an email"):
+        _create_editor("robin", "robin-at-example")
+    assert not get_user_model().objects.filter(username="robin").exists()
+
+
+def test_an_editor_edits_a_row_in_the_admin(group_editor_client):
+    comparison = make_comparison(rows=1)
+    dimension = Dimension.objects.get()
+    entries = list(dimension.entries.order_by("segment__position"))
+    data = {
+        "comparison": comparison.pk,
+        "title": "Renamed row",
+        "slug": dimension.slug,
+        "question": "",
+        "status": "published",
+        "position": 1,
+        "tags": "research",
+        "common_ground": "",
+        "entries-TOTAL_FORMS": 2,
+        "entries-INITIAL_FORMS": 2,
+        "entries-MIN_NUM_FORMS": 0,
+        "entries-MAX_NUM_FORMS": 1000,
+    }
+    for index, entry in enumerate(entries):
+        data |= {
+            f"entries-{index}-id": entry.pk,
+            f"entries-{index}-dimension": dimension.pk,
+            f"entries-{index}-segment": entry.segment_id,
+            f"entries-{index}-body": f"Edited {entry.segment.slug}",
+            f"entries-{index}-sources": "",
+        }
+    url = f"/admin/comparisons/dimension/{dimension.pk}/change/"
+    assert group_editor_client.get(url).status_code == 200
+    response = group_editor_client.post(url, data)
+    assert response.status_code == 302
+    dimension.refresh_from_db()
+    assert dimension.title == "Renamed row"
+    assert sorted(dimension.entries.values_list("body", flat=True)) == ["Edited b2b", "Edited b2c"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/auth/user/",
+        "/admin/auth/user/add/",
+        "/admin/auth/group/",
+        "/admin/auth/group/add/",
+    ],
+)
+def test_an_editor_gets_403_on_users_and_groups(group_editor_client, url):
+    assert group_editor_client.get(url).status_code == 403
+
+
+def test_an_editor_cannot_promote_themself(group_editor_client):
+    user = get_user_model().objects.get(username="casey")
+    response = group_editor_client.post(
+        f"/admin/auth/user/{user.pk}/change/", {"is_superuser": "on"}
+    )
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert not user.is_superuser
