@@ -112,3 +112,5 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = "kb"
+# The site's absolute base URL, for canonical links and preview cards (never the Host header).
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
