@@ -1,5 +1,5 @@
-from django.conf import settings
 from django import template
+from django.conf import settings
 
 from comparisons.markdown import render_markdown
 
@@ -12,7 +12,7 @@ def markdown(text):
     return render_markdown(text)
 
 
-@register.filter
+@register.filter(is_safe=True)
 def absolute_url(path: str) -> str:
     """`path` on the site's public base URL (settings.SITE_URL), never the request's Host."""
     return f"{settings.SITE_URL}{path}"
