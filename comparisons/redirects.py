@@ -7,6 +7,7 @@ found at its current URL runs no extra query.
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.core.validators import slug_re
 from django.urls import reverse
 
 from comparisons.models import Comparison, ComparisonSlug, DimensionSlug
@@ -59,7 +60,12 @@ def renamed_dimension(comparison: Comparison, slug: str, visible) -> dict[str, s
 
 
 def renamed_rows(comparison: Comparison, slugs: list[str]) -> dict[str, str]:
-    """Old row slugs of `comparison` among `slugs`, mapped to the rows' current slugs."""
+    """Old row slugs of `comparison` among `slugs`, mapped to the rows' current slugs.
+
+    Runs one query if any of `slugs` could be a slug at all (others, such as text with NUL
+    characters that PostgreSQL refuses, are never sent to the database).
+    """
+    slugs = [slug for slug in slugs if slug_re.fullmatch(slug)]
     if not slugs:
         return {}
     old = DimensionSlug.objects.filter(

@@ -52,3 +52,10 @@ def test_ignored_values_are_shown_escaped(client):
     html = client.get("/compare/b2b-vs-b2c/?tag=<script>alert(1)</script>").content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_values_that_cannot_be_slugs_cost_no_slug_history_query(client, django_assert_num_queries):
+    make_comparison()
+    with django_assert_num_queries(5):
+        response = client.get("/compare/b2b-vs-b2c/?only=%00bad,<x>,%FF")
+    assert response.status_code == 200
