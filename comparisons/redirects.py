@@ -6,8 +6,8 @@ found at its current URL runs no extra query.
 
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.core.validators import slug_re
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from comparisons.models import Comparison, ComparisonSlug, DimensionSlug
