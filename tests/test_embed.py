@@ -40,6 +40,11 @@ def test_the_embed_has_minimal_chrome_and_a_link_back(client, comparison, settin
     )
 
 
+def test_links_in_the_embed_leave_the_frame(client, comparison):
+    html = client.get("/embed/b2b-vs-b2c/").content.decode()
+    assert '<base target="_blank">' in html
+
+
 def test_the_embed_hides_drafts_like_the_table(client):
     make_comparison(slug="hidden", status="draft")
     assert client.get("/embed/hidden/").status_code == 404
