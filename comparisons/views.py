@@ -77,7 +77,11 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
     view = _filtered_table(request, comparison)
     asks_filter = any(name in request.GET for name in PARAMETERS)
-    if asks_filter and not view.ignored and request.META["QUERY_STRING"] != view.query_string:
+    if (
+        asks_filter
+        and not view.ignored
+        and request.META.get("QUERY_STRING", "") != view.query_string
+    ):
         # A submitted form (repeated keys, any order or case): show the short share link.
         return HttpResponseRedirect(_url_with_query(request.path, view.query_string))
     return render(
