@@ -109,9 +109,11 @@ def apply_filter(table: Table, query: Query) -> FilteredTable:
     chosen: dict[str, tuple[str, ...]] = {}
 
     def known(name: str, available: list[str]) -> tuple[str, ...]:
+        """The available values asked for (case-insensitively), in the available order."""
         asked = query.get(name)
-        ignored.extend(Ignored(name, value) for value in asked if value not in available)
-        return tuple(value for value in available if value in asked)
+        lowered = {value.lower() for value in available}
+        ignored.extend(Ignored(name, value) for value in asked if value not in lowered)
+        return tuple(value for value in available if value.lower() in asked)
 
     rows = table.rows
     row_slugs = [row.dimension.slug for row in rows]

@@ -95,8 +95,8 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     )
 
 
-@follows_renames
 @xframe_options_exempt
+@follows_renames
 def embed(request: HttpRequest, comparison: str) -> HttpResponse:
     """The table with minimal chrome: the only page other sites may frame."""
     comparison = _get_comparison(request, comparison)

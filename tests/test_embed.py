@@ -28,6 +28,14 @@ def test_every_other_page_refuses_to_be_framed(client, comparison, url):
     assert client.get(url)["X-Frame-Options"] == "DENY"
 
 
+def test_an_old_embed_url_redirects_without_refusing_the_frame(client, comparison):
+    comparison.slug = "renamed"
+    comparison.save()
+    response = client.get("/embed/b2b-vs-b2c/")
+    assert response.status_code == 301
+    assert "X-Frame-Options" not in response
+
+
 def test_the_embed_has_minimal_chrome_and_a_link_back(client, comparison, settings):
     settings.SITE_URL = "https://kb.example.org"
     html = client.get("/embed/b2b-vs-b2c/?only=row-2").content.decode()

@@ -85,3 +85,10 @@ def test_the_filtered_view_loads_in_a_fixed_number_of_queries(
         client.get("/compare/small/?only=row-1,row-2&tag=research&segments=b2b")
     with django_assert_max_num_queries(6):
         client.get("/compare/large/?only=row-1,row-30&tag=research&segments=b2b")
+
+
+def test_a_normalised_link_to_a_capitalised_slug_does_not_redirect_again(client, table):
+    Dimension.objects.filter(slug="row-3").update(slug="Row-3")
+    response = client.get("/compare/b2b-vs-b2c/?only=row-3")
+    assert response["Location"] == "/compare/b2b-vs-b2c/?only=Row-3"
+    assert client.get(response["Location"]).status_code == 200

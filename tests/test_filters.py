@@ -87,3 +87,11 @@ def test_segments_choose_the_columns_and_the_cells():
     view = _filter("segments=b2c")
     assert [segment.slug for segment in view.table.segments] == ["b2c"]
     assert all([cell.segment.slug for cell in row.cells] == ["b2c"] for row in view.table.rows)
+
+
+def test_slugs_stored_with_capitals_still_match_and_keep_their_spelling():
+    make_comparison(rows=2)
+    Dimension.objects.filter(slug="row-2").update(slug="Row-Two")
+    view = _filter("only=ROW-TWO")
+    assert [row.dimension.slug for row in view.table.rows] == ["Row-Two"]
+    assert view.query_string == "only=Row-Two"
