@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -22,6 +22,48 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+class RemembersSlugs(models.Model):
+    """Records the old slug whenever `save()` changes it, so old URLs can redirect.
+
+    Works for every way a slug changes through `save()`: the admin, the shell, an import.
+    The slug as loaded is kept on the instance; an instance not loaded from the database
+    costs one query on save to learn it.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        old_slug = self._slug_in_database()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_slug and old_slug != self.slug:
+                self.remember_slug(old_slug)
+        self._saved_slug = self.slug
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_slug = instance.__dict__.get("slug")
+        return instance
+
+    def _slug_in_database(self) -> str | None:
+        if self.pk is None:
+            return None
+        saved = getattr(self, "_saved_slug", None)
+        if saved is None:
+            saved = (
+                type(self)
+                ._default_manager.filter(pk=self.pk)
+                .values_list("slug", flat=True)
+                .first()
+            )
+        return saved
+
+    def remember_slug(self, old_slug: str) -> None:
+        raise NotImplementedError
+
+
 class Segment(models.Model):
     """A column of a comparison table: B2B, B2C, ..."""
 
@@ -37,7 +79,7 @@ class Segment(models.Model):
         return self.name
 
 
-class Comparison(models.Model):
+class Comparison(RemembersSlugs):
     """A table: rows are dimensions, columns are segments."""
 
     title = models.CharField(max_length=200)
@@ -60,6 +102,11 @@ class Comparison(models.Model):
 
     def get_absolute_url(self):
         return reverse("comparison", args=[self.slug])
+
+    def remember_slug(self, old_slug: str) -> None:
+        # The newest owner of an old slug wins; the new slug is live, so no longer "old".
+        ComparisonSlug.objects.update_or_create(slug=old_slug, defaults={"comparison": self})
+        ComparisonSlug.objects.filter(slug=self.slug).delete()
 
     def ordered_segments(self):
         """The table's columns, in order. Runs one query."""
@@ -91,7 +138,7 @@ class ComparisonSegment(models.Model):
         return f"{self.comparison} · {self.segment}"
 
 
-class Dimension(models.Model):
+class Dimension(RemembersSlugs):
     """A row of a comparison table: one aspect of the job, compared across segments."""
 
     # PROTECT: deleting a comparison must not silently take its rows with it.
@@ -128,6 +175,12 @@ class Dimension(models.Model):
     def get_absolute_url(self):
         """The row's own page. Runs a query unless `comparison` is loaded."""
         return reverse("dimension", args=[self.comparison.slug, self.slug])
+
+    def remember_slug(self, old_slug: str) -> None:
+        DimensionSlug.objects.update_or_create(
+            comparison_id=self.comparison_id, slug=old_slug, defaults={"dimension": self}
+        )
+        DimensionSlug.objects.filter(comparison_id=self.comparison_id, slug=self.slug).delete()
 
     def get_table_url(self):
         """The row inside its table. Runs a query unless `comparison` is loaded."""
@@ -182,3 +235,42 @@ class Entry(models.Model):
                 raise ValidationError(
                     {"segment": "This segment is not one of the comparison's columns."}
                 )
+
+
+class ComparisonSlug(models.Model):
+    """A slug a comparison had before: its old URLs redirect to the current one."""
+
+    slug = models.SlugField(max_length=100)
+    # CASCADE: deleting is not renaming; a deleted table's old URLs are 404.
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="old_slugs")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # An old URL redirects to exactly one table.
+            models.UniqueConstraint(fields=["slug"], name="comparisonslug_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} → {self.comparison_id}"
+
+
+class DimensionSlug(models.Model):
+    """A slug a row had before, within the comparison it belonged to then."""
+
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=100)
+    # CASCADE: a deleted row's old URL is 404, not a redirect.
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="old_slugs")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Row URLs are /compare/<comparison>/<dimension>/: one target per old pair.
+            models.UniqueConstraint(
+                fields=["comparison", "slug"], name="dimensionslug_unique_slug_per_comparison"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} → {self.dimension_id}"

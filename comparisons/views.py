@@ -1,15 +1,54 @@
+from django.conf import settings
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.clickjacking import xframe_options_exempt
 from taggit.models import Tag
 
+from comparisons.exports import EXPORTS
+from comparisons.filters import (
+    PARAMETERS,
+    FilteredTable,
+    apply_filter,
+    normalised_query_string,
+    parse_query,
+)
 from comparisons.models import Comparison, Dimension, Status
+from comparisons.redirects import (
+    Renamed,
+    follows_renames,
+    renamed_comparison,
+    renamed_dimension,
+    renamed_rows,
+)
 from comparisons.tables import load_table, rows_queryset
 
 
 def _get_comparison(request: HttpRequest, slug: str) -> Comparison:
-    """The comparison, or 404 if it does not exist or is a draft the user may not see."""
-    return get_object_or_404(Comparison.objects.visible_to(request.user), slug=slug)
+    """The comparison; `Renamed` if `slug` is an old one; 404 if missing or not visible."""
+    visible = Comparison.objects.visible_to(request.user)
+    try:
+        return visible.get(slug=slug)
+    except Comparison.DoesNotExist:
+        current = renamed_comparison(slug, visible)
+        if current:
+            raise Renamed(comparison=current) from None
+        raise Http404("No such comparison.") from None
+
+
+def _filtered_table(request: HttpRequest, comparison: Comparison) -> FilteredTable:
+    """The table as filtered by the query string. `Renamed` if it names old row slugs."""
+    query = parse_query(request.GET)
+    view = apply_filter(load_table(comparison, _visible_rows(request)), query)
+    renames = renamed_rows(comparison, view.ignored_values("only"))
+    if renames:
+        only = tuple(renames.get(slug, slug) for slug in query.get("only"))
+        raise Renamed(query=normalised_query_string({**query.values, "only": only}))
+    return view
+
+
+def _url_with_query(path: str, query: str) -> str:
+    return f"{path}?{query}" if query else path
 
 
 def _visible_rows(request: HttpRequest):
@@ -33,16 +72,67 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "comparisons/home.html", {"comparisons": comparisons, "tags": tags})
 
 
+@follows_renames
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
-    table = load_table(comparison, _visible_rows(request))
-    return render(request, "comparisons/comparison_detail.html", {"table": table})
+    view = _filtered_table(request, comparison)
+    asks_filter = any(name in request.GET for name in PARAMETERS)
+    if (
+        asks_filter
+        and not view.ignored
+        and request.META.get("QUERY_STRING", "") != view.query_string
+    ):
+        # A submitted form (repeated keys, any order or case): show the short share link.
+        return HttpResponseRedirect(_url_with_query(request.path, view.query_string))
+    return render(
+        request,
+        "comparisons/comparison_detail.html",
+        {
+            "view": view,
+            "table": view.table,
+            "canonical_path": _url_with_query(request.path, view.query_string),
+        },
+    )
 
 
+@xframe_options_exempt
+@follows_renames
+def embed(request: HttpRequest, comparison: str) -> HttpResponse:
+    """The table with minimal chrome: the only page other sites may frame."""
+    comparison = _get_comparison(request, comparison)
+    view = _filtered_table(request, comparison)
+    table_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
+    return render(
+        request,
+        "comparisons/embed.html",
+        {"view": view, "table": view.table, "canonical_path": table_url},
+    )
+
+
+@follows_renames
+def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
+    comparison = _get_comparison(request, comparison)
+    view = _filtered_table(request, comparison)
+    exporter = EXPORTS[format]
+    table_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
+    response = HttpResponse(
+        exporter.render(view, f"{settings.SITE_URL}{table_url}"),
+        content_type=exporter.content_type,
+    )
+    name = f"{comparison.slug}-filtered" if view.is_filtered else comparison.slug
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    return response
+
+
+@follows_renames
 def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
-    table = load_table(comparison, _visible_rows(request).filter(slug=dimension))
+    visible_rows = _visible_rows(request)
+    table = load_table(comparison, visible_rows.filter(slug=dimension))
     if not table.rows:
+        current = renamed_dimension(comparison, dimension, visible_rows)
+        if current:
+            raise Renamed(**current)
         raise Http404("No such row in this comparison.")
     return render(
         request, "comparisons/dimension_detail.html", {"table": table, "row": table.rows[0]}

@@ -1,0 +1,146 @@
+"""A table (or a filtered view of it) as a file: Markdown, CSV or JSON.
+
+Each export is built from a loaded `FilteredTable`, so it runs no query of its own.
+The JSON shape is documented in README.md, "Sharing".
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from comparisons.filters import FilteredTable
+from comparisons.tables import Row
+
+
+@dataclass(frozen=True)
+class Export:
+    content_type: str
+    render: Callable[[FilteredTable, str], str]
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _markdown_cell(text: str) -> str:
+    """One table cell of GitHub Markdown: no raw newlines, no unescaped pipes."""
+    lines = [line.strip() for line in text.replace("\r", "").split("\n")]
+    return "<br>".join(line for line in lines if line).replace("|", "\\|")
+
+
+def _markdown_sources(sources: list[dict]) -> str:
+    links = [
+        f"[{source['title']}]({source['url']})" if source.get("url") else source["title"]
+        for source in sources
+    ]
+    return "Sources: " + "; ".join(links) if links else ""
+
+
+def _row_heading(row: Row) -> str:
+    parts = [f"**{row.dimension.title}**"]
+    if row.dimension.question:
+        parts.append(f"_{row.dimension.question}_")
+    if row.dimension.common_ground:
+        parts.append(f"Common ground: {row.dimension.common_ground}")
+    return _markdown_cell("\n".join(parts))
+
+
+def render_markdown(view: FilteredTable, url: str) -> str:
+    table = view.table
+    lines = [f"# {table.comparison.title}", ""]
+    header = ["Dimension", *(segment.name for segment in table.segments)]
+    lines.append("| " + " | ".join(_markdown_cell(cell) for cell in header) + " |")
+    lines.append("|" + "---|" * len(header))
+    for row in table.rows:
+        cells = [_row_heading(row)]
+        for cell in row.cells:
+            if cell.entry is None:
+                cells.append("")
+                continue
+            text = cell.entry.body + "\n" + _markdown_sources(cell.entry.sources)
+            cells.append(_markdown_cell(text))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", f"Source: <{url}>", ""]
+    return "\n".join(lines)
+
+
+def render_csv(view: FilteredTable, url: str) -> str:
+    table = view.table
+    out = io.StringIO()
+    # A byte order mark, so that spreadsheets open the file as UTF-8.
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    segments = [segment.name for segment in table.segments]
+    writer.writerow(["Dimension", "Question", "Common ground", *segments, "Tags", "URL"])
+    for row in table.rows:
+        dimension = row.dimension
+        writer.writerow(
+            [
+                dimension.title,
+                dimension.question,
+                dimension.common_ground,
+                *(cell.entry.body if cell.entry else "" for cell in row.cells),
+                ", ".join(tag.name for tag in dimension.tags.all()),
+                absolute(dimension.get_absolute_url()),
+            ]
+        )
+    return out.getvalue()
+
+
+def _timestamp(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def render_json(view: FilteredTable, url: str) -> str:
+    table = view.table
+    comparison = table.comparison
+    data = {
+        "comparison": {
+            "title": comparison.title,
+            "slug": comparison.slug,
+            "summary": comparison.summary,
+            "url": absolute(comparison.get_absolute_url()),
+            "updated": _timestamp(comparison.updated),
+        },
+        "url": url,
+        "filter": {
+            **{name: list(values) for name, values in view.chosen.items()},
+            "ignored": [{"parameter": i.parameter, "value": i.value} for i in view.ignored],
+        },
+        "segments": [{"slug": s.slug, "name": s.name} for s in table.segments],
+        "rows": [_json_row(row) for row in table.rows],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_row(row: Row) -> dict:
+    dimension = row.dimension
+    return {
+        "slug": dimension.slug,
+        "title": dimension.title,
+        "question": dimension.question,
+        "common_ground": dimension.common_ground,
+        "tags": [tag.name for tag in dimension.tags.all()],
+        "url": absolute(dimension.get_absolute_url()),
+        "updated": _timestamp(dimension.updated),
+        "entries": [
+            {
+                "segment": cell.segment.slug,
+                "body": cell.entry.body if cell.entry else None,
+                "sources": cell.entry.sources if cell.entry else [],
+                "updated": _timestamp(cell.entry.updated) if cell.entry else None,
+            }
+            for cell in row.cells
+        ],
+    }
+
+
+EXPORTS = {
+    "md": Export("text/markdown; charset=utf-8", render_markdown),
+    "csv": Export("text/csv; charset=utf-8", render_csv),
+    "json": Export("application/json", render_json),
+}

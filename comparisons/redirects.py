@@ -1,0 +1,74 @@
+"""Old slugs answer with a permanent redirect to the current URL.
+
+Old slugs are looked up only when the current one is not found (the 404 path), so a page
+found at its current URL runs no extra query.
+"""
+
+from functools import wraps
+
+from django.core.validators import slug_re
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.urls import reverse
+
+from comparisons.models import Comparison, ComparisonSlug, DimensionSlug
+
+
+class Renamed(Exception):
+    """Raised by a view that found its object under an old slug: URL kwargs to replace."""
+
+    def __init__(self, query: str | None = None, **kwargs):
+        super().__init__(kwargs)
+        self.query = query  # a replacement query string, or None to keep the request's
+        self.kwargs = kwargs
+
+
+def follows_renames(view):
+    """Turn `Renamed` into a 301 to the same view with the current slugs and the same query."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, **kwargs):
+        try:
+            return view(request, **kwargs)
+        except Renamed as renamed:
+            url = reverse(request.resolver_match.view_name, kwargs={**kwargs, **renamed.kwargs})
+            query = renamed.query
+            if query is None:
+                query = request.GET.urlencode(safe=",")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+    return wrapper
+
+
+def renamed_comparison(slug: str, visible) -> str | None:
+    """The current slug of the comparison once called `slug`, among `visible`. One query."""
+    old = ComparisonSlug.objects.filter(slug=slug, comparison__in=visible).select_related(
+        "comparison"
+    )
+    found = old.first()
+    return found.comparison.slug if found else None
+
+
+def renamed_dimension(comparison: Comparison, slug: str, visible) -> dict[str, str] | None:
+    """The current URL kwargs of the row once called `slug` in `comparison`. One query."""
+    old = DimensionSlug.objects.filter(
+        comparison=comparison, slug=slug, dimension__in=visible
+    ).select_related("dimension__comparison")
+    found = old.first()
+    if found is None:
+        return None
+    return {"comparison": found.dimension.comparison.slug, "dimension": found.dimension.slug}
+
+
+def renamed_rows(comparison: Comparison, slugs: list[str]) -> dict[str, str]:
+    """Old row slugs of `comparison` among `slugs`, mapped to the rows' current slugs.
+
+    Runs one query if any of `slugs` could be a slug at all (others, such as text with NUL
+    characters that PostgreSQL refuses, are never sent to the database).
+    """
+    slugs = [slug for slug in slugs if slug_re.fullmatch(slug)]
+    if not slugs:
+        return {}
+    old = DimensionSlug.objects.filter(
+        comparison=comparison, slug__in=slugs, dimension__comparison=comparison
+    ).values_list("slug", "dimension__slug")
+    return dict(old)

@@ -1,0 +1,132 @@
+"""/compare/<comparison>/export.<md|csv|json>: the table or filtered view as a file."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from comparisons.models import Dimension, Entry
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def table(db, settings):
+    settings.SITE_URL = "https://kb.example.org"
+    comparison = make_comparison(rows=3)
+    Entry.objects.filter(dimension__slug="row-1", segment__slug="b2b").update(
+        body='Seats, "contracts" | pipes,\nand two lines — ünïcode'
+    )
+    return comparison
+
+
+@pytest.mark.parametrize(
+    "format, content_type",
+    [
+        ("md", "text/markdown; charset=utf-8"),
+        ("csv", "text/csv; charset=utf-8"),
+        ("json", "application/json"),
+    ],
+)
+def test_each_export_has_its_content_type_and_a_download_name(client, table, format, content_type):
+    response = client.get(f"/compare/b2b-vs-b2c/export.{format}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == f'attachment; filename="b2b-vs-b2c.{format}"'
+
+
+def test_a_filtered_export_says_so_in_its_file_name(client, table):
+    response = client.get("/compare/b2b-vs-b2c/export.csv?only=row-1")
+    assert response["Content-Disposition"] == 'attachment; filename="b2b-vs-b2c-filtered.csv"'
+
+
+def test_markdown_is_a_github_table_with_escaped_pipes_and_no_raw_newlines(client, table):
+    text = client.get("/compare/b2b-vs-b2c/export.md").content.decode()
+    lines = text.splitlines()
+    assert lines[0] == "# Comparison b2b-vs-b2c"
+    assert lines[2] == "| Dimension | B2B | B2C |"
+    assert lines[3] == "|---|---|---|"
+    row = lines[4]
+    assert row.startswith("| **Row 1**<br>_Question 1?_ | ")
+    assert 'Seats, "contracts" \\| pipes,<br>and two lines — ünïcode' in row
+    assert "[A source](https://example.com/source)" in row
+    assert len([line for line in lines if line.startswith("| **Row")]) == 3
+    assert "Source: <https://kb.example.org/compare/b2b-vs-b2c/>" in text
+
+
+def test_csv_has_a_row_per_dimension_and_a_column_per_segment(client, table):
+    body = client.get("/compare/b2b-vs-b2c/export.csv").content
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark, for spreadsheets
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0] == ["Dimension", "Question", "Common ground", "B2B", "B2C", "Tags", "URL"]
+    assert len(rows) == 4
+    assert rows[1][3] == 'Seats, "contracts" | pipes,\nand two lines — ünïcode'
+    assert rows[1][6] == "https://kb.example.org/compare/b2b-vs-b2c/row-1/"
+
+
+def test_csv_of_a_filtered_view_keeps_the_chosen_rows_and_segments(client, table):
+    body = client.get("/compare/b2b-vs-b2c/export.csv?only=row-2&segments=b2c").content
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][3:5] == ["B2C", "Tags"]
+    assert [row[0] for row in rows[1:]] == ["Row 2"]
+
+
+def test_json_has_the_documented_shape(client, table):
+    Dimension.objects.filter(slug="row-2").update(common_ground="Both listen.")
+    data = json.loads(client.get("/compare/b2b-vs-b2c/export.json?only=row-2,ghost").content)
+    assert set(data) == {"comparison", "url", "filter", "segments", "rows"}
+    assert data["comparison"]["slug"] == "b2b-vs-b2c"
+    assert data["comparison"]["url"] == "https://kb.example.org/compare/b2b-vs-b2c/"
+    assert data["comparison"]["updated"]
+    assert data["url"] == "https://kb.example.org/compare/b2b-vs-b2c/?only=row-2"
+    assert data["filter"] == {
+        "only": ["row-2"],
+        "tag": [],
+        "segments": [],
+        "ignored": [{"parameter": "only", "value": "ghost"}],
+    }
+    assert data["segments"] == [{"slug": "b2b", "name": "B2B"}, {"slug": "b2c", "name": "B2C"}]
+    [row] = data["rows"]
+    assert row["slug"] == "row-2" and row["common_ground"] == "Both listen."
+    assert row["tags"] == ["research"]
+    assert row["url"] == "https://kb.example.org/compare/b2b-vs-b2c/row-2/"
+    assert [entry["segment"] for entry in row["entries"]] == ["b2b", "b2c"]
+    assert row["entries"][0]["body"] == "B2B answer for row 2"
+    assert row["entries"][0]["sources"] == [
+        {"title": "A source", "url": "https://example.com/source"}
+    ]
+    assert row["entries"][0]["updated"]
+
+
+def test_a_missing_entry_is_null_in_json(client, table):
+    Entry.objects.filter(dimension__slug="row-1", segment__slug="b2c").delete()
+    data = json.loads(client.get("/compare/b2b-vs-b2c/export.json?only=row-1").content)
+    assert data["rows"][0]["entries"][1] == {
+        "segment": "b2c",
+        "body": None,
+        "sources": [],
+        "updated": None,
+    }
+
+
+def test_exports_hide_draft_rows_and_draft_tables_from_anonymous(client, table):
+    Dimension.objects.filter(slug="row-2").update(status="draft")
+    data = json.loads(client.get("/compare/b2b-vs-b2c/export.json").content)
+    assert [row["slug"] for row in data["rows"]] == ["row-1", "row-3"]
+    make_comparison(slug="hidden", status="draft")
+    assert client.get("/compare/hidden/export.md").status_code == 404
+
+
+def test_an_unknown_format_is_404(client, table):
+    assert client.get("/compare/b2b-vs-b2c/export.xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("format", ["md", "csv", "json"])
+def test_exports_load_in_a_fixed_number_of_queries(client, format, django_assert_max_num_queries):
+    make_comparison(slug="small", rows=3)
+    make_comparison(slug="large", rows=40)
+    for slug in ("small", "large"):
+        with django_assert_max_num_queries(6):
+            client.get(f"/compare/{slug}/export.{format}?tag=research")

@@ -1,0 +1,68 @@
+"""Every page unfurls as a card: title, description, Open Graph, Twitter, canonical."""
+
+import re
+
+import pytest
+
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/compare/b2b-vs-b2c/", "/compare/b2b-vs-b2c/row-1/", "/tags/research/"]
+
+
+def _meta(html: str, attribute: str, name: str) -> str:
+    match = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)">', html)
+    assert match, f"no {name}"
+    return match.group(1)
+
+
+def _canonical(html: str) -> str:
+    return re.search(r'<link rel="canonical" href="([^"]*)">', html).group(1)
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = "https://kb.example.org"
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_a_full_preview_card(client, url):
+    make_comparison()
+    html = client.get(url).content.decode()
+    assert re.search(r"<title>[^<]+</title>", html)
+    assert _meta(html, "name", "description")
+    for name in ("og:title", "og:description", "og:type", "og:site_name"):
+        assert _meta(html, "property", name)
+    assert _meta(html, "name", "twitter:card") == "summary"
+    assert _meta(html, "property", "og:url") == _canonical(html) == f"https://kb.example.org{url}"
+
+
+def test_the_base_url_comes_from_the_setting_not_the_host_header(client, comparison, settings):
+    settings.ALLOWED_HOSTS = ["evil.example.com", "testserver"]
+    html = client.get("/compare/b2b-vs-b2c/", HTTP_HOST="evil.example.com").content.decode()
+    assert _canonical(html) == "https://kb.example.org/compare/b2b-vs-b2c/"
+    assert "evil.example.com" not in html
+
+
+def test_a_filtered_view_names_its_rows_and_is_canonical_when_normalised(client):
+    make_comparison(rows=3)
+    html = client.get("/compare/b2b-vs-b2c/?only=row-3,row-1,ghost&segments=b2c").content.decode()
+    canonical = "https://kb.example.org/compare/b2b-vs-b2c/?only=row-1,row-3&amp;segments=b2c"
+    assert _canonical(html) == canonical
+    assert _meta(html, "property", "og:url") == canonical
+    assert _meta(html, "property", "og:description") == "Rows: Row 1, Row 3 — B2C."
+    assert "<title>Row 1, Row 3 · Comparison b2b-vs-b2c · kb</title>" in html
+
+
+def test_a_row_page_is_an_article_card_with_its_question(client, comparison):
+    html = client.get("/compare/b2b-vs-b2c/row-1/").content.decode()
+    assert _meta(html, "property", "og:type") == "article"
+    assert _meta(html, "property", "og:title") == "Row 1 · Comparison b2b-vs-b2c"
+    assert _meta(html, "property", "og:description") == "Question 1?"
+
+
+def test_the_table_card_describes_the_comparison(client, comparison):
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert _meta(html, "property", "og:title") == "Comparison b2b-vs-b2c"
+    assert _meta(html, "property", "og:description") == "A summary."

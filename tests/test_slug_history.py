@@ -1,0 +1,158 @@
+"""Renamed slugs leave permanent redirects behind; deleted rows do not."""
+
+import pytest
+
+from comparisons.models import Comparison, ComparisonSlug, Dimension, DimensionSlug
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def _rename(model, old: str, new: str, **lookup):
+    instance = model.objects.get(slug=old, **lookup)
+    instance.slug = new
+    instance.save()
+    return instance
+
+
+@pytest.fixture
+def table(db):
+    return make_comparison(slug="old-table", rows=3)
+
+
+def test_a_slug_change_through_save_is_recorded(table):
+    _rename(Comparison, "old-table", "new-table")
+    _rename(Dimension, "row-1", "first-row")
+    assert ComparisonSlug.objects.get(slug="old-table").comparison == table
+    assert DimensionSlug.objects.get(slug="row-1").dimension.slug == "first-row"
+
+
+def test_saving_without_a_slug_change_records_nothing(table):
+    comparison = Comparison.objects.get()
+    comparison.title = "New title"
+    comparison.save()
+    Dimension.objects.get(slug="row-1").save()
+    assert not ComparisonSlug.objects.exists() and not DimensionSlug.objects.exists()
+
+
+def test_a_change_on_an_instance_not_loaded_from_the_database_is_recorded(table):
+    stale = Comparison(
+        pk=table.pk, title=table.title, slug="fresh", status=table.status, created=table.created
+    )
+    stale.save()
+    assert ComparisonSlug.objects.get(slug="old-table").comparison_id == table.pk
+
+
+def test_renaming_back_drops_the_now_live_slug_from_the_history(table):
+    _rename(Comparison, "old-table", "new-table")
+    _rename(Comparison, "new-table", "old-table")
+    assert list(ComparisonSlug.objects.values_list("slug", flat=True)) == ["new-table"]
+
+
+def test_an_admin_rename_is_recorded(editor_client, table):
+    segment = table.ordered_segments()[0]
+    link = table.comparisonsegment_set.get(segment=segment)
+    data = {
+        "title": table.title,
+        "slug": "renamed-in-admin",
+        "summary": table.summary,
+        "status": table.status,
+        "comparisonsegment_set-TOTAL_FORMS": 1,
+        "comparisonsegment_set-INITIAL_FORMS": 1,
+        "comparisonsegment_set-MIN_NUM_FORMS": 1,
+        "comparisonsegment_set-MAX_NUM_FORMS": 1000,
+        "comparisonsegment_set-0-id": link.pk,
+        "comparisonsegment_set-0-comparison": table.pk,
+        "comparisonsegment_set-0-segment": segment.pk,
+        "comparisonsegment_set-0-position": 0,
+    }
+    response = editor_client.post(f"/admin/comparisons/comparison/{table.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert ComparisonSlug.objects.filter(slug="old-table").exists()
+    assert editor_client.get("/compare/old-table/")["Location"] == "/compare/renamed-in-admin/"
+
+
+@pytest.mark.parametrize(
+    "old_url, new_url",
+    [
+        ("/compare/old-table/", "/compare/new-table/"),
+        ("/compare/old-table/row-1/", "/compare/new-table/row-1/"),
+        ("/compare/old-table/?only=row-1,row-2", "/compare/new-table/?only=row-1,row-2"),
+        ("/compare/old-table/export.md", "/compare/new-table/export.md"),
+        (
+            "/compare/old-table/export.csv?segments=b2b",
+            "/compare/new-table/export.csv?segments=b2b",
+        ),
+        ("/compare/old-table/export.json", "/compare/new-table/export.json"),
+        ("/embed/old-table/?only=row-2", "/embed/new-table/?only=row-2"),
+    ],
+)
+def test_every_old_comparison_url_redirects_permanently(client, table, old_url, new_url):
+    _rename(Comparison, "old-table", "new-table")
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == new_url
+
+
+def test_a_comparison_renamed_twice_still_redirects_from_its_first_name(client, table):
+    _rename(Comparison, "old-table", "middle-table")
+    _rename(Comparison, "middle-table", "new-table")
+    for old in ("old-table", "middle-table"):
+        response = client.get(f"/compare/{old}/")
+        assert response.status_code == 301
+        assert response["Location"] == "/compare/new-table/"
+
+
+def test_a_renamed_row_page_redirects_after_one_and_two_renames(client, table):
+    _rename(Dimension, "row-1", "first")
+    _rename(Dimension, "first", "opening-row")
+    for old in ("row-1", "first"):
+        response = client.get(f"/compare/old-table/{old}/")
+        assert response.status_code == 301
+        assert response["Location"] == "/compare/old-table/opening-row/"
+
+
+def test_a_filtered_view_naming_an_old_row_slug_redirects(client, table):
+    _rename(Dimension, "row-1", "first")
+    _rename(Dimension, "first", "opening-row")
+    response = client.get("/compare/old-table/?only=row-1,row-2&segments=b2c")
+    assert response.status_code == 301
+    assert response["Location"] == "/compare/old-table/?only=opening-row,row-2&segments=b2c"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_exports_and_embed_naming_an_old_row_slug_redirect(client, table):
+    _rename(Dimension, "row-1", "opening-row")
+    for path in ("/compare/old-table/export.csv", "/embed/old-table/"):
+        response = client.get(f"{path}?only=row-1")
+        assert response.status_code == 301
+        assert response["Location"] == f"{path}?only=opening-row"
+
+
+def test_renamed_table_and_row_both_reach_the_current_row(client, table):
+    _rename(Comparison, "old-table", "new-table")
+    _rename(Dimension, "row-1", "opening-row")
+    first = client.get("/compare/old-table/row-1/")
+    assert first["Location"] == "/compare/new-table/row-1/"
+    second = client.get(first["Location"])
+    assert second.status_code == 301
+    assert second["Location"] == "/compare/new-table/opening-row/"
+
+
+def test_a_deleted_rows_old_url_is_404(client, table):
+    _rename(Dimension, "row-1", "opening-row")
+    Dimension.objects.get(slug="opening-row").delete()
+    assert client.get("/compare/old-table/row-1/").status_code == 404
+    assert client.get("/compare/old-table/opening-row/").status_code == 404
+
+
+def test_an_old_slug_of_a_draft_comparison_is_404_for_anonymous(client, table):
+    _rename(Comparison, "old-table", "new-table")
+    Comparison.objects.update(status="draft")
+    assert client.get("/compare/old-table/").status_code == 404
+
+
+def test_the_current_url_runs_no_slug_history_query(client, table, django_assert_num_queries):
+    _rename(Comparison, "old-table", "new-table")
+    with django_assert_num_queries(5):
+        assert client.get("/compare/new-table/").status_code == 200
