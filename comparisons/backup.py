@@ -16,7 +16,15 @@ from django.db import models, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment
+from comparisons.models import (
+    Comparison,
+    ComparisonSegment,
+    ComparisonSlug,
+    Dimension,
+    DimensionSlug,
+    Entry,
+    Segment,
+)
 
 FORMAT = "kb-backup"
 VERSION = 1
@@ -158,6 +166,8 @@ SECTIONS = [
     ModelSection("comparison_segments", ComparisonSegment, ("comparison", "segment")),
     ModelSection("dimensions", Dimension, ("comparison", "slug")),
     ModelSection("entries", Entry, ("dimension", "segment")),
+    ModelSection("comparison_slugs", ComparisonSlug, ("slug",)),
+    ModelSection("dimension_slugs", DimensionSlug, ("comparison", "slug")),
     ModelSection("tags", Tag, ("slug",)),
     TaggedItemSection(),
 ]

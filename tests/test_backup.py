@@ -130,3 +130,17 @@ def test_it_rejects_files_that_are_not_backups(db, tmp_path, text, message):
 def test_a_missing_file_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         _import(tmp_path / "missing.json")
+
+
+def test_old_links_keep_redirecting_after_a_restore(client, comparison, tmp_path):
+    dimension = comparison.dimensions.get(slug="row-1")
+    dimension.slug = "renamed-row"
+    dimension.save()
+    comparison.slug = "renamed-table"
+    comparison.save()
+    path = _export(tmp_path)
+    _wipe()
+    _import(path)
+    response = client.get("/compare/b2b-vs-b2c/row-1/", follow=True)
+    assert response.redirect_chain[-1] == ("/compare/renamed-table/renamed-row/", 301)
+    assert response.status_code == 200

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comparisons', '0001_initial'),
+        ('comparisons', '0002_editors_group'),
     ]
 
     operations = [
