@@ -5,8 +5,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from kb.headers import allow_framing
-
 from comparisons.exports import EXPORTS
 from comparisons.filters import (
     PARAMETERS,
@@ -24,6 +22,7 @@ from comparisons.redirects import (
     renamed_rows,
 )
 from comparisons.tables import load_table, rows_queryset
+from kb.headers import allow_framing
 
 
 def _get_comparison(request: HttpRequest, slug: str) -> Comparison:
