@@ -52,3 +52,17 @@ def test_production_settings_redirect_to_https_with_hsts_and_secure_cookies():
     assert on.stdout.split() == ["True", "31536000", "True", "True", "None"], on.stderr
     behind_proxy = run_manage("shell", "-v", "0", "-c", code, SECURE_PROXY_SSL_HEADER="1")
     assert "HTTP_X_FORWARDED_PROTO" in behind_proxy.stdout, behind_proxy.stderr
+
+
+def test_the_cache_is_redis_when_redis_url_is_set_and_local_memory_otherwise():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    shared = run_manage("shell", "-v", "0", "-c", code, REDIS_URL="redis://127.0.0.1:6379/6")
+    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr
+    local = run_manage("shell", "-v", "0", "-c", code)
+    assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", local.stderr
+
+
+def test_a_malformed_number_setting_is_refused():
+    result = run_manage("check", SECURE_HSTS_SECONDS="a year")
+    assert result.returncode != 0
+    assert "SECURE_HSTS_SECONDS must be a whole number" in result.stderr
