@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,17 @@ def test_allow_framing_lifts_both_frame_denials_on_the_view_it_decorates(client)
     plain = client.get("/test/plain/")
     assert plain["X-Frame-Options"] == "DENY"
     assert csp_directives(plain)["frame-ancestors"] == "'none'"
+
+
+def test_https_redirect_spares_the_health_check_and_trusts_the_proxy_header(settings, comparison):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client()
+    redirect = client.get("/compare/b2b-vs-b2c/")
+    assert redirect.status_code == 301
+    assert redirect["Location"] == "https://testserver/compare/b2b-vs-b2c/"
+    assert client.get("/healthz").status_code == 200
+    behind_proxy = client.get("/compare/b2b-vs-b2c/", HTTP_X_FORWARDED_PROTO="https")
+    assert behind_proxy.status_code == 200
+    assert behind_proxy["Strict-Transport-Security"].startswith("max-age=31536000")
