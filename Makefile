@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 # Tests run with DEBUG off, as in production; the key is only for the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: install run test lint format
+.PHONY: install run test lint format serve audit
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,13 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# As in production: DEBUG off; needs SECRET_KEY and ALLOWED_HOSTS (see README, "Deploying").
+serve: install
+	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=0 $(BIN)/python manage.py migrate --no-input
+	DEBUG=0 PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py kb.wsgi
+
+# Known vulnerabilities in the pinned set (needs PyPI's vulnerability data or OSV online).
+audit: install
+	$(BIN)/pip-audit --strict --no-deps --disable-pip -r constraints.txt

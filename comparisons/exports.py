@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from comparisons.filters import FilteredTable
+from comparisons.sources import http_url
 from comparisons.tables import Row
 
 
@@ -34,7 +35,9 @@ def _markdown_cell(text: str) -> str:
 
 def _markdown_sources(sources: list[dict]) -> str:
     links = [
-        f"[{source['title']}]({source['url']})" if source.get("url") else source["title"]
+        f"[{source['title']}]({http_url(source['url'])})"
+        if http_url(source.get("url") or "")
+        else source["title"]
         for source in sources
     ]
     return "Sources: " + "; ".join(links) if links else ""

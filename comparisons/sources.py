@@ -25,6 +25,15 @@ def validate_sources(value):
                 ) from None
 
 
+def http_url(url: str) -> str:
+    """`url` if it is a valid http(s) URL, else "": stored data is checked again on output."""
+    try:
+        validate_http_url(url)
+    except ValidationError:
+        return ""
+    return url
+
+
 def parse_sources(text: str) -> list[dict]:
     sources = []
     for line in text.splitlines():

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from comparisons.exports import EXPORTS
@@ -22,6 +22,7 @@ from comparisons.redirects import (
     renamed_rows,
 )
 from comparisons.tables import load_table, rows_queryset
+from kb.headers import allow_framing
 
 
 def _get_comparison(request: HttpRequest, slug: str) -> Comparison:
@@ -58,6 +59,7 @@ def _visible_rows(request: HttpRequest):
     )
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     comparisons = Comparison.objects.visible_to(request.user).annotate(
         row_count=Count("dimensions", filter=Q(dimensions__status=Status.PUBLISHED))
@@ -72,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "comparisons/home.html", {"comparisons": comparisons, "tags": tags})
 
 
+@require_safe
 @follows_renames
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
@@ -95,7 +98,8 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     )
 
 
-@xframe_options_exempt
+@require_safe
+@allow_framing
 @follows_renames
 def embed(request: HttpRequest, comparison: str) -> HttpResponse:
     """The table with minimal chrome: the only page other sites may frame."""
@@ -109,6 +113,7 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
     )
 
 
+@require_safe
 @follows_renames
 def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
@@ -124,6 +129,7 @@ def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
     return response
 
 
+@require_safe
 @follows_renames
 def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
@@ -139,6 +145,7 @@ def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> H
     )
 
 
+@require_safe
 def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=tag)
     dimensions = list(

@@ -5,6 +5,7 @@ setting DATABASE_URL. Every variable is documented in README.md, "Settings".
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +21,14 @@ def envbool(name: str, default: str) -> bool:
     if value in ("0", "False", "false"):
         return False
     raise ImproperlyConfigured(f"{name} must be 1/0 or True/False, not {value!r}")
+
+
+def envint(name: str, default: str) -> int:
+    value = os.getenv(name, default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -46,6 +55,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "import_export",
+    "csp",
+    "axes",
     "comparisons",
 ]
 
@@ -58,6 +69,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kb.headers.PermissionsPolicyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -120,3 +135,72 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SITE_NAME = "kb"
 # The site's absolute base URL, for canonical links and preview cards (never the Host header).
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Security: see README, "Security" and "Deploying". HTTPS settings default on when DEBUG is off
+# and SITE_URL is https://; each has its own variable, to turn it off behind a TLS proxy.
+_SERVES_HTTPS = not DEBUG and os.getenv("SITE_URL", "").startswith("https://")
+_HTTPS_DEFAULT = "1" if _SERVES_HTTPS else "0"
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", _HTTPS_DEFAULT)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if _SERVES_HTTPS else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS_DEFAULT)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", _HTTPS_DEFAULT)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", _HTTPS_DEFAULT)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if envbool("SECURE_PROXY_SSL_HEADER", "0"):
+    # Only behind a proxy that always sets (and never forwards) X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# Every script and style comes from our static files; only the embed view may be framed
+# (kb.headers.allow_framing).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+ADMIN_URL = os.getenv("ADMIN_URL", "admin/").strip("/") + "/"
+
+# Login lockout (django-axes): 5 failed logins lock the IP address, and the account, for
+# AXES_COOLOFF_MINUTES. AxesStandaloneBackend must come first; it needs the request.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Behind N proxies, the client address is the Nth from the right in X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0") or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# One shared cache for all app servers when REDIS_URL is set; per process otherwise.
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

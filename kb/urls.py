@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from kb import health
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
     path("", include("comparisons.urls")),
 ]

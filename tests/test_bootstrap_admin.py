@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def test_with_debug_on_and_no_users_it_creates_an_admin_with_a_printed_random_pa
     output = _run()
     password = output.rsplit("password: ", 1)[1].strip()
     assert len(password) >= 20
-    assert authenticate(username="admin", password=password).is_superuser
+    assert authenticate(RequestFactory().get("/"), username="admin", password=password).is_superuser
 
 
 def test_two_databases_get_different_passwords(settings):

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from comparisons.models import Dimension
 from comparisons.roles import EDITOR_PERMISSIONS, EDITORS
@@ -37,7 +38,7 @@ def test_the_migration_gives_the_editors_group_exactly_the_content_permissions()
 def test_createeditor_makes_a_staff_user_in_the_group_with_a_printed_password():
     output = _create_editor()
     password = output.split("password: ", 1)[1].split()[0]
-    user = authenticate(username="casey", password=password)
+    user = authenticate(RequestFactory().get("/"), username="casey", password=password)
     assert user.is_staff and not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == [EDITORS]
     assert user.email == "casey@example.com"

@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 
 from comparisons.markdown import render_markdown
+from comparisons.sources import http_url
 
 register = template.Library()
 
@@ -10,6 +11,12 @@ register = template.Library()
 def markdown(text):
     """Render an editor's Markdown to sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter
+def link_url(url: str) -> str:
+    """A source's URL if it is http(s), else "" (whatever got into the database)."""
+    return http_url(url or "")
 
 
 @register.filter(is_safe=True)

@@ -1,0 +1,42 @@
+"""/healthz for load balancers: 200 when the database and the cache answer, 503 otherwise."""
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+
+def database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("Health check: the database does not answer.")
+        return False
+
+
+def cache_ok() -> bool:
+    token = secrets.token_hex(8)
+    try:
+        cache.set("healthz", token, timeout=10)
+        return cache.get("healthz") == token
+    except Exception:
+        logger.exception("Health check: the cache does not answer.")
+        return False
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": database_ok(), "cache": cache_ok()}
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

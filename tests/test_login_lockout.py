@@ -1,0 +1,78 @@
+"""django-axes: five failed admin logins lock the address and the account out for a while."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from tests.test_deploy_check import run_manage
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+
+
+def fail_login(client, username="editor", address="10.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": "wrong"}, REMOTE_ADDR=address)
+
+
+def log_in(client, address="10.0.0.1"):
+    return client.post(
+        LOGIN,
+        {"username": "editor", "password": "password", "next": "/admin/"},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_four_failures_still_let_the_right_password_in(client, editor):
+    for _ in range(4):
+        assert fail_login(client).status_code == 200
+    assert log_in(client).status_code == 302
+
+
+def test_the_fifth_failure_locks_out_with_a_clear_page(client, editor):
+    for _ in range(4):
+        fail_login(client)
+    response = fail_login(client)
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert response["Content-Security-Policy"]
+    # Even the right password is refused while locked out.
+    locked = log_in(client)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_account_is_locked_from_other_addresses_too(client, editor):
+    for number in range(5):
+        fail_login(client, address=f"10.0.1.{number}")
+    assert log_in(Client(), address="10.0.2.1").status_code == 429
+
+
+def test_the_address_is_locked_for_other_accounts_too(client, editor):
+    for number in range(5):
+        fail_login(client, username=f"guess{number}")
+    assert log_in(Client()).status_code == 429
+
+
+def test_the_lockout_ends_after_the_cool_off_period(client, editor, settings):
+    for _ in range(5):
+        fail_login(client)
+    assert log_in(Client()).status_code == 429
+    long_ago = timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    AccessAttempt.objects.update(attempt_time=long_ago)
+    assert log_in(Client()).status_code == 302
+
+
+def test_the_test_clients_login_works_with_axes_given_a_request(client, editor):
+    # AxesStandaloneBackend needs the request; force_login needs nothing.
+    assert client.login(request=RequestFactory().get("/"), username="editor", password="password")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_url_is_a_setting():
+    code = "from django.urls import reverse; print(reverse('admin:login'))"
+    result = run_manage("shell", "-v", "0", "-c", code, ADMIN_URL="backstage")
+    assert result.stdout.strip() == "/backstage/login/", result.stderr
