@@ -197,3 +197,27 @@ def test_the_parser_reads_web_search_syntax():
     assert parsed.phrases == (("user", "test"),)
     assert parsed.excluded == ("b2b",)
     assert stem("customers") == stem("customer")
+
+
+def test_the_gin_index_serves_the_match_on_postgresql(default_content):
+    if connection.vendor != "postgresql":
+        # The fallback matches in Python and never fills the vector.
+        assert not Dimension.objects.filter(search_vector__isnull=False).exists()
+        return
+    from django.contrib.postgres.search import SearchQuery
+
+    query = SearchQuery("dogfood", search_type="websearch", config="english")
+    matches = Dimension.objects.filter(search_vector=query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = matches.explain()
+    assert "dimension_search_vector_gin" in plan
+    assert [d.slug for d in matches] == ["dogfooding"]
+
+
+def test_restoring_a_backup_rebuilds_the_vectors(client, default_content):
+    from comparisons.backup import export_kb, import_kb
+
+    backup = export_kb()
+    import_kb(backup, replace=True)
+    assert row_links(client.get("/search/", {"q": "dogfood"}).content.decode()) == ["dogfooding"]
