@@ -170,6 +170,7 @@ class _PostgresHits:
         # Filter on the match itself (the GIN index), not on rank > 0.
         self.matches = (
             rows.filter(search_vector=self.query)
+            .only("pk")
             .annotate(rank=SearchRank(F("search_vector"), self.query))
             .order_by("-rank", "comparison__title", "position", "pk")
         )
@@ -184,10 +185,14 @@ class _PostgresHits:
         return self.matches[index]
 
     def hits_for(self, page_rows) -> list[Hit]:
-        """The page's rows with highlighted title and snippet, in one query plus prefetches."""
+        """The page's rows with highlighted title and snippet: two queries (rows, tags)."""
         ids = [row.pk for row in page_rows]
-        highlighted = rows_queryset(
-            Dimension.objects.filter(pk__in=ids).annotate(
+        highlighted = (
+            Dimension.objects.filter(pk__in=ids)
+            .select_related("comparison")
+            .prefetch_related("tags")
+            .defer("search_vector")
+            .annotate(
                 title_headline=SearchHeadline(
                     "title",
                     self.query,

@@ -1,8 +1,10 @@
 """Synthetic content for benchmarks: many published comparisons, fast (bulk inserts).
 
 `make_synthetic_content(1000, 50)` makes 1,000 comparisons of 50 rows with a B2B and a B2C
-cell each: 100,000 entries. Text is drawn from a fixed vocabulary with a seeded random
-generator, so two runs with the same arguments make the same content.
+cell each: 100,000 entries. Words follow Zipf's law, as in real text: a few are everywhere,
+most are rare. The product words above are spread over the ranks (from common to rare) among
+made-up words, so queries for them match anywhere from most rows to a handful. A seeded
+random generator makes two runs with the same arguments make the same content.
 """
 
 import random
@@ -80,8 +82,39 @@ SLUG_PREFIX = "synthetic-"
 BATCH = 5000
 
 
+WORDS = 3000
+SYLLABLES = ["ka", "lo", "mi", "ter", "su", "dan", "ve", "ro", "pi", "nul", "ga", "zo", "bre"]
+
+
+def _word_list() -> list[str]:
+    """Made-up words, with the product vocabulary spread evenly over the ranks."""
+    rng = random.Random(0)
+    words = []
+    while len(words) < WORDS:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in words:
+            words.append(word)
+    step = WORDS // len(VOCABULARY)
+    for n, word in enumerate(VOCABULARY):
+        words[5 + n * step] = word
+    return words
+
+
+def _cumulative_zipf_weights(count: int) -> list[float]:
+    total, weights = 0.0, []
+    for rank in range(1, count + 1):
+        total += 1 / rank
+        weights.append(total)
+    return weights
+
+
+RANKED_WORDS = _word_list()
+CUMULATIVE_WEIGHTS = _cumulative_zipf_weights(WORDS)
+
+
 def _sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(VOCABULARY) for _ in range(words)).capitalize() + "."
+    chosen = rng.choices(RANKED_WORDS, cum_weights=CUMULATIVE_WEIGHTS, k=words)
+    return " ".join(chosen).capitalize() + "."
 
 
 @transaction.atomic
