@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
@@ -25,6 +26,7 @@ from comparisons.models import (
     Entry,
     Segment,
 )
+from comparisons.search import refresh_search_vectors
 
 FORMAT = "kb-backup"
 VERSION = 1
@@ -70,7 +72,12 @@ class ModelSection:
     natural_key: tuple[str, ...]
 
     def _fields(self):
-        return [f for f in self.model._meta.concrete_fields if not f.primary_key]
+        # The search vector is derived data: left out, and rebuilt after a restore.
+        return [
+            f
+            for f in self.model._meta.concrete_fields
+            if not f.primary_key and not isinstance(f, SearchVectorField)
+        ]
 
     def _key(self, obj, keys: Keys) -> tuple:
         key = ()
@@ -223,4 +230,5 @@ def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
         except (KeyError, TypeError, ValueError) as error:
             raise BackupError(f"Section {section.name!r} is malformed: {error!r}") from None
         counts[section.name] = len(items)
+    refresh_search_vectors()
     return counts

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
+from comparisons.search import refresh_search_vectors
 
 DEFAULT_CONTENT = Path(__file__).parent / "default_content"
 
@@ -72,6 +73,8 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
             )
             for segment_slug, entry in row["entries"].items()
         )
+    # bulk_create sends no signals: index the new rows' cells here.
+    refresh_search_vectors(comparison.dimensions.values_list("pk", flat=True))
     return comparison
 
 

@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -157,11 +159,15 @@ class Dimension(RemembersSlugs):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Derived from the row, its entries and its tags (comparisons/search.py keeps it fresh).
+    # Only PostgreSQL fills it; other databases leave it empty and search in Python.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["comparison", "position", "title"]
+        indexes = [GinIndex(fields=["search_vector"], name="dimension_search_vector_gin")]
         constraints = [
             # The row's URL is /compare/<comparison>/<dimension>/.
             models.UniqueConstraint(

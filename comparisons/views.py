@@ -21,6 +21,7 @@ from comparisons.redirects import (
     renamed_dimension,
     renamed_rows,
 )
+from comparisons.search import QueryTooLong, search
 from comparisons.tables import load_table, rows_queryset
 from kb.headers import allow_framing
 
@@ -59,19 +60,42 @@ def _visible_rows(request: HttpRequest):
     )
 
 
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    comparisons = Comparison.objects.visible_to(request.user).annotate(
-        row_count=Count("dimensions", filter=Q(dimensions__status=Status.PUBLISHED))
-    )
-    tags = (
+def _published_tags():
+    """Tags of published rows in published comparisons, each with `row_count`."""
+    return (
         Tag.objects.filter(
             dimension__in=Dimension.objects.published().filter(comparison__status=Status.PUBLISHED)
         )
         .annotate(row_count=Count("dimension", distinct=True))
         .order_by("name")
     )
-    return render(request, "comparisons/home.html", {"comparisons": comparisons, "tags": tags})
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    comparisons = Comparison.objects.visible_to(request.user).annotate(
+        row_count=Count("dimensions", filter=Q(dimensions__status=Status.PUBLISHED))
+    )
+    return render(
+        request, "comparisons/home.html", {"comparisons": comparisons, "tags": _published_tags()}
+    )
+
+
+@require_safe
+def tag_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "comparisons/tag_list.html", {"tags": _published_tags()})
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    context = {"q": request.GET.get("q", ""), "results": None, "tags": _published_tags()}
+    try:
+        if context["q"].strip():
+            context["results"] = search(context["q"], request.user, request.GET.get("page"))
+    except QueryTooLong as error:
+        context["error"] = str(error)
+        return render(request, "comparisons/search.html", context, status=400)
+    return render(request, "comparisons/search.html", context)
 
 
 @require_safe

@@ -60,6 +60,9 @@ PUBLIC_PAGES = [
     "/compare/{slug}/{row}/",
     "/embed/{slug}/",
     "/tags/{tag}/",
+    "/tags/",
+    "/search/?q=alert",
+    "/search/?q=x",
 ]
 # Files for download: served so that no browser renders them as HTML.
 EXPORTS = [

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from comparisons.synthetic import make_synthetic_content
+
+
+class Command(BaseCommand):
+    help = "Add synthetic published comparisons for benchmarks (bulk inserts, seeded text)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--comparisons", type=int, default=1000)
+        parser.add_argument("--dimensions", type=int, default=50, help="rows per comparison")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, comparisons, dimensions, seed, **options):
+        entries = make_synthetic_content(comparisons, dimensions, seed)
+        self.stdout.write(
+            f"Added {comparisons} comparisons, {comparisons * dimensions} rows, {entries} entries."
+        )

@@ -1,0 +1,173 @@
+"""Synthetic content for benchmarks: many published comparisons, fast (bulk inserts).
+
+`make_synthetic_content(1000, 50)` makes 1,000 comparisons of 50 rows with a B2B and a B2C
+cell each: 100,000 entries. Words follow Zipf's law, as in real text: a few are everywhere,
+most are rare. The product words above are spread over the ranks (from common to rare) among
+made-up words, so queries for them match anywhere from most rows to a handful. A seeded
+random generator makes two runs with the same arguments make the same content.
+"""
+
+import random
+
+from django.db import transaction
+from taggit.models import Tag, TaggedItem
+
+from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
+from comparisons.search import refresh_search_vectors
+
+VOCABULARY = [
+    "account",
+    "adoption",
+    "analytics",
+    "buyer",
+    "cadence",
+    "churn",
+    "cohort",
+    "contract",
+    "conversion",
+    "customer",
+    "customisation",
+    "data",
+    "deal",
+    "demo",
+    "discovery",
+    "dogfood",
+    "engagement",
+    "enterprise",
+    "experiment",
+    "feature",
+    "feedback",
+    "funnel",
+    "growth",
+    "integration",
+    "interview",
+    "launch",
+    "licence",
+    "market",
+    "marketing",
+    "metric",
+    "onboarding",
+    "persona",
+    "pipeline",
+    "pricing",
+    "procurement",
+    "prototype",
+    "quarter",
+    "referral",
+    "release",
+    "renewal",
+    "research",
+    "retention",
+    "revenue",
+    "roadmap",
+    "rollout",
+    "sales",
+    "segment",
+    "seat",
+    "stakeholder",
+    "strategy",
+    "subscription",
+    "support",
+    "survey",
+    "team",
+    "testing",
+    "trial",
+    "usability",
+    "user",
+    "vision",
+    "workflow",
+]
+TAGS = [f"topic-{n:02d}" for n in range(30)]
+SLUG_PREFIX = "synthetic-"
+BATCH = 5000
+
+
+WORDS = 3000
+SYLLABLES = ["ka", "lo", "mi", "ter", "su", "dan", "ve", "ro", "pi", "nul", "ga", "zo", "bre"]
+
+
+def _word_list() -> list[str]:
+    """Made-up words, with the product vocabulary spread evenly over the ranks."""
+    rng = random.Random(0)
+    words = []
+    while len(words) < WORDS:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in words:
+            words.append(word)
+    step = WORDS // len(VOCABULARY)
+    for n, word in enumerate(VOCABULARY):
+        words[5 + n * step] = word
+    return words
+
+
+def _cumulative_zipf_weights(count: int) -> list[float]:
+    total, weights = 0.0, []
+    for rank in range(1, count + 1):
+        total += 1 / rank
+        weights.append(total)
+    return weights
+
+
+RANKED_WORDS = _word_list()
+CUMULATIVE_WEIGHTS = _cumulative_zipf_weights(WORDS)
+
+
+def _sentence(rng: random.Random, words: int) -> str:
+    chosen = rng.choices(RANKED_WORDS, cum_weights=CUMULATIVE_WEIGHTS, k=words)
+    return " ".join(chosen).capitalize() + "."
+
+
+@transaction.atomic
+def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> int:
+    """Create the content; returns the number of entries made."""
+    rng = random.Random(seed)
+    segments = [
+        Segment.objects.get_or_create(slug=slug, defaults={"name": name, "position": n})[0]
+        for n, (slug, name) in enumerate([("b2b", "B2B"), ("b2c", "B2C")])
+    ]
+    start = Comparison.objects.filter(slug__startswith=SLUG_PREFIX).count()
+    tables = Comparison.objects.bulk_create(
+        Comparison(
+            title=f"Synthetic comparison {n:05d}",
+            slug=f"{SLUG_PREFIX}{n:05d}",
+            summary=_sentence(rng, 20),
+            status=Status.PUBLISHED,
+        )
+        for n in range(start, start + comparisons)
+    )
+    ComparisonSegment.objects.bulk_create(
+        ComparisonSegment(comparison=table, segment=segment, position=n)
+        for table in tables
+        for n, segment in enumerate(segments)
+    )
+    rows = Dimension.objects.bulk_create(
+        (
+            Dimension(
+                comparison=table,
+                title=_sentence(rng, 3)[:-1],
+                slug=f"row-{n:03d}",
+                question=_sentence(rng, 10)[:-1] + "?",
+                common_ground=_sentence(rng, 15) if n % 4 == 0 else "",
+                position=n,
+                status=Status.PUBLISHED,
+            )
+            for table in tables
+            for n in range(dimensions)
+        ),
+        batch_size=BATCH,
+    )
+    entries = Entry.objects.bulk_create(
+        (
+            Entry(dimension=row, segment=segment, body=_sentence(rng, 40), sources=[])
+            for row in rows
+            for segment in segments
+        ),
+        batch_size=BATCH,
+    )
+    tags = [Tag.objects.get_or_create(slug=slug, defaults={"name": slug})[0] for slug in TAGS]
+    TaggedItem.objects.bulk_create(
+        (TaggedItem(content_object=row, tag=tag) for row in rows for tag in rng.sample(tags, 2)),
+        batch_size=BATCH,
+    )
+    refresh_search_vectors(row.pk for row in rows)
+    return len(entries)

@@ -1,0 +1,223 @@
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comparisons.models import Comparison, Dimension, Entry, Status
+from comparisons.search import PAGE_SIZE, parse, search, stem
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+TABLE = "/compare/product-management-b2b-vs-b2c/"
+
+
+@pytest.fixture
+def default_content():
+    call_command("load_default_content", stdout=StringIO())
+
+
+def row_links(html: str) -> list[str]:
+    return re.findall(r'href="' + TABLE + r'#([\w-]+)"', html)
+
+
+def marks(html: str) -> list[str]:
+    return [m.lower() for m in re.findall(r"<mark>(.*?)</mark>", html)]
+
+
+@pytest.mark.parametrize(
+    ("query", "rows", "marked"),
+    [
+        ("dogfood", ["dogfooding"], {"dogfooding", "dogfood"}),
+        ("dogfooding", ["dogfooding"], {"dogfooding", "dogfood"}),
+        (
+            "sales team",
+            ["internal-stakeholders", "go-to-market", "buyer-vs-user"],
+            {"sales", "team"},
+        ),
+        ('"user testing"', ["feedback-loops"], {"user", "tests"}),
+        ("feedback", ["feedback-loops", "experimentation"], {"feedback"}),
+        ("feedback -B2B", ["feedback-loops"], {"feedback"}),
+    ],
+)
+def test_the_issue_queries_find_the_expected_rows_with_highlights(
+    client, default_content, query, rows, marked
+):
+    html = client.get("/search/", {"q": query}).content.decode()
+    assert sorted(row_links(html)) == sorted(rows)
+    assert marked <= set(marks(html))
+
+
+def test_customers_finds_customer(default_content):
+    results = search("customers", Comparison.objects.none().model and _anonymous(), 1)
+    slugs = {hit.dimension.slug for hit in results.page.object_list}
+    assert {"customers", "feedback-loops", "buyer-vs-user"} <= slugs
+
+
+def _anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+def test_a_title_match_ranks_above_a_cell_match(default_content):
+    results = search("dogfood customers", _anonymous(), 1)
+    assert results.page.object_list[0].dimension.slug == "dogfooding"
+
+
+def test_results_link_straight_to_the_row_and_show_its_tags(client, default_content):
+    html = client.get("/search/", {"q": "dogfood"}).content.decode()
+    assert f'href="{TABLE}#dogfooding"' in html
+    assert 'href="/tags/research/"' in html
+    assert "Product management: B2B vs B2C" in html
+
+
+def test_it_hides_drafts_from_anonymous(client, editor):
+    make_comparison(slug="public", rows=1)
+    make_comparison(slug="hidden", rows=1, status=Status.DRAFT)
+    make_comparison(slug="draft-rows", rows=1, row_status=Status.DRAFT)
+    html = client.get("/search/", {"q": "answer"}).content.decode()
+    assert "/compare/public/#row-1" in html
+    assert "/compare/hidden/" not in html
+    assert "/compare/draft-rows/" not in html
+    client.force_login(editor)
+    html = client.get("/search/", {"q": "answer"}).content.decode()
+    assert "/compare/hidden/#row-1" in html
+    assert "/compare/draft-rows/#row-1" in html
+
+
+def test_an_empty_query_shows_help_and_tags(client, default_content):
+    response = client.get("/search/", {"q": "  "})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Quote a phrase" in html
+    assert 'href="/tags/research/"' in html
+
+
+def test_no_results_says_so_and_suggests_tags(client, default_content):
+    html = client.get("/search/", {"q": "zeppelin"}).content.decode()
+    assert "No rows match" in html
+    assert 'href="/tags/research/"' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "x" * 10_000,
+        "' OR 1=1 --",
+        '"unbalanced',
+        'quote" in the middle"',
+        "!!! ??? ... &&& |||",
+        "-",
+        '""',
+        "():*&|!<->",
+        "продукт",
+        "产品 管理",
+        "null\x00byte",
+        "<script>alert(1)</script>",
+    ],
+)
+def test_bad_input_never_fails(client, default_content, query):
+    response = client.get("/search/", {"q": query, "page": "x"})
+    assert response.status_code in (200, 400)
+    assert b"<script>alert" not in response.content
+
+
+def test_a_very_long_query_is_400_with_a_message(client, db):
+    response = client.get("/search/", {"q": "word " * 2000})
+    assert response.status_code == 400
+    assert b"at most" in response.content
+
+
+def test_snippets_escape_content_but_keep_marks(client, db):
+    comparison = make_comparison(slug="xss", rows=1)
+    entry = Entry.objects.filter(dimension__comparison=comparison).first()
+    entry.body = 'Beware <img src=x onerror="alert(1)"> the zeppelin <b>bold</b>'
+    entry.save()
+    html = client.get("/search/", {"q": "zeppelin"}).content.decode()
+    assert "<mark>zeppelin</mark>" in html
+    assert "<img" not in html
+    assert "<b>bold" not in html
+
+
+def test_pages_hold_twenty_rows_in_a_stable_order(client, db):
+    make_comparison(slug="many", rows=PAGE_SIZE + 5)
+    first = row_links_any(client.get("/search/", {"q": "answer"}).content.decode())
+    second = row_links_any(client.get("/search/", {"q": "answer", "page": 2}).content.decode())
+    assert len(first) == PAGE_SIZE
+    assert len(second) == 5
+    assert not set(first) & set(second)
+    again = row_links_any(client.get("/search/", {"q": "answer"}).content.decode())
+    assert again == first
+
+
+def row_links_any(html: str) -> list[str]:
+    return re.findall(r'href="/compare/[\w-]+/#([\w-]+)"', html)
+
+
+def test_the_query_count_does_not_grow_with_the_results(client, db):
+    make_comparison(slug="few", rows=2)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/search/", {"q": "answer"})
+    make_comparison(slug="more", rows=15)
+    with CaptureQueriesContext(connection) as more:
+        client.get("/search/", {"q": "answer"})
+    assert len(more) == len(few)
+
+
+def test_edits_to_cells_and_tags_are_searchable_at_once(client, comparison):
+    dimension = Dimension.objects.filter(comparison=comparison).first()
+    entry = dimension.entries.first()
+    entry.body = "Now about zeppelins"
+    entry.save()
+    assert "#row-1" in client.get("/search/", {"q": "zeppelin"}).content.decode()
+    dimension.tags.add("airships")
+    assert "#row-1" in client.get("/search/", {"q": "airships"}).content.decode()
+    dimension.tags.remove("airships")
+    assert "#row-1" not in client.get("/search/", {"q": "airships"}).content.decode()
+    dimension.title = "Blimps"
+    dimension.save()
+    assert "<mark>Blimps</mark>" in client.get("/search/", {"q": "blimps"}).content.decode()
+
+
+def test_the_header_has_a_labelled_search_form_on_every_page(client, default_content):
+    for url in ["/", TABLE, "/tags/", "/search/?q=dogfood"]:
+        html = client.get(url).content.decode()
+        assert 'role="search"' in html, url
+        assert 'action="/search/"' in html, url
+        assert '<label for="site-search-q">' in html, url
+
+
+def test_the_parser_reads_web_search_syntax():
+    parsed = parse('dogfooding "user testing" -B2B "unclosed')
+    assert parsed.words == ("dogfood", "unclos")
+    assert parsed.phrases == (("user", "test"),)
+    assert parsed.excluded == ("b2b",)
+    assert stem("customers") == stem("customer")
+
+
+def test_the_gin_index_serves_the_match_on_postgresql(default_content):
+    if connection.vendor != "postgresql":
+        # The fallback matches in Python and never fills the vector.
+        assert not Dimension.objects.filter(search_vector__isnull=False).exists()
+        return
+    from django.contrib.postgres.search import SearchQuery
+
+    query = SearchQuery("dogfood", search_type="websearch", config="english")
+    matches = Dimension.objects.filter(search_vector=query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = matches.explain()
+    assert "dimension_search_vector_gin" in plan
+    assert [d.slug for d in matches] == ["dogfooding"]
+
+
+def test_restoring_a_backup_rebuilds_the_vectors(client, default_content):
+    from comparisons.backup import export_kb, import_kb
+
+    backup = export_kb()
+    import_kb(backup, replace=True)
+    assert row_links(client.get("/search/", {"q": "dogfood"}).content.decode()) == ["dogfooding"]
