@@ -1,9 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from comparisons.sources import validate_sources
+from comparisons.versioning import Versioned
 
 
 class Status(models.TextChoices):
@@ -72,6 +74,8 @@ class Segment(models.Model):
     description = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "name"]
 
@@ -93,6 +97,7 @@ class Comparison(RemembersSlugs):
     updated = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -138,7 +143,7 @@ class ComparisonSegment(models.Model):
         return f"{self.comparison} · {self.segment}"
 
 
-class Dimension(RemembersSlugs):
+class Dimension(RemembersSlugs, Versioned):
     """A row of a comparison table: one aspect of the job, compared across segments."""
 
     # PROTECT: deleting a comparison must not silently take its rows with it.
@@ -159,6 +164,8 @@ class Dimension(RemembersSlugs):
     updated = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    # Tags are not in the history (taggit's manager is no plain many-to-many field).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["comparison", "position", "title"]
@@ -191,7 +198,7 @@ class Dimension(RemembersSlugs):
         return self.status == Status.DRAFT
 
 
-class Entry(models.Model):
+class Entry(Versioned):
     """A cell: what one dimension looks like for one segment."""
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="entries")
@@ -206,6 +213,8 @@ class Entry(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "entries"
