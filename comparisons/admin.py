@@ -196,7 +196,14 @@ class DimensionAdmin(ImportExportMixin, PublishingAdmin):
         except EditConflict:
             # Saved by someone else between validation and the UPDATE (rolled back):
             # validating again now shows the conflict, with the editor's input.
+            pass
+        try:
             return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            self.message_user(
+                request, "Not saved: the row keeps changing. Open it again.", messages.ERROR
+            )
+            return HttpResponseRedirect(request.path)
 
     def _versions(self, request, object_id):
         if not self.has_view_or_change_permission(request):

@@ -119,7 +119,7 @@ def word_diff(old, new) -> list[tuple[str, str]]:
             pieces.append(("del", "".join(old_words[a1:a2])))
         if b2 > b1:
             pieces.append(("ins", "".join(new_words[b1:b2])))
-    return pieces
+    return [(op, text) for op, text in pieces if text]
 
 
 def _text(value) -> str:

@@ -6,7 +6,7 @@ two saves racing from the same version cannot both succeed, whatever the forms
 checked before: the second UPDATE matches no row and raises `EditConflict`.
 """
 
-from django.db import models
+from django.db import models, transaction
 
 
 class EditConflict(Exception):
@@ -37,7 +37,9 @@ class Versioned(models.Model):
         self._read_version = read = self.version
         self.version = read + 1
         try:
-            super().save(*args, **kwargs)
+            # A savepoint: a refused save leaves the caller's transaction usable.
+            with transaction.atomic():
+                super().save(*args, **kwargs)
         except Exception:
             self.version = read
             raise
