@@ -93,7 +93,7 @@ class RowVersion:
             parts.append(_listing([c.name for c in self.field_changes]) + " changed")
         for change in self.entry_changes:
             if change.kind == "changed":
-                what = _listing([c.name for c in change.fields])
+                what = ", ".join(c.name for c in change.fields)
                 parts.append(f"{change.segment}: {what} changed")
             else:
                 parts.append(f"{change.segment} entry {change.kind}")
