@@ -217,7 +217,21 @@ class DimensionAdmin(ImportExportMixin, PublishingAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         """Each version of the row with a diff of its fields and entries, and restore."""
-        versions = self._versions(request, unquote(object_id))
+        object_id = unquote(object_id)
+        if not (str(object_id).isdigit() and Dimension.history.filter(id=object_id).exists()):
+            # Saved before history was recorded, or unknown: 404 as the change form does.
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_view_or_change_permission(request, obj):
+                raise Http404("No such row.")
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"History of “{obj}”",
+                "opts": self.model._meta,
+                "object_id": obj.pk,
+                "versions": [],
+            }
+            return render(request, "admin/comparisons/dimension/row_history.html", context)
+        versions = self._versions(request, object_id)
         newest = versions[0].record
         context = {
             **self.admin_site.each_context(request),

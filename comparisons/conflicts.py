@@ -26,7 +26,7 @@ def describe_conflict(instance, read_version: int):
             for c in delta.changes
         ]
     listing = format_html_join("", "<li>{}: “{}” → “{}”</li>", changes) or format_html(
-        "<li>{}</li>", "(no field changed)"
+        "<li>{}</li>", "(not in the history: compare with the row as saved now)"
     )
     return format_html(
         "{} saved {} on {}, after you opened this form, so your save was refused. "

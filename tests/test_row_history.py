@@ -190,3 +190,11 @@ def test_comparison_history_is_in_the_admin(editor_client):
     response = editor_client.get(f"/admin/comparisons/comparison/{comparison.pk}/history/")
     assert response.status_code == 200
     assert Comparison.history.filter(id=comparison.pk).count() == 2
+
+
+def test_a_row_saved_before_history_began_has_an_empty_history_page(editor_client, row):
+    Dimension.history.all().delete()
+    response = editor_client.get(_history_url(row.pk))
+    assert response.status_code == 200
+    assert "No version recorded yet" in response.content.decode()
+    assert editor_client.get(_history_url("abc")).status_code == 404
