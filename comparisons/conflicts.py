@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from comparisons.history import BOOKKEEPING
+from comparisons.history import BOOKKEEPING, word_diff
 
 
 def describe_conflict(instance, read_version: int):
-    """An HTML message on the versions saved since `read_version`. Runs two queries."""
+    """An HTML message on the versions saved since `read_version`. Runs three queries."""
     newer = instance.history.order_by("-history_date", "-pk")
     latest = newer.first()
     base = newer.filter(version=read_version).first()
@@ -22,10 +22,10 @@ def describe_conflict(instance, read_version: int):
     if latest is not None and base is not None:
         delta = latest.diff_against(base, excluded_fields=BOOKKEEPING)
         changes = [
-            (instance._meta.get_field(c.field).verbose_name, _short(c.old), _short(c.new))
+            (instance._meta.get_field(c.field).verbose_name, _diff_html(c.old, c.new))
             for c in delta.changes
         ]
-    listing = format_html_join("", "<li>{}: “{}” → “{}”</li>", changes) or format_html(
+    listing = format_html_join("", "<li>{}: {}</li>", changes) or format_html(
         "<li>{}</li>", "(not in the history: compare with the row as saved now)"
     )
     return format_html(
@@ -43,9 +43,12 @@ def _label(instance) -> str:
     return f"“{instance}”"
 
 
-def _short(value, limit=300) -> str:
-    text = "" if value is None else str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+def _diff_html(old, new):
+    """Word by word: <del> what they removed, <ins> what they added."""
+    tags = {"del": "<del>{}</del>", "ins": "<ins>{}</ins>", "": "{}"}
+    return format_html_join(
+        "", "{}", ((format_html(tags[op], text),) for op, text in word_diff(old, new))
+    )
 
 
 class ConflictCheckedForm(forms.ModelForm):

@@ -106,19 +106,28 @@ def _listing(names: list[str]) -> str:
 
 
 def word_diff(old, new) -> list[tuple[str, str]]:
-    """`old` → `new` as (op, text) pieces, op "" (kept), "del" or "ins", word by word."""
+    """`old` → `new` as (op, text) pieces, op "" (kept), "del" or "ins", word by word.
+
+    Spaces kept between two changes join them, so a replaced phrase reads as one
+    <del> and one <ins>, not word by word.
+    """
     old_words = re.split(r"(\s+)", _text(old))
     new_words = re.split(r"(\s+)", _text(new))
-    pieces = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(("", "".join(old_words[a1:a2])))
-            continue
-        if a2 > a1:
-            pieces.append(("del", "".join(old_words[a1:a2])))
-        if b2 > b1:
-            pieces.append(("ins", "".join(new_words[b1:b2])))
+    opcodes = matcher.get_opcodes()
+    pieces, removed, added = [], "", ""
+    for index, (op, a1, a2, b1, b2) in enumerate(opcodes):
+        kept = "".join(old_words[a1:a2]) if op == "equal" else ""
+        between_changes = 0 < index < len(opcodes) - 1
+        if op == "equal" and not (kept.isspace() and between_changes):
+            pieces += [("del", removed), ("ins", added), ("", kept)]
+            removed = added = ""
+        elif op == "equal":
+            removed, added = removed + kept, added + kept
+        else:
+            removed += "".join(old_words[a1:a2])
+            added += "".join(new_words[b1:b2])
+    pieces += [("del", removed), ("ins", added)]
     return [(op, text) for op, text in pieces if text]
 
 

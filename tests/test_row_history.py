@@ -198,3 +198,15 @@ def test_a_row_saved_before_history_began_has_an_empty_history_page(editor_clien
     assert response.status_code == 200
     assert "No version recorded yet" in response.content.decode()
     assert editor_client.get(_history_url("abc")).status_code == 404
+
+
+def test_the_word_diff_groups_a_replaced_phrase_and_keeps_the_rest():
+    from comparisons.history import word_diff
+
+    assert word_diff("Sell to a few large accounts", "Sell to many small users") == [
+        ("", "Sell to "),
+        ("del", "a few large accounts"),
+        ("ins", "many small users"),
+    ]
+    assert word_diff(None, "New") == [("ins", "New")]
+    assert word_diff([{"title": "T", "url": "https://e.com"}], []) == [("del", "T | https://e.com")]
