@@ -202,7 +202,11 @@ def _segment_order(segment_id, segments):
 
 def row_versions(dimension_id: int) -> list[RowVersion]:
     """Every version of the row, newest first, each with what changed since the one before."""
-    records = list(Dimension.history.filter(id=dimension_id).order_by("history_date", "pk"))
+    records = list(
+        Dimension.history.filter(id=dimension_id)
+        .select_related("history_user")
+        .order_by("history_date", "pk")
+    )
     entry_records = list(
         Entry.history.filter(dimension_id=dimension_id).order_by("history_date", "pk")
     )

@@ -96,3 +96,17 @@ def test_a_restore_shows_in_the_change_log(anonymous, editor_client, row):
     editor_client.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.history_id}/restore/")
     html = anonymous.get(CHANGES).content.decode()
     assert "Restored the version of" in html
+
+
+def test_the_change_log_loads_in_a_fixed_number_of_queries(
+    anonymous, row, django_assert_max_num_queries
+):
+    for number in range(15):
+        row.question = f"Edit {number}?"
+        row.save()
+        entry = row.entries.first()
+        entry.body = f"Body {number}"
+        entry.save()
+    with django_assert_max_num_queries(5):
+        response = anonymous.get(CHANGES)
+    assert response.content.decode().count("<time") == 16

@@ -210,3 +210,27 @@ def test_the_word_diff_groups_a_replaced_phrase_and_keeps_the_rest():
     ]
     assert word_diff(None, "New") == [("ins", "New")]
     assert word_diff([{"title": "T", "url": "https://e.com"}], []) == [("del", "T | https://e.com")]
+
+
+def test_the_per_version_page_of_simple_history_leads_to_the_row_history(editor_client, row):
+    version = row_versions(row.pk)[0].record
+    response = editor_client.get(f"{_history_url(row.pk)}{version.history_id}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{_history_url(row.pk)}#version-{version.history_id}"
+
+
+def test_positions_edited_in_the_list_are_saved_and_recorded(editor_client, row):
+    data = {
+        "form-TOTAL_FORMS": 1,
+        "form-INITIAL_FORMS": 1,
+        "form-MIN_NUM_FORMS": 0,
+        "form-MAX_NUM_FORMS": 1000,
+        "form-0-id": row.pk,
+        "form-0-position": 7,
+        "_save": "Save",
+    }
+    response = editor_client.post("/admin/comparisons/dimension/", data)
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert (row.position, row.version) == (7, 2)
+    assert [(c.old, c.new) for c in row_versions(row.pk)[0].field_changes] == [(1, 7)]
