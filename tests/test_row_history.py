@@ -234,3 +234,16 @@ def test_positions_edited_in_the_list_are_saved_and_recorded(editor_client, row)
     row.refresh_from_db()
     assert (row.position, row.version) == (7, 2)
     assert [(c.old, c.new) for c in row_versions(row.pk)[0].field_changes] == [(1, 7)]
+
+
+def test_a_row_deleted_with_the_bulk_action_comes_back_with_its_entries(editor_client, row):
+    response = editor_client.post(
+        "/admin/comparisons/dimension/",
+        {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Dimension.objects.exists()
+    _restore(editor_client, row_versions(row.pk)[1])
+    assert Dimension.objects.get().entries.count() == 2
+    # The restored row's history goes on: deleted, then restored.
+    assert [v.record.history_type for v in row_versions(row.pk)] == ["+", "-", "+"]
