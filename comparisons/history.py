@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
-from django.db.models.signals import pre_delete
+from django.db.models.signals import m2m_changed, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
+from taggit.utils import edit_string_for_tags, parse_tags
 
 from comparisons.models import Comparison, Dimension, Entry, Segment
 
@@ -40,6 +42,26 @@ def _mark_entries_deleted_with_their_row(sender, instance, origin=None, **kwargs
     )
     if deleting_rows:
         instance._change_reason = ROW_DELETED
+
+
+def _tag_string(dimension) -> str:
+    """The dimension's tags as written in the admin. Runs one query."""
+    return edit_string_for_tags(list(dimension.tags.all()))
+
+
+@receiver(pre_create_historical_record, dispatch_uid="dimension_tags_in_history")
+def _record_tags(sender, instance, history_instance, **kwargs):
+    if isinstance(instance, Dimension) and history_instance.history_type != "-":
+        history_instance.tag_names = _tag_string(instance)
+
+
+@receiver(m2m_changed, sender=Dimension.tags.through, dispatch_uid="dimension_tags_changed")
+def _record_tag_change(sender, instance, action, **kwargs):
+    """Tags are saved after their dimension (admin, import): they belong to its latest version."""
+    if not isinstance(instance, Dimension) or not action.startswith("post_"):
+        return
+    latest = Dimension.history.filter(id=instance.pk).order_by("-history_date", "-pk")[:1]
+    Dimension.history.filter(pk__in=latest.values("pk")).update(tag_names=_tag_string(instance))
 
 
 @dataclass(frozen=True)
@@ -146,10 +168,13 @@ def _field_changes(model, new, old) -> list[FieldChange]:
     if old is None:
         return []
     delta = new.diff_against(old, excluded_fields=BOOKKEEPING)
-    return [
+    changes = [
         FieldChange(str(model._meta.get_field(c.field).verbose_name), c.old, c.new)
         for c in delta.changes
     ]
+    if getattr(new, "tag_names", "") != getattr(old, "tag_names", ""):
+        changes.append(FieldChange("tags", old.tag_names, new.tag_names))
+    return changes
 
 
 def _entries_at(entry_records, since, until) -> dict[int, object]:
@@ -277,6 +302,7 @@ def restore(version: RowVersion) -> Dimension:
         newest = Dimension.history.filter(id=record.id).aggregate(v=Max("version"))["v"]
         dimension.version = (newest or 0) + 1
     dimension.save()
+    dimension.tags.set(parse_tags(record.tag_names))
 
     live = {entry.pk: entry for entry in Entry.objects.filter(dimension_id=record.id)}
     for entry_id, entry in live.items():

@@ -143,6 +143,19 @@ class ComparisonSegment(models.Model):
         return f"{self.comparison} · {self.segment}"
 
 
+class TagsInHistory(models.Model):
+    """A column on a dimension's historical records: its tags at that version.
+
+    taggit's manager is no plain many-to-many field, so django-simple-history does
+    not record it; comparisons.history keeps this column up to date.
+    """
+
+    tag_names = models.TextField(blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
 class Dimension(RemembersSlugs, Versioned):
     """A row of a comparison table: one aspect of the job, compared across segments."""
 
@@ -164,8 +177,7 @@ class Dimension(RemembersSlugs, Versioned):
     updated = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
-    # Tags are not in the history (taggit's manager is no plain many-to-many field).
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[TagsInHistory])
 
     class Meta:
         ordering = ["comparison", "position", "title"]

@@ -247,3 +247,20 @@ def test_a_row_deleted_with_the_bulk_action_comes_back_with_its_entries(editor_c
     assert Dimension.objects.get().entries.count() == 2
     # The restored row's history goes on: deleted, then restored.
     assert [v.record.history_type for v in row_versions(row.pk)] == ["+", "-", "+"]
+
+
+def test_tags_are_part_of_each_version_and_of_a_restore(editor_client, row):
+    editor_client.post(change_url(row), opened_dimension_form(row, tags="pricing, research"))
+    newest, first = row_versions(row.pk)[0], row_versions(row.pk)[-1]
+    assert (first.record.tag_names, newest.record.tag_names) == ("research", "pricing, research")
+    assert [(c.name, c.old, c.new) for c in newest.field_changes] == [
+        ("tags", "research", "pricing, research")
+    ]
+    _restore(editor_client, first)
+    assert sorted(Dimension.objects.get().tags.names()) == ["research"]
+
+
+def test_a_deleted_row_comes_back_with_its_tags(editor_client, row):
+    editor_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
+    _restore(editor_client, row_versions(row.pk)[1])
+    assert list(Dimension.objects.get().tags.names()) == ["research"]
