@@ -1,15 +1,86 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
+from simple_history.admin import SimpleHistoryAdmin
 
-from comparisons.forms import EntryForm
-from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment
+from comparisons.forms import DimensionForm, EntryForm
+from comparisons.history import RestoreError, deleted_rows, restore, row_versions
+from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.resources import DimensionResource
+from comparisons.versioning import EditConflict
+
+
+class PublishingAdmin(SimpleHistoryAdmin):
+    """Draft/published content: "Save and publish" on the form, bulk actions in the list.
+
+    The change form links to the page on the site ("Preview on site" for a draft, which
+    staff can see). Publishing saves each object, so it is in the history.
+    """
+
+    actions = ["publish", "unpublish"]
+
+    def save_model(self, request, obj, form, change):
+        if "_publish" in request.POST:
+            obj.status = Status.PUBLISHED
+            obj._change_reason = "Published"
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_publish"] = obj is None or obj.is_draft
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _published_response(self, request, obj):
+        self.message_user(
+            request,
+            format_html(
+                '“{}” is published: <a href="{}">see it on the site</a>.',
+                obj,
+                obj.get_absolute_url(),
+            ),
+            messages.SUCCESS,
+        )
+        opts = obj._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_publish" in request.POST:
+            return self._published_response(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_publish" in request.POST:
+            return self._published_response(request, obj)
+        return super().response_change(request, obj)
+
+    def _set_status(self, request, queryset, status, reason):
+        changed = 0
+        for obj in queryset.exclude(status=status):
+            obj.status = status
+            obj._change_reason = reason
+            obj.save()
+            changed += 1
+        self.message_user(request, f"{reason}: {changed}.", messages.SUCCESS)
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s")
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED, "Published")
+
+    @admin.action(description="Return selected %(verbose_name_plural)s to draft")
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT, "Returned to draft")
 
 
 @admin.register(Segment)
-class SegmentAdmin(admin.ModelAdmin):
+class SegmentAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -25,21 +96,12 @@ class ComparisonSegmentInline(admin.TabularInline):
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(admin.ModelAdmin):
+class ComparisonAdmin(PublishingAdmin):
     list_display = ["title", "slug", "status", "updated"]
     list_filter = ["status"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ComparisonSegmentInline]
-    actions = ["publish", "unpublish"]
-
-    @admin.action(description="Publish selected comparisons")
-    def publish(self, request, queryset):
-        queryset.update(status="published")
-
-    @admin.action(description="Return selected comparisons to draft")
-    def unpublish(self, request, queryset):
-        queryset.update(status="draft")
 
 
 class EntryFormSet(BaseInlineFormSet):
@@ -80,7 +142,10 @@ class EntryInline(admin.StackedInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(ImportExportMixin, admin.ModelAdmin):
+class DimensionAdmin(ImportExportMixin, PublishingAdmin):
+    """Rows with their entries side by side, a row history with restore, deleted rows."""
+
+    form = DimensionForm
     list_display = ["title", "comparison", "position", "status", "tag_list", "updated"]
     list_display_links = ["title"]
     list_editable = ["position"]
@@ -90,12 +155,12 @@ class DimensionAdmin(ImportExportMixin, admin.ModelAdmin):
     ordering = ["comparison", "position"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["comparison", ("title", "slug"), "question", "status"]}),
+        (None, {"fields": ["comparison", ("title", "slug"), "question", "status", "version"]}),
         ("Placement", {"fields": ["position", "tags"]}),
         ("Common ground", {"fields": ["common_ground"]}),
     ]
     inlines = [EntryInline]
-    actions = ["publish", "unpublish"]
+    change_list_template = "admin/comparisons/dimension/change_list.html"
     # Import/export: the rows of the comparisons filtered in the list, as a spreadsheet.
     resource_classes = [DimensionResource]
     formats = [CSV, JSON, XLSX]
@@ -110,10 +175,119 @@ class DimensionAdmin(ImportExportMixin, admin.ModelAdmin):
     def tag_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())
 
-    @admin.action(description="Publish selected rows")
-    def publish(self, request, queryset):
-        queryset.update(status="published")
+    def get_urls(self):
+        extra = [
+            path(
+                "deleted/",
+                self.admin_site.admin_view(self.deleted_view),
+                name="comparisons_dimension_deleted",
+            ),
+            path(
+                "<path:object_id>/history/<int:history_id>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="comparisons_dimension_restore",
+            ),
+        ]
+        return extra + super().get_urls()
 
-    @admin.action(description="Return selected rows to draft")
-    def unpublish(self, request, queryset):
-        queryset.update(status="draft")
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            # Saved by someone else between validation and the UPDATE (rolled back):
+            # validating again now shows the conflict, with the editor's input.
+            pass
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict:
+            self.message_user(
+                request, "Not saved: the row keeps changing. Open it again.", messages.ERROR
+            )
+            return HttpResponseRedirect(request.path)
+
+    def _versions(self, request, object_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if not str(object_id).isdigit():
+            raise Http404("No such row.")
+        versions = row_versions(int(object_id))
+        if not versions:
+            raise Http404("This row has no history.")
+        return versions
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Each version of the row with a diff of its fields and entries, and restore."""
+        object_id = unquote(object_id)
+        if not (str(object_id).isdigit() and Dimension.history.filter(id=object_id).exists()):
+            # Saved before history was recorded, or unknown: 404 as the change form does.
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_view_or_change_permission(request, obj):
+                raise Http404("No such row.")
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"History of “{obj}”",
+                "opts": self.model._meta,
+                "object_id": obj.pk,
+                "versions": [],
+            }
+            return render(request, "admin/comparisons/dimension/row_history.html", context)
+        versions = self._versions(request, object_id)
+        newest = versions[0].record
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History of “{newest.title}”",
+            "opts": self.model._meta,
+            "object_id": newest.id,
+            "versions": versions,
+            "is_deleted": versions[0].is_deletion,
+            "can_restore": self.has_change_permission(request)
+            and (not versions[0].is_deletion or self.has_add_permission(request)),
+        }
+        return render(request, "admin/comparisons/dimension/row_history.html", context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        url = reverse("admin:comparisons_dimension_history", args=[object_id])
+        return HttpResponseRedirect(f"{url}#version-{version_id}")
+
+    def restore_view(self, request, object_id, history_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        versions = self._versions(request, unquote(object_id))
+        version = next((v for v in versions if v.record.history_id == history_id), None)
+        if version is None:
+            raise Http404("No such version of this row.")
+        if not self.has_change_permission(request) or (
+            versions[0].is_deletion and not self.has_add_permission(request)
+        ):
+            raise PermissionDenied
+        history_url = reverse("admin:comparisons_dimension_history", args=[version.record.id])
+        try:
+            dimension = restore(version)
+        except RestoreError as error:
+            self.message_user(request, f"Not restored: {error}", messages.ERROR)
+            return HttpResponseRedirect(history_url)
+        except EditConflict:
+            self.message_user(
+                request, "Not restored: the row was saved meanwhile. Try again.", messages.ERROR
+            )
+            return HttpResponseRedirect(history_url)
+        self.message_user(
+            request,
+            f"Restored “{dimension}” as it was on "
+            f"{version.record.history_date:%d %b %Y %H:%M}, with its entries.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:comparisons_dimension_change", args=[dimension.pk])
+        )
+
+    def deleted_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Deleted rows",
+            "opts": self.model._meta,
+            "records": deleted_rows(),
+        }
+        return render(request, "admin/comparisons/dimension/deleted.html", context)

@@ -6,4 +6,5 @@ class ComparisonsConfig(AppConfig):
     verbose_name = "Comparisons"
 
     def ready(self):
-        from comparisons import signals  # noqa: F401  (connects the search-vector refreshers)
+        # Connect the signal receivers: history's tag recording, search-vector refreshers.
+        from comparisons import history, signals  # noqa: F401

@@ -1,6 +1,7 @@
 from django import forms
 
-from comparisons.models import Entry
+from comparisons.conflicts import ConflictCheckedForm
+from comparisons.models import Dimension, Entry
 from comparisons.sources import format_sources, parse_sources
 
 
@@ -16,12 +17,19 @@ class SourcesField(forms.CharField):
         return parse_sources(super().to_python(value) or "")
 
 
-class EntryForm(forms.ModelForm):
+class DimensionForm(ConflictCheckedForm):
+    class Meta:
+        model = Dimension
+        fields = "__all__"
+        widgets = {"version": forms.HiddenInput}
+
+
+class EntryForm(ConflictCheckedForm):
     sources = SourcesField(
         required=False, help_text="One per line: <code>Title | https://…</code>."
     )
 
     class Meta:
         model = Entry
-        fields = ["segment", "body", "sources"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        fields = ["segment", "body", "sources", "version"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6}), "version": forms.HiddenInput}

@@ -3,9 +3,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from comparisons.sources import validate_sources
+from comparisons.versioning import Versioned
 
 
 class Status(models.TextChoices):
@@ -74,6 +76,8 @@ class Segment(models.Model):
     description = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "name"]
 
@@ -95,6 +99,7 @@ class Comparison(RemembersSlugs):
     updated = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title"]
@@ -140,7 +145,20 @@ class ComparisonSegment(models.Model):
         return f"{self.comparison} · {self.segment}"
 
 
-class Dimension(RemembersSlugs):
+class TagsInHistory(models.Model):
+    """A column on a dimension's historical records: its tags at that version.
+
+    taggit's manager is no plain many-to-many field, so django-simple-history does
+    not record it; comparisons.history keeps this column up to date.
+    """
+
+    tag_names = models.TextField(blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class Dimension(RemembersSlugs, Versioned):
     """A row of a comparison table: one aspect of the job, compared across segments."""
 
     # PROTECT: deleting a comparison must not silently take its rows with it.
@@ -164,6 +182,8 @@ class Dimension(RemembersSlugs):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublishableQuerySet.as_manager()
+    # The search vector is derived from the row and its cells: history keeps the sources.
+    history = HistoricalRecords(bases=[TagsInHistory], excluded_fields=["search_vector"])
 
     class Meta:
         ordering = ["comparison", "position", "title"]
@@ -197,7 +217,7 @@ class Dimension(RemembersSlugs):
         return self.status == Status.DRAFT
 
 
-class Entry(models.Model):
+class Entry(Versioned):
     """A cell: what one dimension looks like for one segment."""
 
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="entries")
@@ -212,6 +232,8 @@ class Entry(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "entries"

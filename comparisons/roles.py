@@ -27,6 +27,10 @@ CURATED_MODELS = [
 # (app label, permission codename). Extend here, e.g. ("comparisons", "view_historicaldimension").
 EDITOR_PERMISSIONS = [
     (app_label, f"{action}_{model}") for app_label, model in CURATED_MODELS for action in CURATE
+] + [
+    # History is read-only for everyone: it is written by saves, restored by saving again.
+    ("comparisons", f"view_historical{model}")
+    for model in ("comparison", "segment", "dimension", "entry")
 ]
 
 

@@ -1,6 +1,7 @@
 """Load a comparison as a table (rows, columns, cells) in a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Prefetch
 
@@ -17,6 +18,7 @@ class Cell:
 class Row:
     dimension: Dimension
     cells: list[Cell]  # one per column, in column order
+    updated: datetime  # the latest change to the row or any of its entries
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,11 @@ def rows_queryset(dimensions):
 def build_rows(dimensions, segments) -> list[Row]:
     rows = []
     for dimension in dimensions:
-        by_segment = {entry.segment_id: entry for entry in dimension.entries.all()}
+        entries = dimension.entries.all()  # prefetched: no query per row
+        by_segment = {entry.segment_id: entry for entry in entries}
         cells = [Cell(segment, by_segment.get(segment.pk)) for segment in segments]
-        rows.append(Row(dimension, cells))
+        updated = max([dimension.updated, *(entry.updated for entry in entries)])
+        rows.append(Row(dimension, cells, updated))
     return rows
 
 

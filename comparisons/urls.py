@@ -21,6 +21,11 @@ urlpatterns = [
     path("compare/<slug:comparison>/export.<export_format:format>", views.export, name="export"),
     path("embed/<slug:comparison>/", views.embed, name="embed"),
     path("compare/<slug:comparison>/<slug:dimension>/", views.dimension_detail, name="dimension"),
+    path(
+        "compare/<slug:comparison>/<slug:dimension>/changes/",
+        views.dimension_changes,
+        name="dimension_changes",
+    ),
     path("search/", views.search_page, name="search"),
     path("tags/", views.tag_list, name="tags"),
     path("tags/<slug:tag>/", views.tag_detail, name="tag"),

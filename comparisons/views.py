@@ -13,6 +13,7 @@ from comparisons.filters import (
     normalised_query_string,
     parse_query,
 )
+from comparisons.history import row_versions
 from comparisons.models import Comparison, Dimension, Status
 from comparisons.redirects import (
     Renamed,
@@ -166,6 +167,29 @@ def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> H
         raise Http404("No such row in this comparison.")
     return render(
         request, "comparisons/dimension_detail.html", {"table": table, "row": table.rows[0]}
+    )
+
+
+@require_safe
+@follows_renames
+def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
+    """The row's public change log: dates and what changed, naming no editor."""
+    comparison = _get_comparison(request, comparison)
+    visible_rows = _visible_rows(request)
+    row = visible_rows.filter(comparison=comparison, slug=dimension).first()
+    if row is None:
+        current = renamed_dimension(comparison, dimension, visible_rows)
+        if current:
+            raise Renamed(**current)
+        raise Http404("No such row in this comparison.")
+    row.comparison = comparison
+    changes = [
+        v for v in row_versions(row.pk) if v.is_creation or v.field_changes or v.entry_changes
+    ]
+    return render(
+        request,
+        "comparisons/dimension_changes.html",
+        {"comparison": comparison, "dimension": row, "changes": changes},
     )
 
 

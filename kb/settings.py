@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "import_export",
     "csp",
     "axes",
+    "simple_history",
     "comparisons",
 ]
 
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change in the history (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "kb.headers.PermissionsPolicyMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.

@@ -17,6 +17,7 @@ def _dimension_form(comparison, entries, **fields):
         "position": 5,
         "tags": "pricing, money",
         "common_ground": "",
+        "version": 1,
         "entries-TOTAL_FORMS": len(entries),
         "entries-INITIAL_FORMS": 0,
         "entries-MIN_NUM_FORMS": 0,
@@ -27,6 +28,7 @@ def _dimension_form(comparison, entries, **fields):
         data[f"entries-{index}-segment"] = segment.pk
         data[f"entries-{index}-body"] = body
         data[f"entries-{index}-sources"] = sources
+        data[f"entries-{index}-version"] = 1
     return data
 
 
@@ -79,11 +81,13 @@ def test_an_edit_in_the_admin_shows_on_the_table(editor_client, client):
             "entries-0-segment": b2b_entry.segment_id,
             "entries-0-body": "Edited by an editor.",
             "entries-0-sources": "",
+            "entries-0-version": b2b_entry.version,
             "entries-1-id": b2c_entry.pk,
             "entries-1-dimension": dimension.pk,
             "entries-1-segment": b2c_entry.segment_id,
             "entries-1-body": b2c_entry.body,
             "entries-1-sources": "",
+            "entries-1-version": b2c_entry.version,
         },
     )
     response = editor_client.post(f"/admin/comparisons/dimension/{dimension.pk}/change/", data)

@@ -66,6 +66,7 @@ def test_an_editor_edits_a_row_in_the_admin(group_editor_client):
         "position": 1,
         "tags": "research",
         "common_ground": "",
+        "version": dimension.version,
         "entries-TOTAL_FORMS": 2,
         "entries-INITIAL_FORMS": 2,
         "entries-MIN_NUM_FORMS": 0,
@@ -78,6 +79,7 @@ def test_an_editor_edits_a_row_in_the_admin(group_editor_client):
             f"entries-{index}-segment": entry.segment_id,
             f"entries-{index}-body": f"Edited {entry.segment.slug}",
             f"entries-{index}-sources": "",
+            f"entries-{index}-version": entry.version,
         }
     url = f"/admin/comparisons/dimension/{dimension.pk}/change/"
     assert group_editor_client.get(url).status_code == 200

@@ -58,6 +58,7 @@ PUBLIC_PAGES = [
     "/compare/{slug}/",
     "/compare/{slug}/?only={row}",
     "/compare/{slug}/{row}/",
+    "/compare/{slug}/{row}/changes/",
     "/embed/{slug}/",
     "/tags/{tag}/",
     "/tags/",

@@ -1,0 +1,112 @@
+"""Trust signals: "updated <date>" on each row, and a public change log per row."""
+
+import pytest
+from django.test import Client
+
+from comparisons.models import Dimension, Entry, Status
+from comparisons.tables import load_table
+from tests.admin_forms import change_url, opened_dimension_form
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+CHANGES = "/compare/b2b-vs-b2c/row-1/changes/"
+
+
+@pytest.fixture
+def row(db):
+    make_comparison(rows=1)
+    return Dimension.objects.get()
+
+
+def test_a_rows_updated_date_is_the_latest_of_the_row_and_its_entries(row):
+    Dimension.objects.filter(pk=row.pk).update(updated="2020-01-01T00:00:00Z")
+    Entry.objects.filter(dimension=row).update(updated="2021-06-15T00:00:00Z")
+    Entry.objects.filter(dimension=row, segment__slug="b2c").update(updated="2022-03-04T00:00:00Z")
+    table = load_table(row.comparison, Dimension.objects.all())
+    assert table.rows[0].updated.date().isoformat() == "2022-03-04"
+
+
+def test_each_row_of_the_table_shows_when_it_was_updated(client, row):
+    Entry.objects.filter(dimension=row).update(updated="2022-03-04T10:00:00Z")
+    Dimension.objects.filter(pk=row.pk).update(updated="2020-01-01T00:00:00Z")
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert 'Updated <time datetime="2022-03-04T10:00:00+00:00">4 Mar 2022</time>' in html
+
+
+def test_the_updated_date_costs_no_query_per_row(client, django_assert_max_num_queries):
+    make_comparison(slug="large", rows=40)
+    with django_assert_max_num_queries(6):
+        client.get("/compare/large/")
+
+
+def test_the_row_page_links_to_its_change_log(client, row):
+    html = client.get("/compare/b2b-vs-b2c/row-1/").content.decode()
+    assert f'href="{CHANGES}"' in html
+
+
+def test_the_change_log_lists_dates_and_summaries_without_editor_names(
+    anonymous, editor_client, editor, row
+):
+    editor_client.post(
+        change_url(row), opened_dimension_form(row, question="Why?", b2b_body="New B2B text")
+    )
+    response = anonymous.get(CHANGES)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Question changed; B2B: text changed." in html
+    assert "Row created" in html
+    assert "<time datetime=" in html
+    assert editor.username not in html
+    assert editor.email not in html
+    assert "New B2B text" not in html  # a summary, not the content
+
+
+def test_the_change_log_follows_renames(anonymous, editor_client, row):
+    editor_client.post(change_url(row), opened_dimension_form(row, slug="renamed"))
+    response = anonymous.get(CHANGES)
+    assert response.status_code == 301
+    assert response["Location"] == "/compare/b2b-vs-b2c/renamed/changes/"
+
+
+def test_the_change_log_of_a_draft_row_is_404_for_anonymous_and_shown_to_staff(
+    anonymous, editor_client
+):
+    make_comparison(rows=1, row_status=Status.DRAFT)
+    assert anonymous.get(CHANGES).status_code == 404
+    assert editor_client.get(CHANGES).status_code == 200
+
+
+def test_unknown_rows_and_comparisons_have_no_change_log(client, row):
+    assert client.get("/compare/b2b-vs-b2c/nope/changes/").status_code == 404
+    assert client.get("/compare/nope/row-1/changes/").status_code == 404
+
+
+def test_a_restore_shows_in_the_change_log(anonymous, editor_client, row):
+    from comparisons.history import row_versions
+
+    editor_client.post(change_url(row), opened_dimension_form(row, title="Changed"))
+    first = row_versions(row.pk)[-1].record
+    editor_client.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.history_id}/restore/")
+    html = anonymous.get(CHANGES).content.decode()
+    assert "Restored the version of" in html
+
+
+def test_the_change_log_loads_in_a_fixed_number_of_queries(
+    anonymous, row, django_assert_max_num_queries
+):
+    for number in range(15):
+        row.question = f"Edit {number}?"
+        row.save()
+        entry = row.entries.first()
+        entry.body = f"Body {number}"
+        entry.save()
+    with django_assert_max_num_queries(5):
+        response = anonymous.get(CHANGES)
+    assert response.content.decode().count("<time") == 16

@@ -1,0 +1,208 @@
+"""No silent overwrites: a save from a stale version is refused, in the form and in the UPDATE."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from comparisons.models import Dimension, Entry
+from comparisons.versioning import EditConflict
+from tests.admin_forms import change_url, opened_dimension_form
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def _editor_client(username):
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", "pw", is_staff=True, is_superuser=True
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def row(db):
+    make_comparison(rows=1)
+    return Dimension.objects.get()
+
+
+@pytest.fixture
+def alice():
+    return _editor_client("alice")
+
+
+@pytest.fixture
+def bob():
+    return _editor_client("bob")
+
+
+def test_the_update_itself_refuses_a_save_from_a_stale_version(row):
+    first, second = Dimension.objects.get(pk=row.pk), Dimension.objects.get(pk=row.pk)
+    first.title = "First"
+    first.save()
+    second.title = "Second"
+    with pytest.raises(EditConflict):
+        second.save()
+    row.refresh_from_db()
+    assert (row.title, row.version) == ("First", 2)
+    assert second.version == 1  # unchanged by the refused save
+
+
+def test_the_update_itself_refuses_a_stale_entry(row):
+    first, second = (
+        Entry.objects.get(pk=row.entries.first().pk),
+        Entry.objects.get(pk=row.entries.first().pk),
+    )
+    first.body = "First"
+    first.save()
+    second.body = "Second"
+    with pytest.raises(EditConflict):
+        second.save()
+    assert Entry.objects.get(pk=first.pk).body == "First"
+
+
+def test_save_with_update_fields_still_checks_and_bumps_the_version(row):
+    stale = Dimension.objects.get(pk=row.pk)
+    row.position = 9
+    row.save(update_fields=["position"])
+    assert Dimension.objects.get(pk=row.pk).version == 2
+    stale.position = 3
+    with pytest.raises(EditConflict):
+        stale.save(update_fields=["position"])
+
+
+def test_the_second_of_two_editors_is_refused_and_keeps_their_input(row, alice, bob):
+    alice_form = opened_dimension_form(row)
+    bob_form = opened_dimension_form(row)
+    assert alice.get(change_url(row)).status_code == 200
+    assert bob.get(change_url(row)).status_code == 200
+
+    alice_form["title"] = "Alice's title"
+    assert alice.post(change_url(row), alice_form).status_code == 302
+
+    bob_form["title"] = "Bob's title"
+    bob_form["question"] = "Bob typed a long question?"
+    response = bob.post(change_url(row), bob_form)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "alice saved" in html
+    assert "after you opened this form" in html
+    assert "<del>Row 1</del><ins>Alice&#x27;s title</ins>" in html  # their change
+    assert 'value="Bob&#x27;s title"' in html  # Bob's input is still in the form
+    assert "Bob typed a long question?" in html
+    row.refresh_from_db()
+    assert row.title == "Alice's title"
+
+
+def test_after_the_refusal_saving_again_keeps_the_second_editors_version(row, alice, bob):
+    alice_form, bob_form = opened_dimension_form(row), opened_dimension_form(row)
+    alice_form["title"] = "Alice's title"
+    alice.post(change_url(row), alice_form)
+    bob_form["title"] = "Bob's title"
+    response = bob.post(change_url(row), bob_form)
+    # The refused form now carries the current version: a second save is a decision.
+    assert 'name="version" value="2"' in response.content.decode()
+    bob_form["version"] = 2
+    for index in range(2):
+        bob_form[f"entries-{index}-version"] = Entry.objects.get(
+            pk=bob_form[f"entries-{index}-id"]
+        ).version
+    assert bob.post(change_url(row), bob_form).status_code == 302
+    row.refresh_from_db()
+    assert row.title == "Bob's title"
+
+
+def test_an_inline_entry_edited_meanwhile_is_a_conflict_too(row, alice, bob):
+    b2c = row.entries.get(segment__slug="b2c")
+    bob_form = opened_dimension_form(row, b2b_body="Bob's B2B text")
+    # Alice edits only the B2C cell, through the entry alone (no dimension save).
+    b2c.body = "Alice's B2C text"
+    b2c.save()
+    response = bob.post(change_url(row), bob_form)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "after you opened this form" in html
+    assert "<ins>Alice&#x27;s </ins>B2C" in html  # what she changed is shown
+    assert "Bob&#x27;s B2B text" in html  # Bob's input is kept
+    assert row.entries.get(segment__slug="b2c").body == "Alice's B2C text"
+    assert row.entries.get(segment__slug="b2b").body != "Bob's B2B text"
+
+
+def test_interleaved_saves_of_different_editors_each_see_the_latest_version(row, alice, bob):
+    alice.post(change_url(row), opened_dimension_form(row, title="One"))
+    bob.post(change_url(row), opened_dimension_form(row, title="Two"))
+    alice.post(change_url(row), opened_dimension_form(row, title="Three"))
+    row.refresh_from_db()
+    assert (row.title, row.version) == ("Three", 4)
+    assert list(row.history.values_list("history_user__username", flat=True)[:3]) == [
+        "alice",
+        "bob",
+        "alice",
+    ]
+
+
+def test_a_race_past_the_form_check_is_caught_by_the_update(row, alice, monkeypatch):
+    """The form saw the current version, but another save lands before the UPDATE."""
+    from comparisons import conflicts
+
+    form = opened_dimension_form(row, title="Alice's title")
+    original_clean = conflicts.ConflictCheckedForm.clean
+
+    def clean_then_someone_saves(self):
+        cleaned = original_clean(self)
+        if isinstance(self.instance, Dimension):
+            Dimension.objects.filter(pk=self.instance.pk).update(version=99, title="Meanwhile")
+        return cleaned
+
+    monkeypatch.setattr(conflicts.ConflictCheckedForm, "clean", clean_then_someone_saves)
+    with pytest.raises(EditConflict):
+        _save_through_form(row, form)
+    assert Dimension.objects.get(pk=row.pk).title == "Meanwhile"
+
+
+def _save_through_form(row, data):
+    from comparisons.forms import DimensionForm
+
+    form = DimensionForm(data, instance=Dimension.objects.get(pk=row.pk))
+    assert form.is_valid(), form.errors
+    form.save()
+
+
+def test_the_admin_answers_a_race_with_the_conflict_message(row, alice, monkeypatch):
+    """Bob's save commits between Alice's form check and her UPDATE: her request is
+    rolled back and validated again, which now shows the conflict with her input."""
+    from comparisons import admin as comparisons_admin
+    from comparisons import conflicts
+
+    def bob_saves():
+        meanwhile = Dimension.objects.get(pk=row.pk)
+        if meanwhile.title != "Meanwhile":
+            meanwhile.title = "Meanwhile"
+            meanwhile.save()
+
+    attempts = []
+    original_clean = conflicts.ConflictCheckedForm.clean
+    original_get_object = comparisons_admin.DimensionAdmin.get_object
+
+    def clean_then_bob_saves(self):
+        cleaned = original_clean(self)
+        if isinstance(self.instance, Dimension) and len(attempts) == 1:
+            bob_saves()
+        return cleaned
+
+    def get_object(self, request, object_id, from_field=None):
+        attempts.append(1)
+        if len(attempts) > 1:
+            bob_saves()  # committed by then: the retry sees it
+        return original_get_object(self, request, object_id, from_field)
+
+    monkeypatch.setattr(conflicts.ConflictCheckedForm, "clean", clean_then_bob_saves)
+    monkeypatch.setattr(comparisons_admin.DimensionAdmin, "get_object", get_object)
+    response = alice.post(change_url(row), opened_dimension_form(row, title="Alice's title"))
+    html = response.content.decode()
+    assert len(attempts) == 2
+    assert response.status_code == 200
+    assert "after you opened this form" in html
+    assert 'value="Alice&#x27;s title"' in html
+    assert Dimension.objects.get(pk=row.pk).title == "Meanwhile"
