@@ -71,11 +71,13 @@ def test_an_editor_changes_an_entry_in_the_admin_and_the_table_shows_it(open_pag
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Dimensions").first.click()
     page.get_by_role("link", name="Customers and target market").click()
-    bodies = page.locator("textarea[name$='-body']")
-    index = bodies.evaluate_all(
-        "(areas, body) => areas.findIndex(a => a.value === body)", entry.body
+    segment_field = page.locator(
+        f"select[name$='-segment']:has(option[value='{entry.segment_id}']:checked)"
     )
-    bodies.nth(index).fill("Edited in the browser: a **named account list**.")
+    prefix = segment_field.get_attribute("name").removesuffix("segment")
+    page.locator(f"textarea[name='{prefix}body']").fill(
+        "Edited in the browser: a **named account list**."
+    )
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
