@@ -80,3 +80,14 @@ def test_the_copy_link_control_copies_the_row_url_and_confirms(open_page, site):
     expect(status).to_have_class(re.compile("is-visible"))
     assert page.evaluate("navigator.clipboard.readText()") == f"{site.url}{COMPARISON}#dogfooding"
     expect(page).to_have_url(re.compile("#dogfooding$"))
+
+
+def test_the_embed_code_copies_from_the_keyboard(open_page):
+    page = open_page(COMPARISON, permissions=CLIPBOARD)
+    page.get_by_label("Embed on another site").focus()
+
+    tab_until(page, lambda focused: focused["text"] == "Copy embed code")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("[data-share-status]")).to_have_text("Embed code copied")
+    assert page.evaluate("navigator.clipboard.readText()").startswith("<iframe src=")
