@@ -9,7 +9,7 @@ COMPARISON = "/compare/product-management-b2b-vs-b2c/"
 PUBLIC_PAGES = {
     "home": "/",
     "comparison": COMPARISON,
-    "filtered view": COMPARISON + "?only=customers,go-to-market&tag=sales",
+    "filtered-view": COMPARISON + "?only=customers,go-to-market&tag=sales",
     "row": COMPARISON + "go-to-market/",
     "tag": "/tags/research/",
     "embed": "/embed/product-management-b2b-vs-b2c/",
