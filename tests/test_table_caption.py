@@ -1,0 +1,32 @@
+"""The table's caption says what the table holds instead of repeating the page's h1."""
+
+import re
+
+import pytest
+
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+
+def caption(html: str) -> str:
+    return re.search(r"<caption>(.*?)</caption>", html, re.S).group(1)
+
+
+def test_the_comparison_caption_names_the_segments_and_counts_the_rows(client):
+    make_comparison(segments=("B2B", "B2C", "B2G"), rows=3)
+
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+
+    assert caption(html) == (
+        "B2B, B2C and B2G side by side, 3 rows; sources are numbered under each entry."
+    )
+
+
+def test_a_row_page_caption_does_not_count_its_one_row(client):
+    make_comparison()
+
+    html = client.get("/compare/b2b-vs-b2c/row-1/").content.decode()
+
+    assert caption(html) == "B2B and B2C side by side; sources are numbered under each entry."
+    assert "Row 1" not in caption(html)
