@@ -3,6 +3,7 @@ from django.forms.models import BaseInlineFormSet
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
+from comparisons.caching import bump_content_version
 from comparisons.forms import EntryForm
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment
 from comparisons.resources import DimensionResource
@@ -36,10 +37,12 @@ class ComparisonAdmin(admin.ModelAdmin):
     @admin.action(description="Publish selected comparisons")
     def publish(self, request, queryset):
         queryset.update(status="published")
+        bump_content_version()  # update() sends no signals
 
     @admin.action(description="Return selected comparisons to draft")
     def unpublish(self, request, queryset):
         queryset.update(status="draft")
+        bump_content_version()  # update() sends no signals
 
 
 class EntryFormSet(BaseInlineFormSet):
@@ -113,7 +116,9 @@ class DimensionAdmin(ImportExportMixin, admin.ModelAdmin):
     @admin.action(description="Publish selected rows")
     def publish(self, request, queryset):
         queryset.update(status="published")
+        bump_content_version()  # update() sends no signals
 
     @admin.action(description="Return selected rows to draft")
     def unpublish(self, request, queryset):
         queryset.update(status="draft")
+        bump_content_version()  # update() sends no signals

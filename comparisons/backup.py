@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from comparisons.caching import bump_content_version
 from comparisons.models import (
     Comparison,
     ComparisonSegment,
@@ -223,4 +224,5 @@ def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
         except (KeyError, TypeError, ValueError) as error:
             raise BackupError(f"Section {section.name!r} is malformed: {error!r}") from None
         counts[section.name] = len(items)
+    bump_content_version()  # bulk_create sends no signals
     return counts

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from taggit.models import Tag
 
+from comparisons.caching import public_page
 from comparisons.exports import EXPORTS
 from comparisons.filters import (
     PARAMETERS,
@@ -58,6 +59,7 @@ def _visible_rows(request: HttpRequest):
     )
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     comparisons = Comparison.objects.visible_to(request.user).annotate(
         row_count=Count("dimensions", filter=Q(dimensions__status=Status.PUBLISHED))
@@ -73,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @follows_renames
+@public_page
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
     view = _filtered_table(request, comparison)
@@ -97,6 +100,7 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
 
 @xframe_options_exempt
 @follows_renames
+@public_page
 def embed(request: HttpRequest, comparison: str) -> HttpResponse:
     """The table with minimal chrome: the only page other sites may frame."""
     comparison = _get_comparison(request, comparison)
@@ -110,6 +114,7 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
 
 
 @follows_renames
+@public_page
 def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
     view = _filtered_table(request, comparison)
@@ -125,6 +130,7 @@ def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
 
 
 @follows_renames
+@public_page
 def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
     visible_rows = _visible_rows(request)
@@ -139,6 +145,7 @@ def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> H
     )
 
 
+@public_page
 def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=tag)
     dimensions = list(

@@ -120,3 +120,18 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 SITE_NAME = "kb"
 # The site's absolute base URL, for canonical links and preview cards (never the Host header).
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# One shared cache for all app servers when REDIS_URL is set; per process otherwise.
+REDIS_URL = os.getenv("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public pages from the cache (comparisons/caching.py); 0 renders every request.
+PAGE_CACHE = envbool("PAGE_CACHE", "True")
