@@ -74,7 +74,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return response
         version, changed_at = current_version()
         etag = _etag(request, version)
-        last_modified = changed_at.timestamp() if changed_at else None
+        last_modified = int(changed_at.timestamp()) if changed_at else None
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
