@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 # Tests run with DEBUG off, as in production; the key is only for the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: install run test lint format
+.PHONY: install run test lint format bench
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,7 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Load benchmark on PostgreSQL (DATABASE_URL's server); see README, "Performance".
+bench: install
+	$(BIN)/python benchmarks/load.py
