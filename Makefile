@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 # Tests run with DEBUG off, as in production; the key is only for the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: install run test lint format serve audit
+.PHONY: install run test lint format serve audit bench
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,7 @@ serve: install
 # Known vulnerabilities in the pinned set (needs PyPI's vulnerability data or OSV online).
 audit: install
 	$(BIN)/pip-audit --strict --no-deps --disable-pip -r constraints.txt
+
+# Load benchmark on PostgreSQL (DATABASE_URL's server); see README, "Performance".
+bench: install
+	$(BIN)/python benchmarks/load.py

@@ -6,5 +6,8 @@ class ComparisonsConfig(AppConfig):
     verbose_name = "Comparisons"
 
     def ready(self):
-        # Connect the signal receivers: history's tag recording, search-vector refreshers.
-        from comparisons import history, signals  # noqa: F401
+        # Connect the signal receivers: history's tag recording, search-vector refreshers,
+        # and the content version that invalidates cached pages.
+        from comparisons import history, invalidation, signals  # noqa: F401
+
+        invalidation.connect()

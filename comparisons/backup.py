@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from comparisons.caching import bump_content_version
 from comparisons.models import (
     Comparison,
     ComparisonSegment,
@@ -231,4 +232,5 @@ def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
             raise BackupError(f"Section {section.name!r} is malformed: {error!r}") from None
         counts[section.name] = len(items)
     refresh_search_vectors()
+    bump_content_version()  # bulk_create sends no signals
     return counts

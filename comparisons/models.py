@@ -302,3 +302,17 @@ class DimensionSlug(models.Model):
 
     def __str__(self):
         return f"{self.slug} → {self.dimension_id}"
+
+
+class ContentVersion(models.Model):
+    """One row whose number changes with every change to public content.
+
+    Cached pages are keyed by it and ETags carry it, so a bump (in the same transaction as
+    the change) makes every stale page unreachable at once, in every app process.
+    """
+
+    version = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"content version {self.version}"

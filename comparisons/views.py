@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from comparisons.caching import public_page
 from comparisons.exports import EXPORTS
 from comparisons.filters import (
     PARAMETERS,
@@ -73,6 +74,7 @@ def _published_tags():
 
 
 @require_safe
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     comparisons = Comparison.objects.visible_to(request.user).annotate(
         row_count=Count("dimensions", filter=Q(dimensions__status=Status.PUBLISHED))
@@ -83,11 +85,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def tag_list(request: HttpRequest) -> HttpResponse:
     return render(request, "comparisons/tag_list.html", {"tags": _published_tags()})
 
 
 @require_safe
+@public_page
 def search_page(request: HttpRequest) -> HttpResponse:
     context = {"q": request.GET.get("q", ""), "results": None, "tags": _published_tags()}
     try:
@@ -101,6 +105,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @follows_renames
+@public_page
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
     view = _filtered_table(request, comparison)
@@ -126,6 +131,7 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
 @require_safe
 @allow_framing
 @follows_renames
+@public_page
 def embed(request: HttpRequest, comparison: str) -> HttpResponse:
     """The table with minimal chrome: the only page other sites may frame."""
     comparison = _get_comparison(request, comparison)
@@ -140,6 +146,7 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
 
 @require_safe
 @follows_renames
+@public_page
 def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
     view = _filtered_table(request, comparison)
@@ -156,6 +163,7 @@ def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
 
 @require_safe
 @follows_renames
+@public_page
 def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
     visible_rows = _visible_rows(request)
@@ -172,6 +180,7 @@ def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> H
 
 @require_safe
 @follows_renames
+@public_page
 def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     """The row's public change log: dates and what changed, naming no editor."""
     comparison = _get_comparison(request, comparison)
@@ -194,6 +203,7 @@ def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> 
 
 
 @require_safe
+@public_page
 def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=tag)
     dimensions = list(

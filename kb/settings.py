@@ -207,3 +207,6 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public pages from the cache (comparisons/caching.py); 0 renders every request.
+PAGE_CACHE = envbool("PAGE_CACHE", "True")

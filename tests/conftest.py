@@ -2,12 +2,14 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
+    cache.clear()  # cached pages are keyed by a content version each test restarts
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests do not run collectstatic, so static URLs are not hashed.
     settings.STORAGES = {

@@ -18,6 +18,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     for name in (
         "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_COOKIES", "SECURE_PROXY_SSL_HEADER",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process, never deployed
     ):  # fmt: skip
         base.pop(name, None)
     return subprocess.run(

@@ -154,5 +154,5 @@ def test_an_old_slug_of_a_draft_comparison_is_404_for_anonymous(client, table):
 
 def test_the_current_url_runs_no_slug_history_query(client, table, django_assert_num_queries):
     _rename(Comparison, "old-table", "new-table")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get("/compare/new-table/").status_code == 200

@@ -1,0 +1,69 @@
+"""Public pages and exports answer a repeated request with 304 until the content changes."""
+
+import pytest
+
+from comparisons.models import Entry
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/compare/b2b-vs-b2c/", "/compare/b2b-vs-b2c/export.csv", "/tags/research/"]
+
+
+@pytest.fixture(autouse=True)
+def table(db):
+    return make_comparison(rows=2)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_public_page_sends_validators_and_must_revalidate(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and "max-age=0" in cache_control
+    assert "must-revalidate" in cache_control
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_matching_etag_gets_304_with_no_body(client, url):
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_an_unchanged_page_since_last_modified_gets_304(client):
+    last_modified = client.get("/compare/b2b-vs-b2c/")["Last-Modified"]
+    response = client.get("/compare/b2b-vs-b2c/", headers={"If-Modified-Since": last_modified})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_an_edit_changes_the_etag_and_the_page(client):
+    etag = client.get("/compare/b2b-vs-b2c/")["ETag"]
+    entry = Entry.objects.first()
+    entry.body = "Changed after the first visit"
+    entry.save()
+    response = client.get("/compare/b2b-vs-b2c/", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert b"Changed after the first visit" in response.content
+
+
+def test_each_url_has_its_own_etag(client):
+    assert client.get("/")["ETag"] != client.get("/compare/b2b-vs-b2c/")["ETag"]
+
+
+def test_an_export_keeps_its_download_headers_from_the_cache(client):
+    first = client.get("/compare/b2b-vs-b2c/export.csv")
+    again = client.get("/compare/b2b-vs-b2c/export.csv")
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_staff_get_no_shared_validators(editor_client):
+    response = editor_client.get("/compare/b2b-vs-b2c/")
+    assert "ETag" not in response
+    assert "private" in response["Cache-Control"]

@@ -1,0 +1,139 @@
+"""Cached public pages: every kind of edit shows on the very next request; staff bypass."""
+
+import pytest
+from django.test import Client
+from taggit.models import Tag
+
+from comparisons.models import ComparisonSegment, Dimension, Entry, Segment, Status
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+TABLE = "/compare/b2b-vs-b2c/"
+
+
+@pytest.fixture
+def cached(client):
+    """A published table whose page the anonymous reader has just cached."""
+    comparison = make_comparison(rows=3)
+    assert client.get(TABLE).status_code == 200
+    return comparison
+
+
+def test_a_second_request_is_served_from_the_cache(client, cached, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get(TABLE)
+    assert b"Row 1" in response.content
+
+
+def test_a_comparison_edit_shows_at_once(client, cached):
+    cached.title = "Renamed comparison"
+    cached.save()
+    assert b"Renamed comparison" in client.get(TABLE).content
+
+
+def test_unpublishing_a_comparison_hides_it_at_once(client, cached):
+    cached.status = Status.DRAFT
+    cached.save()
+    assert client.get(TABLE).status_code == 404
+
+
+def test_a_segment_edit_shows_at_once(client, cached):
+    segment = Segment.objects.get(slug="b2b")
+    segment.name = "Enterprise"
+    segment.save()
+    assert b"Enterprise" in client.get(TABLE).content
+
+
+def test_removing_a_column_shows_at_once(client, cached):
+    Entry.objects.filter(segment__slug="b2c").delete()
+    ComparisonSegment.objects.get(segment__slug="b2c").delete()
+    assert b"B2C answer" not in client.get(TABLE).content
+
+
+def test_a_dimension_edit_shows_at_once(client, cached):
+    dimension = Dimension.objects.get(slug="row-2")
+    dimension.title = "A new row title"
+    dimension.save()
+    assert b"A new row title" in client.get(TABLE).content
+
+
+def test_a_deleted_dimension_disappears_at_once(client, cached):
+    dimension = Dimension.objects.get(slug="row-3")
+    dimension.entries.all().delete()
+    dimension.delete()
+    assert b"Row 3" not in client.get(TABLE).content
+
+
+def test_an_entry_edit_shows_at_once(client, cached):
+    entry = Entry.objects.get(dimension__slug="row-1", segment__slug="b2b")
+    entry.body = "A freshly edited answer"
+    entry.save()
+    assert b"A freshly edited answer" in client.get(TABLE).content
+
+
+def test_a_source_edit_shows_at_once(client, cached):
+    entry = Entry.objects.get(dimension__slug="row-1", segment__slug="b2b")
+    entry.sources = [{"title": "A brand new study", "url": "https://example.com/new"}]
+    entry.save()
+    assert b"A brand new study" in client.get(TABLE).content
+
+
+def test_adding_a_tag_shows_at_once(client, cached):
+    Dimension.objects.get(slug="row-1").tags.add("pricing")
+    assert b"pricing" in client.get(TABLE).content
+
+
+def test_removing_a_tag_shows_at_once(client, cached):
+    for dimension in Dimension.objects.all():
+        dimension.tags.remove("research")
+    assert b"research" not in client.get(TABLE).content
+
+
+def test_renaming_a_tag_shows_at_once(client, cached):
+    tag = Tag.objects.get(name="research")
+    tag.name = "discovery"
+    tag.save()
+    assert b"discovery" in client.get(TABLE).content
+
+
+def test_an_admin_bulk_action_shows_at_once(cached, editor):
+    """Admin actions use queryset.update(), which sends no signals."""
+    reader, staff = Client(), Client()
+    staff.force_login(editor)
+    row = Dimension.objects.get(slug="row-3")
+    assert b"Row 3" in reader.get(TABLE).content
+    staff.post(
+        "/admin/comparisons/dimension/", {"action": "unpublish", "_selected_action": [row.pk]}
+    )
+    assert b"Row 3" not in reader.get(TABLE).content
+    staff.post("/admin/comparisons/dimension/", {"action": "publish", "_selected_action": [row.pk]})
+    assert b"Row 3" in reader.get(TABLE).content
+
+
+def test_staff_see_drafts_and_never_fill_the_public_cache(client, editor):
+    make_comparison(rows=2)
+    Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
+    staff = Client()
+    staff.force_login(editor)
+    assert b"Row 2" in staff.get(TABLE).content
+    assert b"Row 2" not in client.get(TABLE).content
+
+
+def test_staff_never_get_the_public_cache(client, editor):
+    make_comparison(rows=2)
+    Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
+    assert b"Row 2" not in client.get(TABLE).content
+    staff = Client()
+    staff.force_login(editor)
+    response = staff.get(TABLE)
+    assert b"Row 2" in response.content
+    assert "private" in response["Cache-Control"]
+
+
+def test_the_cache_can_be_turned_off(client, settings, django_assert_num_queries):
+    settings.PAGE_CACHE = False
+    make_comparison(rows=2)
+    client.get(TABLE)
+    with django_assert_num_queries(6):
+        client.get(TABLE)
