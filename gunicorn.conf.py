@@ -23,3 +23,6 @@ errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 # Trust X-Forwarded-* only from these addresses (the proxy in front).
 forwarded_allow_ips = os.getenv("FORWARDED_ALLOW_IPS", "127.0.0.1")
+control_socket_disable = (
+    True  # one fixed path per user by default: several servers on one host collide
+)

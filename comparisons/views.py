@@ -16,6 +16,7 @@ from comparisons.filters import (
 )
 from comparisons.history import row_versions
 from comparisons.models import Comparison, Dimension, Status
+from comparisons.pinned import current_version, load_table_as_of, parse_version
 from comparisons.redirects import (
     Renamed,
     follows_renames,
@@ -124,6 +125,7 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
             "view": view,
             "table": view.table,
             "canonical_path": _url_with_query(request.path, view.query_string),
+            "pinned_version": current_version(),
         },
     )
 
@@ -133,14 +135,22 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
 @follows_renames
 @public_page
 def embed(request: HttpRequest, comparison: str) -> HttpResponse:
-    """The table with minimal chrome: the only page other sites may frame."""
+    """The table with minimal chrome: the only page other sites may frame.
+
+    With `version=<unix time>` it shows the rows as they were then (a pinned embed).
+    """
     comparison = _get_comparison(request, comparison)
-    view = _filtered_table(request, comparison)
+    pinned_at = parse_version(request.GET.get("version"))
+    if pinned_at:
+        # Row slugs in `only` are the ones of that version: no renames to follow.
+        view = apply_filter(load_table_as_of(comparison, pinned_at), parse_query(request.GET))
+    else:
+        view = _filtered_table(request, comparison)
     table_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
     return render(
         request,
         "comparisons/embed.html",
-        {"view": view, "table": view.table, "canonical_path": table_url},
+        {"view": view, "table": view.table, "canonical_path": table_url, "pinned_at": pinned_at},
     )
 
 

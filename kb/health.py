@@ -25,8 +25,10 @@ def database_ok() -> bool:
 def cache_ok() -> bool:
     token = secrets.token_hex(8)
     try:
-        cache.set("healthz", token, timeout=10)
-        return cache.get("healthz") == token
+        # A key of its own: app servers sharing one Redis never read each other's probe.
+        key = f"healthz:{token}"
+        cache.set(key, token, timeout=10)
+        return cache.get(key) == token
     except Exception:
         logger.exception("Health check: the cache does not answer.")
         return False

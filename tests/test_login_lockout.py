@@ -7,6 +7,7 @@ from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from kb.proxies import client_ip
 from tests.test_deploy_check import run_manage
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +77,23 @@ def test_the_admin_url_is_a_setting():
     code = "from django.urls import reverse; print(reverse('admin:login'))"
     result = run_manage("shell", "-v", "0", "-c", code, ADMIN_URL="backstage")
     assert result.stdout.strip() == "/backstage/login/", result.stderr
+
+
+def test_without_trusted_proxies_the_lockout_ignores_x_forwarded_for(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = rf.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client_ip(request) == "198.51.100.1"
+
+
+def test_behind_one_trusted_proxy_the_lockout_sees_the_address_the_proxy_saw(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = rf.get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7"
+    )  # the first address is whatever the client claimed
+    assert client_ip(request) == "203.0.113.7"
+
+
+def test_a_short_forwarded_chain_falls_back_to_the_connection(rf, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client_ip(request) == "10.0.0.2"
