@@ -4,6 +4,8 @@ In the admin a source is written as `Title | https://example.com/page`; a line
 without a URL cites a source that is not online.
 """
 
+from functools import lru_cache
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -25,8 +27,12 @@ def validate_sources(value):
                 ) from None
 
 
+@lru_cache(maxsize=4096)
 def http_url(url: str) -> str:
-    """`url` if it is a valid http(s) URL, else "": stored data is checked again on output."""
+    """`url` if it is a valid http(s) URL, else "": stored data is checked again on output.
+
+    Cached: every table render checks every source, and the same few URLs recur.
+    """
     try:
         validate_http_url(url)
     except ValidationError:
