@@ -81,16 +81,24 @@ class EntryInline(admin.StackedInline):
 
 @admin.register(Dimension)
 class DimensionAdmin(ImportExportMixin, admin.ModelAdmin):
-    list_display = ["title", "comparison", "position", "status", "tag_list", "updated"]
+    list_display = [
+        "title",
+        "comparison",
+        "position",
+        "status",
+        "difference",
+        "tag_list",
+        "updated",
+    ]
     list_display_links = ["title"]
     list_editable = ["position"]
-    list_filter = ["comparison", "status", "tags"]
+    list_filter = ["comparison", "status", "difference", "tags"]
     list_select_related = ["comparison"]
     search_fields = ["title", "question", "common_ground", "entries__body"]
     ordering = ["comparison", "position"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["comparison", ("title", "slug"), "question", "status"]}),
+        (None, {"fields": ["comparison", ("title", "slug"), "question", "status", "difference"]}),
         ("Placement", {"fields": ["position", "tags"]}),
         ("Common ground", {"fields": ["common_ground"]}),
     ]
