@@ -46,8 +46,10 @@ def test_the_notice_names_the_rows_edited_after_the_link_was_made(client, table)
     row = Dimension.objects.get(slug="row-2")
     row.question = "A better question?"
     row.save()
-    notice = _notice(client.get(f"/compare/b2b-vs-b2c/?as_of={as_of}").content.decode())
+    html = client.get(f"/compare/b2b-vs-b2c/?as_of={as_of}").content.decode()
+    notice = _notice(html)
     assert notice is not None
+    assert html.index("notice-changed") < html.index('class="filter-form"')  # seen first
     assert "Changed since this link was shared" in notice
     assert '<a href="/compare/b2b-vs-b2c/row-2/">Row 2</a>' in notice
     assert "Row 1" not in notice and "Row 3" not in notice
