@@ -153,7 +153,7 @@ def test_pages_point_their_card_at_the_picture_of_their_rows(client, table, sett
 
 def test_an_empty_table_and_unusual_text_still_draw(client, db):
     comparison = make_comparison(rows=1)
-    Entry.objects.update(body="Ünïcödé — “quotes” **bold** [link](https://x.example) \x00 " * 40)
+    Entry.objects.update(body="Ünïcödé — “quotes” **bold** [link](https://x.example) \x07 " * 40)
     Comparison.objects.filter(pk=comparison.pk).update(title="A" * 200)
     assert _picture(client.get(TABLE_IMAGE)).size == (1200, 630)
     assert _picture(client.get(f"{TABLE_IMAGE}?min=opposite")).size == (1200, 630)
