@@ -91,7 +91,8 @@ class DimensionAdmin(ImportExportMixin, admin.ModelAdmin):
         "updated",
     ]
     list_display_links = ["title"]
-    list_editable = ["position"]
+    # Levels are judged row against row, so they are set right in the list too.
+    list_editable = ["position", "difference"]
     list_filter = ["comparison", "status", "difference", "tags"]
     list_select_related = ["comparison"]
     search_fields = ["title", "question", "common_ground", "entries__body"]

@@ -16,7 +16,7 @@ from comparisons.filters import (
     normalised_query_string,
     parse_query,
 )
-from comparisons.models import Comparison, Dimension, Status
+from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
 from comparisons.preview_views import preview_response
 from comparisons.redirects import (
     Renamed,
@@ -176,6 +176,9 @@ def comparison_preview(request: HttpRequest, comparison: str) -> HttpResponse:
         if view.is_filtered
         else f"{shown} row{pluralize(shown)}"
     )
+    if view.chosen["min"]:
+        level = DifferenceLevel(view.chosen["min"][0]).label.lower()
+        subtitle = f"{subtitle}, difference at least {level}"
     key = _url_with_query(request.path, view.query_string)
     return preview_response(request, view.table, _segments_line(view.table, subtitle), key)
 

@@ -108,6 +108,7 @@ def test_editors_set_the_level_in_the_admin_list_and_filter_by_it(editor_client,
     html = html.content.decode()
     assert "Row 4" in html and "Row 3" not in html
     assert "By difference level" in html
+    assert 'name="form-0-difference"' in html  # editable right in the list
 
 
 def test_the_spreadsheet_carries_the_level_both_ways(table):
