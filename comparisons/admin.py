@@ -146,16 +146,37 @@ class DimensionAdmin(ImportExportMixin, PublishingAdmin):
     """Rows with their entries side by side, a row history with restore, deleted rows."""
 
     form = DimensionForm
-    list_display = ["title", "comparison", "position", "status", "tag_list", "updated"]
+    list_display = [
+        "title",
+        "comparison",
+        "position",
+        "status",
+        "difference",
+        "tag_list",
+        "updated",
+    ]
     list_display_links = ["title"]
-    list_editable = ["position"]
-    list_filter = ["comparison", "status", "tags"]
+    # Levels are judged row against row, so they are set right in the list too.
+    list_editable = ["position", "difference"]
+    list_filter = ["comparison", "status", "difference", "tags"]
     list_select_related = ["comparison"]
     search_fields = ["title", "question", "common_ground", "entries__body"]
     ordering = ["comparison", "position"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["comparison", ("title", "slug"), "question", "status", "version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "comparison",
+                    ("title", "slug"),
+                    "question",
+                    "status",
+                    "difference",
+                    "version",
+                ]
+            },
+        ),
         ("Placement", {"fields": ["position", "tags"]}),
         ("Common ground", {"fields": ["common_ground"]}),
     ]

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from django.db import transaction
 
-from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
+from comparisons.models import (
+    Comparison,
+    ComparisonSegment,
+    DifferenceLevel,
+    Dimension,
+    Entry,
+    Segment,
+    Status,
+)
 from comparisons.search import refresh_search_vectors
 
 DEFAULT_CONTENT = Path(__file__).parent / "default_content"
@@ -62,6 +70,7 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
             common_ground=row.get("common_ground", ""),
             position=position * 10,
             status=row.get("status", Status.PUBLISHED),
+            difference=row.get("difference", DifferenceLevel.DIFFERENT),
         )
         dimension.tags.set(row.get("tags", []))
         Entry.objects.bulk_create(

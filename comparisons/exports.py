@@ -126,6 +126,7 @@ def _json_row(row: Row) -> dict:
         "slug": dimension.slug,
         "title": dimension.title,
         "question": dimension.question,
+        "difference": dimension.difference,
         "common_ground": dimension.common_ground,
         "tags": [tag.name for tag in dimension.tags.all()],
         "url": absolute(dimension.get_absolute_url()),

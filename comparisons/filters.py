@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from comparisons.models import DifferenceLevel
 from comparisons.tables import Row, Table
 
-PARAMETERS = ("only", "tag", "segments")
+PARAMETERS = ("only", "tag", "segments", "min")
 
 # Bounds on what one query string may ask for; the rest is ignored, never an error.
 MAX_VALUES = 200
@@ -102,8 +103,9 @@ def normalised_query_string(chosen: dict[str, tuple[str, ...]]) -> str:
 def apply_filter(table: Table, query: Query) -> FilteredTable:
     """Filter `table` (all the rows the user may see) by `query`. Runs no query.
 
-    Rows keep the table's order; `only` and `tag` both narrow the rows (a row must be named
-    and carry one of the tags); `segments` chooses the columns.
+    Rows keep the table's order; `only`, `tag` and `min` all narrow the rows (a row must be
+    named, carry one of the tags and be at least as different as `min`); `segments` chooses
+    the columns.
     """
     ignored: list[Ignored] = []
     chosen: dict[str, tuple[str, ...]] = {}
@@ -128,6 +130,11 @@ def apply_filter(table: Table, query: Query) -> FilteredTable:
         wanted = set(chosen["tag"])
         rows = [row for row in rows if tags_of[row.dimension.pk] & wanted]
 
+    chosen["min"] = _minimum_level(query.get("min"), ignored)
+    if chosen["min"]:
+        floor = DifferenceLevel.rank(chosen["min"][0])
+        rows = [row for row in rows if DifferenceLevel.rank(row.dimension.difference) >= floor]
+
     segments = table.segments
     chosen["segments"] = known("segments", [segment.slug for segment in segments])
     if chosen["segments"]:
@@ -140,6 +147,15 @@ def apply_filter(table: Table, query: Query) -> FilteredTable:
         chosen=chosen,
         ignored=ignored,
     )
+
+
+def _minimum_level(asked: tuple[str, ...], ignored: list[Ignored]) -> tuple[str, ...]:
+    """The strictest known level asked for, as a one-value tuple; unknown levels are ignored."""
+    known = [value for value in asked if value in DifferenceLevel.values]
+    ignored.extend(Ignored("min", value) for value in asked if value not in DifferenceLevel.values)
+    if not known:
+        return ()
+    return (max(known, key=DifferenceLevel.rank),)
 
 
 def _keep_columns(row: Row, segment_slugs: tuple[str, ...]) -> Row:

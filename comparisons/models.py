@@ -15,6 +15,20 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class DifferenceLevel(models.TextChoices):
+    """How far apart the segments are on a row, from least to most different."""
+
+    SAME = "same", "Same"
+    SIMILAR = "similar", "Similar"
+    DIFFERENT = "different", "Different"
+    OPPOSITE = "opposite", "Opposite"
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        """The level's place in the order: same < similar < different < opposite."""
+        return cls.values.index(value)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -171,6 +185,14 @@ class Dimension(RemembersSlugs, Versioned):
     common_ground = models.TextField(
         blank=True,
         help_text="Markdown. What is the same for every segment; shown as one cell across the row.",
+    )
+    # Unjudged rows count as "different", so "big differences only" keeps them until judged.
+    difference = models.CharField(
+        "difference level",
+        max_length=10,
+        choices=DifferenceLevel,
+        default=DifferenceLevel.DIFFERENT,
+        help_text="How far apart the segments are on this row; readers can hide small ones.",
     )
     position = models.PositiveIntegerField(default=0)
     tags = TaggableManager(blank=True)

@@ -32,7 +32,7 @@ def parse_version(raw: str | None) -> datetime | None:
     return moment
 
 
-def current_version() -> int:
+def version_now() -> int:
     """The version a snippet copied now pins: this second."""
     return int(timezone.now().timestamp())
 

@@ -109,7 +109,16 @@ class DimensionResource(resources.ModelResource):
 
     class Meta:
         model = Dimension
-        fields = ["comparison", "slug", "title", "question", "status", "position", "tags"]
+        fields = [
+            "comparison",
+            "slug",
+            "title",
+            "question",
+            "status",
+            "difference",
+            "position",
+            "tags",
+        ]
         export_order = [*fields, "common_ground"]
         import_id_fields = ["comparison", "slug"]
         skip_unchanged = True

@@ -2,10 +2,13 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from comparisons.caching import public_page
+from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
 from comparisons.exports import EXPORTS
 from comparisons.filters import (
     PARAMETERS,
@@ -15,8 +18,9 @@ from comparisons.filters import (
     parse_query,
 )
 from comparisons.history import row_versions
-from comparisons.models import Comparison, Dimension, Status
-from comparisons.pinned import current_version, load_table_as_of, parse_version
+from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
+from comparisons.pinned import load_table_as_of, parse_version, version_now
+from comparisons.preview_views import preview_response
 from comparisons.redirects import (
     Renamed,
     follows_renames,
@@ -25,7 +29,7 @@ from comparisons.redirects import (
     renamed_rows,
 )
 from comparisons.search import QueryTooLong, search
-from comparisons.tables import load_table, rows_queryset
+from comparisons.tables import Table, load_table, rows_queryset
 from kb.headers import allow_framing
 
 
@@ -54,6 +58,13 @@ def _filtered_table(request: HttpRequest, comparison: Comparison) -> FilteredTab
 
 def _url_with_query(path: str, query: str) -> str:
     return f"{path}?{query}" if query else path
+
+
+def _with_as_of(query: str, as_of) -> str:
+    """A share link's query: the normalised filter, then the moment it was made, if any."""
+    if as_of is None:
+        return query
+    return "&".join(part for part in (query, f"{AS_OF}={as_of_value(as_of)}") if part)
 
 
 def _visible_rows(request: HttpRequest):
@@ -110,14 +121,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
     view = _filtered_table(request, comparison)
+    as_of = parse_as_of(request.GET, timezone.now())
+    share_query = _with_as_of(view.query_string, as_of)
     asks_filter = any(name in request.GET for name in PARAMETERS)
-    if (
-        asks_filter
-        and not view.ignored
-        and request.META.get("QUERY_STRING", "") != view.query_string
-    ):
+    if asks_filter and not view.ignored and request.META.get("QUERY_STRING", "") != share_query:
         # A submitted form (repeated keys, any order or case): show the short share link.
-        return HttpResponseRedirect(_url_with_query(request.path, view.query_string))
+        return HttpResponseRedirect(_url_with_query(request.path, share_query))
     return render(
         request,
         "comparisons/comparison_detail.html",
@@ -125,7 +134,8 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
             "view": view,
             "table": view.table,
             "canonical_path": _url_with_query(request.path, view.query_string),
-            "pinned_version": current_version(),
+            "pinned_version": version_now(),
+            "changed_rows": changed_rows(view.table.rows, as_of),
         },
     )
 
@@ -171,10 +181,8 @@ def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
     return response
 
 
-@require_safe
-@follows_renames
-@public_page
-def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
+def _row_table(request: HttpRequest, comparison: str, dimension: str) -> Table:
+    """The table of one row. `Renamed` if a slug is an old one; 404 if missing or not visible."""
     comparison = _get_comparison(request, comparison)
     visible_rows = _visible_rows(request)
     table = load_table(comparison, visible_rows.filter(slug=dimension))
@@ -183,8 +191,19 @@ def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> H
         if current:
             raise Renamed(**current)
         raise Http404("No such row in this comparison.")
+    return table
+
+
+@require_safe
+@follows_renames
+@public_page
+def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
+    table = _row_table(request, comparison, dimension)
+    as_of = parse_as_of(request.GET, timezone.now())
     return render(
-        request, "comparisons/dimension_detail.html", {"table": table, "row": table.rows[0]}
+        request,
+        "comparisons/dimension_detail.html",
+        {"table": table, "row": table.rows[0], "changed_rows": changed_rows(table.rows, as_of)},
     )
 
 
@@ -210,6 +229,38 @@ def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> 
         "comparisons/dimension_changes.html",
         {"comparison": comparison, "dimension": row, "changes": changes},
     )
+
+
+@require_safe
+@follows_renames
+def comparison_preview(request: HttpRequest, comparison: str) -> HttpResponse:
+    """The preview-card picture of the table, or of the filtered view the query asks for."""
+    comparison = _get_comparison(request, comparison)
+    view = _filtered_table(request, comparison)
+    shown = len(view.table.rows)
+    subtitle = (
+        f"{shown} of {view.total_rows} row{pluralize(view.total_rows)}"
+        if view.is_filtered
+        else f"{shown} row{pluralize(shown)}"
+    )
+    if view.chosen["min"]:
+        level = DifferenceLevel(view.chosen["min"][0]).label.lower()
+        subtitle = f"{subtitle}, difference at least {level}"
+    key = _url_with_query(request.path, view.query_string)
+    return preview_response(request, view.table, _segments_line(view.table, subtitle), key)
+
+
+@require_safe
+@follows_renames
+def dimension_preview(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
+    """The preview-card picture of one row."""
+    table = _row_table(request, comparison, dimension)
+    return preview_response(request, table, _segments_line(table, ""), request.path)
+
+
+def _segments_line(table: Table, prefix: str) -> str:
+    names = " vs ".join(segment.name for segment in table.segments)
+    return " · ".join(part for part in (prefix, names) if part)
 
 
 @require_safe

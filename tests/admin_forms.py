@@ -16,6 +16,7 @@ def opened_dimension_form(dimension: Dimension, **changes) -> dict:
         "slug": dimension.slug,
         "question": dimension.question,
         "status": dimension.status,
+        "difference": dimension.difference,
         "position": dimension.position,
         "tags": ", ".join(sorted(dimension.tags.names())),
         "common_ground": dimension.common_ground,

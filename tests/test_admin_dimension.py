@@ -14,6 +14,7 @@ def _dimension_form(comparison, entries, **fields):
         "slug": "pricing",
         "question": "How does it earn money?",
         "status": "published",
+        "difference": "opposite",
         "position": 5,
         "tags": "pricing, money",
         "common_ground": "",

@@ -63,6 +63,7 @@ def test_an_editor_edits_a_row_in_the_admin(group_editor_client):
         "slug": dimension.slug,
         "question": "",
         "status": "published",
+        "difference": "different",
         "position": 1,
         "tags": "research",
         "common_ground": "",

@@ -85,12 +85,14 @@ def test_json_has_the_documented_shape(client, table):
         "only": ["row-2"],
         "tag": [],
         "segments": [],
+        "min": [],
         "ignored": [{"parameter": "only", "value": "ghost"}],
     }
     assert data["segments"] == [{"slug": "b2b", "name": "B2B"}, {"slug": "b2c", "name": "B2C"}]
     [row] = data["rows"]
     assert row["slug"] == "row-2" and row["common_ground"] == "Both listen."
     assert row["tags"] == ["research"]
+    assert row["difference"] == "different"
     assert row["url"] == "https://kb.example.org/compare/b2b-vs-b2c/row-2/"
     assert [entry["segment"] for entry in row["entries"]] == ["b2b", "b2c"]
     assert row["entries"][0]["body"] == "B2B answer for row 2"

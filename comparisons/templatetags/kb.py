@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 
+from comparisons.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
 from comparisons.sources import http_url
 
@@ -28,3 +29,9 @@ def absolute_url(path: str) -> str:
 @register.simple_tag
 def site_name() -> str:
     return settings.SITE_NAME
+
+
+@register.filter
+def changes_url(dimension) -> str:
+    """Where to see what changed on a row (see comparisons.changes)."""
+    return _changes_url(dimension)

@@ -24,10 +24,23 @@
     return true;
   }
 
+  // A share link carries the moment it was made, so that whoever opens it later is told
+  // which rows changed since ("as_of", seconds since 1970).
+  function withAsOf(href) {
+    var url = new URL(href, document.baseURI);
+    url.searchParams.set("as_of", String(Math.floor(Date.now() / 1000)));
+    return url.href;
+  }
+
   document.addEventListener("click", function (event) {
+    var view = event.target.closest("[data-copy-view]");
+    if (view) {
+      copy(withAsOf(view.getAttribute("data-copy-view")), "Link copied");
+      return;
+    }
     var link = event.target.closest("[data-copy-link]");
     if (link) {
-      var url = link.href;
+      var url = withAsOf(link.href);
       if (copy(url, "Link copied")) {
         event.preventDefault();
         history.replaceState(null, "", link.hash);
@@ -43,7 +56,13 @@
     }
   });
 
-  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+  // The filter form makes a share link too: stamp it with the moment it is submitted.
+  document.addEventListener("submit", function (event) {
+    var stamp = event.target.querySelector("[data-as-of]");
+    if (stamp) stamp.value = String(Math.floor(Date.now() / 1000));
+  });
+
+  document.querySelectorAll("[data-copy-target], [data-copy-view]").forEach(function (button) {
     button.hidden = false;
   });
 })();

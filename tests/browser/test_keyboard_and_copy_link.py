@@ -57,14 +57,16 @@ def test_a_reader_filters_the_table_and_copies_a_row_link_with_the_keyboard_only
     tab_until(page, lambda focused: focused["name"] == "tag")
     tab_until(page, lambda focused: focused["tag"] == "button" and focused["text"] == "Show")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"\?only=customers$"))
+    # The filter form stamps the share link with when it was made (as_of).
+    expect(page).to_have_url(re.compile(r"\?only=customers&as_of=\d+$"))
     assert page.locator(".comparison-table tbody tr[id]").count() == 1
 
     tab_until(page, lambda focused: "row-link" in focused["classes"])
     page.keyboard.press("Enter")
 
     expect(page.locator("[data-share-status]")).to_have_text("Link copied")
-    assert page.evaluate("navigator.clipboard.readText()") == f"{site.url}{COMPARISON}#customers"
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert re.fullmatch(re.escape(f"{site.url}{COMPARISON}") + r"\?as_of=\d+#customers", copied)
 
 
 def test_the_copy_link_control_copies_the_row_url_and_confirms(open_page, site):
@@ -75,7 +77,8 @@ def test_the_copy_link_control_copies_the_row_url_and_confirms(open_page, site):
     status = page.locator("[data-share-status]")
     expect(status).to_have_text("Link copied")
     expect(status).to_have_class(re.compile("is-visible"))
-    assert page.evaluate("navigator.clipboard.readText()") == f"{site.url}{COMPARISON}#dogfooding"
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert re.fullmatch(re.escape(f"{site.url}{COMPARISON}") + r"\?as_of=\d+#dogfooding", copied)
     expect(page).to_have_url(re.compile("#dogfooding$"))
 
 

@@ -1,0 +1,172 @@
+"""The preview-card picture (og:image): exactly the rows of a URL, drawn as a PNG.
+
+1200x630, the size link previews show large. The title, the segment headers, then one
+band per row: its title and difference level, and the first words of each cell. Rows that
+do not fit are counted ("+ 3 more rows"). Fonts are Roboto from the `font-roboto` package.
+"""
+
+import hashlib
+import io
+import re
+from functools import cache
+
+import font_roboto
+from PIL import Image, ImageDraw, ImageFont
+
+from comparisons.tables import Table
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 56
+# The palette of static/css/base.css (light scheme), so the card looks like the page.
+BACKGROUND = "#ffffff"
+FOREGROUND = "#1c1e21"
+MUTED = "#55595f"
+ACCENT = "#0b57d0"
+BORDER = "#d6d9de"
+SURFACE = "#f5f6f8"
+
+# Bump when the drawing changes, so cached pictures and ETags are redrawn.
+DRAWING_VERSION = "1"
+# More than any cell can show: the rest of a long text is never measured.
+MAX_CHARACTERS = 600
+
+
+@cache
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(font_roboto.RobotoBold if bold else font_roboto.Roboto, size)
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as the words a reader sees: no markup, links as their text, one line."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"[*_`#>|~]+", "", text)
+    # Control characters would draw as boxes.
+    text = "".join(char if char.isprintable() else " " for char in text)
+    return " ".join(text.split())
+
+
+def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
+    """The first words of `text` in at most `max_lines` lines of `width` pixels, "…" if cut."""
+    lines: list[str] = []
+    line = ""
+    for word in text[:MAX_CHARACTERS].split():
+        candidate = f"{line} {word}" if line else word
+        if face.getlength(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = _cut(word, face, width)
+        if len(lines) >= max_lines:
+            return _ellipsis(lines[:max_lines], face, width)
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines or len(text) > MAX_CHARACTERS:
+        return _ellipsis(lines[:max_lines], face, width)
+    return lines
+
+
+def _cut(word: str, face: ImageFont.FreeTypeFont, width: int) -> str:
+    """A word wider than the line, shortened to fit."""
+    while len(word) > 1 and face.getlength(word) > width:
+        word = word[:-1]
+    return word
+
+
+def _ellipsis(lines: list[str], face: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    if not lines:
+        return ["…"]
+    last = lines[-1]
+    while last and face.getlength(last + "…") > width:
+        last = last[:-1]
+    return [*lines[:-1], last.rstrip(" ,;:.") + "…"]
+
+
+def fingerprint(table: Table) -> str:
+    """Changes whenever anything the picture shows could change. Runs no query."""
+    comparison = table.comparison
+    parts = [DRAWING_VERSION, comparison.title, comparison.updated.isoformat()]
+    parts += [f"{segment.pk}:{segment.name}" for segment in table.segments]
+    for row in table.rows:
+        parts.append(f"{row.dimension.pk}:{row.dimension.updated.isoformat()}")
+        parts += [
+            f"{cell.entry.pk}:{cell.entry.updated.isoformat()}" for cell in row.cells if cell.entry
+        ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def draw_preview(table: Table, subtitle: str) -> bytes:
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, WIDTH, 10], fill=ACCENT)
+    y = 40
+    draw.text((MARGIN, y), "kb · comparison tables", font=font(22), fill=MUTED)
+    y += 36
+    for line in wrap(table.comparison.title, font(48, bold=True), WIDTH - 2 * MARGIN, 2):
+        draw.text((MARGIN, y), line, font=font(48, bold=True), fill=FOREGROUND)
+        y += 58
+    if subtitle:
+        draw.text((MARGIN, y), subtitle, font=font(24), fill=MUTED)
+        y += 40
+    _draw_table(draw, table, y + 8)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _draw_table(draw: ImageDraw.ImageDraw, table: Table, top: int) -> None:
+    if not table.rows:
+        draw.text((MARGIN, top + 20), "No rows to show.", font=font(28), fill=MUTED)
+        return
+    inner = WIDTH - 2 * MARGIN
+    title_width = int(inner * 0.26)
+    columns = max(len(table.segments), 1)
+    column_width = (inner - title_width) // columns
+    gap = 20
+
+    draw.rectangle([MARGIN, top, WIDTH - MARGIN, top + 44], fill=SURFACE)
+    for index, segment in enumerate(table.segments):
+        x = MARGIN + title_width + index * column_width + gap // 2
+        name = wrap(segment.name, font(26, bold=True), column_width - gap, 1)
+        draw.text((x, top + 8), name[0] if name else "", font=font(26, bold=True), fill=ACCENT)
+    y = top + 52
+
+    # One row: room for more of its words. Many rows: two lines each, as many as fit.
+    single = len(table.rows) == 1
+    body = font(26 if single else 20)
+    line_height = 34 if single else 25
+    max_lines = 7 if single else 2
+    bottom = HEIGHT - 40
+    for shown, row in enumerate(table.rows):
+        title_lines = wrap(row.dimension.title, font(22, bold=True), title_width - gap, 2)
+        level = row.dimension.get_difference_display()
+        cell_lines = [
+            wrap(
+                plain_text(cell.entry.body) if cell.entry else "—",
+                body,
+                column_width - gap,
+                max_lines,
+            )
+            for cell in row.cells
+        ]
+        height = max(len(title_lines) * 27 + 24, max(map(len, cell_lines), default=1) * line_height)
+        if y + height > bottom:
+            rest = len(table.rows) - shown
+            draw.text(
+                (MARGIN, y + 2),
+                f"+ {rest} more row{'s' if rest > 1 else ''}",
+                font=font(22),
+                fill=MUTED,
+            )
+            return
+        title_y = y
+        for line in title_lines:
+            draw.text((MARGIN, title_y), line, font=font(22, bold=True), fill=FOREGROUND)
+            title_y += 27
+        draw.text((MARGIN, title_y), f"Difference: {level}", font=font(17), fill=MUTED)
+        for index, lines in enumerate(cell_lines):
+            x = MARGIN + title_width + index * column_width + gap // 2
+            for number, line in enumerate(lines):
+                draw.text((x, y + number * line_height), line, font=body, fill=FOREGROUND)
+        y += height + 10
+        draw.line([MARGIN, y - 6, WIDTH - MARGIN, y - 6], fill=BORDER, width=1)

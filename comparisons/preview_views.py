@@ -1,0 +1,35 @@
+"""The HTTP side of preview pictures: Django's cache and an ETag around `draw_preview`."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from comparisons.preview import draw_preview, fingerprint
+from comparisons.tables import Table
+
+# Long enough to spare redrawing for every crawler; the key changes when the content does.
+CACHE_SECONDS = 60 * 60 * 24
+BROWSER_SECONDS = 60 * 5
+
+
+def preview_response(request: HttpRequest, table: Table, subtitle: str, url: str) -> HttpResponse:
+    """The PNG of `table`, drawn once per URL and content (`url` is the canonical one)."""
+    etag = f'"{fingerprint(table)}"'
+    conditional = get_conditional_response(request, etag=etag)
+    if conditional is not None:
+        return conditional
+    key = "preview:" + hashlib.sha256(f"{url} {etag}".encode()).hexdigest()
+    picture = cache.get(key)
+    if picture is None:
+        picture = draw_preview(table, subtitle)
+        cache.set(key, picture, CACHE_SECONDS)
+    response = HttpResponse(picture, content_type="image/png")
+    response["ETag"] = etag
+    # A staff member's picture may show drafts: no shared cache may keep it.
+    if request.user.is_staff:
+        patch_cache_control(response, private=True, max_age=0)
+    else:
+        patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+    return response
