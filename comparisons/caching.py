@@ -1,6 +1,6 @@
 """Public pages cached whole and served conditionally, keyed by the content version.
 
-Every change to public content bumps `ContentVersion` (see comparisons/signals.py), so a
+Every change to public content bumps `ContentVersion` (see comparisons/invalidation.py), so a
 page cached under an older version is never read again. The version is read once per
 request (one query), which keeps several app processes consistent without coordination.
 Staff may see drafts: they neither read nor fill the public cache.
@@ -33,6 +33,16 @@ def bump_content_version() -> None:
     )
     if not updated:
         ContentVersion.objects.get_or_create(pk=VERSION_ROW)
+
+
+def computed_once_per_version(name: str, compute: Callable[[], object]):
+    """`compute()`, shared through the cache until the content changes. One query (the version).
+
+    For aggregates over all content (tag counts) that several pages show and that cost the
+    same whatever the page: at 100,000 entries they take hundreds of milliseconds.
+    """
+    version, _ = current_version()
+    return cache.get_or_set(f"kb:{name}:{version}", compute, CACHE_SECONDS)
 
 
 def current_version() -> tuple[int, datetime | None]:

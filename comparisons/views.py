@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from comparisons.caching import public_page
+from comparisons.caching import computed_once_per_version, public_page
 from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
 from comparisons.exports import EXPORTS
 from comparisons.filters import (
@@ -74,15 +74,16 @@ def _visible_rows(request: HttpRequest):
     )
 
 
-def _published_tags():
+def _published_tags() -> list[Tag]:
     """Tags of published rows in published comparisons, each with `row_count`."""
-    return (
+    tags = (
         Tag.objects.filter(
             dimension__in=Dimension.objects.published().filter(comparison__status=Status.PUBLISHED)
         )
         .annotate(row_count=Count("dimension", distinct=True))
         .order_by("name")
     )
+    return computed_once_per_version("published-tags", lambda: list(tags))
 
 
 @require_safe
