@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -34,10 +35,11 @@ BASE = f"http://127.0.0.1:{PORT}"
 PAGES = {
     "static file": "{static}",
     "default table": "/compare/product-management-b2b-vs-b2c/",
-    "large table (50 rows)": "/compare/synthetic-0500/",
-    "filtered view": "/compare/synthetic-0500/?tag=topic-3&segments=synthetic-1",
-    "row page": "/compare/synthetic-0500/row-25/",
-    "export (csv)": "/compare/synthetic-0500/export.csv",
+    "large table (50 rows)": "/compare/synthetic-00500/",
+    "filtered view": "/compare/synthetic-00500/?tag=topic-03&segments=b2c",
+    "row page": "/compare/synthetic-00500/row-025/",
+    "search": "/search/?q=customer+cohort",
+    "export (csv)": "/compare/synthetic-00500/export.csv",
 }
 
 
@@ -74,12 +76,14 @@ def setup_django(env: dict[str, str]) -> None:
 def load_content() -> dict[str, int]:
     from django.core.management import call_command
 
-    from benchmarks.synthetic import generate
+    from comparisons.caching import bump_content_version
+    from comparisons.synthetic import make_synthetic_content
 
     call_command("migrate", verbosity=0)
     call_command("load_default_content", verbosity=0)
     started = time.perf_counter()
-    counts = generate()
+    counts = {"entries": make_synthetic_content(comparisons=1000, dimensions=50)}
+    bump_content_version()  # bulk inserts send no signals
     print(f"synthetic content: {counts} in {time.perf_counter() - started:.1f} s")
     call_command("collectstatic", verbosity=0, interactive=False)
     return counts
@@ -165,7 +169,10 @@ def measure(env: dict[str, str], urls: dict[str, str]) -> dict[str, dict]:
     try:
         results = {}
         for name, url in urls.items():
-            urllib.request.urlopen(BASE + url, timeout=60).read()  # warm the cache
+            try:
+                urllib.request.urlopen(BASE + url, timeout=60).read()  # warm the cache
+            except urllib.error.HTTPError as error:
+                raise SystemExit(f"bench: {name} ({url}) answered {error.code}") from None
             results[name] = run_wrk(url)
         limit = results["static file"]["requests_per_s"]
         for figures in results.values():

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
@@ -106,7 +107,9 @@ def tag_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_page
 def search_page(request: HttpRequest) -> HttpResponse:
-    context = {"q": request.GET.get("q", ""), "results": None, "tags": _published_tags()}
+    # Tags are suggested only on the empty and no-results pages: read them only there.
+    tags = SimpleLazyObject(_published_tags)
+    context = {"q": request.GET.get("q", ""), "results": None, "tags": tags}
     try:
         if context["q"].strip():
             context["results"] = search(context["q"], request.user, request.GET.get("page"))
