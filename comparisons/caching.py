@@ -3,7 +3,10 @@
 Every change to public content bumps `ContentVersion` (see comparisons/invalidation.py), so a
 page cached under an older version is never read again. The version is read once per
 request (one query), which keeps several app processes consistent without coordination.
-Staff may see drafts: they neither read nor fill the public cache.
+
+`public_page` marks a view's pages as public (ETag, Last-Modified, Cache-Control) and
+`PageCacheMiddleware` keeps and serves them. Only requests without a session use the cache:
+staff, who may see drafts, always have one, so they neither read nor fill it.
 """
 
 import hashlib
@@ -13,17 +16,18 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 from comparisons.models import ContentVersion
 
 CACHE_SECONDS = 24 * 60 * 60
-KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 VERSION_ROW = 1
+VERSION_SQL = f"SELECT version, changed_at FROM {ContentVersion._meta.db_table} WHERE id = %s"
 
 
 def bump_content_version() -> None:
@@ -46,8 +50,30 @@ def computed_once_per_version(name: str, compute: Callable[[], object]):
 
 
 def current_version() -> tuple[int, datetime | None]:
-    row = ContentVersion.objects.filter(pk=VERSION_ROW).values_list("version", "changed_at")
-    return row.first() or (0, None)
+    # Raw SQL: this runs on every public request, cache hits included, and building the ORM
+    # query took longer than the database round trip (0.5 ms against 0.2 ms).
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL, [VERSION_ROW])
+        row = cursor.fetchone()
+    if row is None:
+        return 0, None
+    version, changed_at = row
+    return version, _as_orm_value(ContentVersion._meta.get_field("changed_at"), changed_at)
+
+
+def _as_orm_value(field, value):
+    """`value` as read by raw SQL, converted as the ORM would (SQLite returns dates as text)."""
+    column = field.get_col(field.model._meta.db_table)
+    for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = convert(value, column, connection)
+    return value
+
+
+def request_version(request: HttpRequest) -> tuple[int, datetime | None]:
+    """The content version as read once for this request, by the middleware or the view."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = current_version()
+    return request._content_version
 
 
 def _page_key(request: HttpRequest, version: int) -> str:
@@ -60,21 +86,60 @@ def _etag(request: HttpRequest, version: int) -> str:
     return f'"{version}-{digest}"'
 
 
-def _from_cache(entry: tuple[bytes, dict[str, str]]) -> HttpResponse:
-    content, headers = entry
-    return HttpResponse(content, headers=headers)
-
-
-def _for_cache(response: HttpResponse) -> tuple[bytes, dict[str, str]]:
-    return response.content, {name: response[name] for name in KEPT_HEADERS if name in response}
+def _may_use_cache(request: HttpRequest) -> bool:
+    """Only readers without a session: staff (who may see drafts) always have one."""
+    return (
+        settings.PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
 
 
 def _is_cacheable(response: HttpResponse) -> bool:
-    return response.status_code == 200 and not response.streaming and not response.cookies
+    return (
+        getattr(response, "is_public_page", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+    )
+
+
+def _from_cache(request: HttpRequest, entry: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
+    content, headers = entry
+    response = HttpResponse(content, headers=dict(headers))
+    last_modified = parse_http_date_safe(response.get("Last-Modified"))
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=last_modified, response=response
+    )
+
+
+class PageCacheMiddleware:
+    """Serve readers' public pages from the cache before the rest of the stack runs.
+
+    It sits just after the security and static-file middleware: a hit costs the version
+    query and a cache read, and skips sessions, authentication, CSRF, messages, history,
+    URL resolution and the view. What it stores is the response as the inner middleware
+    left it (CSP, framing and Vary headers included), so a hit is the same response.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _may_use_cache(request):
+            return self.get_response(request)
+        key = _page_key(request, request_version(request)[0])
+        entry = cache.get(key)
+        if entry is not None:
+            return _from_cache(request, entry)
+        response = self.get_response(request)
+        if _is_cacheable(response):
+            cache.set(key, (response.content, list(response.items())), CACHE_SECONDS)
+        return response
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve `view` from the page cache to non-staff readers, with ETag and Last-Modified."""
+    """Give `view`'s pages ETag and Last-Modified, and offer them to `PageCacheMiddleware`."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -82,26 +147,20 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        version, changed_at = current_version()
+        version, changed_at = request_version(request)
         etag = _etag(request, version)
         last_modified = int(changed_at.timestamp()) if changed_at else None
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:
             return not_modified
-        key = _page_key(request, version)
-        entry = cache.get(key) if settings.PAGE_CACHE else None
-        if entry is not None:
-            response = _from_cache(entry)
-        else:
-            response = view(request, *args, **kwargs)
-            if not _is_cacheable(response):
-                return response
-            if settings.PAGE_CACHE:
-                cache.set(key, _for_cache(response), CACHE_SECONDS)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
         response["ETag"] = etag
         if changed_at:
             response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        response.is_public_page = True
         return response
 
     return wrapper

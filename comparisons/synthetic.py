@@ -9,9 +9,10 @@ random generator makes two runs with the same arguments make the same content.
 
 import random
 
-from django.db import transaction
+from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
 
+from comparisons.caching import bump_content_version
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.search import refresh_search_vectors
 
@@ -170,4 +171,13 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
         batch_size=BATCH,
     )
     refresh_search_vectors(row.pk for row in rows)
+    bump_content_version()  # bulk inserts send no signals
     return len(entries)
+
+
+def update_planner_statistics() -> None:
+    """ANALYZE on PostgreSQL, as after any bulk load: until autovacuum gets to it, the planner
+    guesses row counts, and the table page's queries turn into scans of every row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -1,6 +1,7 @@
 """Cached public pages: every kind of edit shows on the very next request; staff bypass."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from taggit.models import Tag
 
@@ -23,6 +24,40 @@ def cached(client):
 def test_a_second_request_is_served_from_the_cache(client, cached, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get(TABLE)
+    assert b"Row 1" in response.content
+
+
+def test_a_cache_hit_is_answered_before_sessions_and_the_view(client, cached):
+    response = client.get(TABLE)
+    assert not hasattr(response.wsgi_request, "session")
+    assert response.wsgi_request.resolver_match is None  # no URL resolved, no view called
+
+
+@pytest.mark.parametrize("url", [TABLE, "/embed/b2b-vs-b2c/", "/compare/b2b-vs-b2c/export.csv"])
+def test_a_cache_hit_sends_the_headers_of_the_rendered_page(client, url):
+    make_comparison(rows=2)
+    rendered = client.get(url)
+    hit = client.get(url)
+    assert not hasattr(hit.wsgi_request, "session")
+    assert dict(hit.items()) == dict(rendered.items())
+    assert "Content-Security-Policy" in hit
+
+
+def test_the_embed_can_still_be_framed_when_served_from_the_cache(client):
+    make_comparison(rows=2)
+    client.get("/embed/b2b-vs-b2c/")
+    hit = client.get("/embed/b2b-vs-b2c/")
+    assert "X-Frame-Options" not in hit
+    assert "frame-ancestors" not in hit["Content-Security-Policy"]
+
+
+def test_a_reader_with_a_session_gets_the_page_rendered(cached):
+    reader = Client()
+    reader.force_login(
+        get_user_model().objects.create_user("reader", "reader@example.com", "password")
+    )
+    response = reader.get(TABLE)
+    assert response.wsgi_request.resolver_match is not None
     assert b"Row 1" in response.content
 
 

@@ -27,3 +27,9 @@ def test_it_runs_sync_workers_from_the_cpu_count_with_logs_on_stdout(monkeypatch
 
 def test_the_worker_count_can_be_set(monkeypatch):
     assert load_config(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_workers_start_from_a_loaded_app_and_do_not_restart_together(monkeypatch):
+    config = load_config(monkeypatch)
+    assert config["preload_app"] is True
+    assert config["max_requests_jitter"] >= config["max_requests"] // 4

@@ -26,3 +26,11 @@ def test_running_it_again_adds_more_without_clashing():
     call_command("make_synthetic_content", comparisons=1, dimensions=2, stdout=StringIO())
     call_command("make_synthetic_content", comparisons=1, dimensions=2, stdout=StringIO())
     assert Comparison.objects.count() == 2
+
+
+def test_it_makes_cached_pages_stale(client):
+    """Its segments and tags exist after a first run: the second creates only by bulk."""
+    call_command("make_synthetic_content", comparisons=1, dimensions=2, stdout=StringIO())
+    assert b"Synthetic comparison 00000" in client.get("/").content
+    call_command("make_synthetic_content", comparisons=1, dimensions=2, stdout=StringIO())
+    assert b"Synthetic comparison 00001" in client.get("/").content

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comparisons.synthetic import make_synthetic_content
+from comparisons.synthetic import make_synthetic_content, update_planner_statistics
 
 
 class Command(BaseCommand):
@@ -13,6 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, comparisons, dimensions, seed, **options):
         entries = make_synthetic_content(comparisons, dimensions, seed)
+        update_planner_statistics()
         self.stdout.write(
             f"Added {comparisons} comparisons, {comparisons * dimensions} rows, {entries} entries."
         )
