@@ -10,6 +10,7 @@ staff, who may see drafts, always have one, so they neither read nor fill it.
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -24,6 +25,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from comparisons.models import ContentVersion
+
+logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 24 * 60 * 60
 VERSION_ROW = 1
@@ -46,7 +49,11 @@ def computed_once_per_version(name: str, compute: Callable[[], object]):
     same whatever the page: at 100,000 entries they take hundreds of milliseconds.
     """
     version, _ = current_version()
-    return cache.get_or_set(f"kb:{name}:{version}", compute, CACHE_SECONDS)
+    try:
+        return cache.get_or_set(f"kb:{name}:{version}", compute, CACHE_SECONDS)
+    except Exception:
+        logger.exception("Cache: cannot read or write %s; computing it.", name)
+        return compute()
 
 
 def current_version() -> tuple[int, datetime | None]:
@@ -128,13 +135,22 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _may_use_cache(request):
             return self.get_response(request)
-        key = _page_key(request, request_version(request)[0])
-        entry = cache.get(key)
+        try:
+            key = _page_key(request, request_version(request)[0])
+            entry = cache.get(key)
+        except Exception:
+            # The cache or the database is down. Go on without the cache: pages render if
+            # they can, and /healthz reports the failure rather than a 500 from here.
+            logger.exception("Page cache: cannot read; rendering instead.")
+            return self.get_response(request)
         if entry is not None:
             return _from_cache(request, entry)
         response = self.get_response(request)
         if _is_cacheable(response):
-            cache.set(key, (response.content, list(response.items())), CACHE_SECONDS)
+            try:
+                cache.set(key, (response.content, list(response.items())), CACHE_SECONDS)
+            except Exception:
+                logger.exception("Page cache: cannot write.")
         return response
 
 

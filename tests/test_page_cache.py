@@ -1,5 +1,7 @@
 """Cached public pages: every kind of edit shows on the very next request; staff bypass."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -59,6 +61,20 @@ def test_a_reader_with_a_session_gets_the_page_rendered(cached):
     response = reader.get(TABLE)
     assert response.wsgi_request.resolver_match is not None
     assert b"Row 1" in response.content
+
+
+@pytest.mark.parametrize("url", [TABLE, "/", "/tags/"])
+def test_pages_still_render_when_the_cache_is_down(client, url):
+    make_comparison(rows=2)
+    down = ConnectionError("the cache server does not answer")
+    with (
+        mock.patch("comparisons.caching.cache.get", side_effect=down),
+        mock.patch("comparisons.caching.cache.set", side_effect=down),
+        mock.patch("comparisons.caching.cache.get_or_set", side_effect=down),
+    ):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert b"research" in response.content
 
 
 def test_a_comparison_edit_shows_at_once(client, cached):
