@@ -49,10 +49,15 @@ def computed_once_per_version(name: str, compute: Callable[[], object]):
     same whatever the page: at 100,000 entries they take hundreds of milliseconds.
     """
     version, _ = current_version()
+    return get_or_compute(f"kb:{name}:{version}", compute)
+
+
+def get_or_compute(key: str, compute: Callable[[], object], timeout: int = CACHE_SECONDS):
+    """`compute()` through the cache; if the cache is down, computed (and the error logged)."""
     try:
-        return cache.get_or_set(f"kb:{name}:{version}", compute, CACHE_SECONDS)
+        return cache.get_or_set(key, compute, timeout)
     except Exception:
-        logger.exception("Cache: cannot read or write %s; computing it.", name)
+        logger.exception("Cache: cannot read or write %s; computing it.", key)
         return compute()
 
 

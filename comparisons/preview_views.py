@@ -2,10 +2,10 @@
 
 import hashlib
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
+from comparisons.caching import get_or_compute
 from comparisons.preview import draw_preview, fingerprint
 from comparisons.tables import Table
 
@@ -21,10 +21,7 @@ def preview_response(request: HttpRequest, table: Table, subtitle: str, url: str
     if conditional is not None:
         return conditional
     key = "preview:" + hashlib.sha256(f"{url} {etag}".encode()).hexdigest()
-    picture = cache.get(key)
-    if picture is None:
-        picture = draw_preview(table, subtitle)
-        cache.set(key, picture, CACHE_SECONDS)
+    picture = get_or_compute(key, lambda: draw_preview(table, subtitle), CACHE_SECONDS)
     response = HttpResponse(picture, content_type="image/png")
     response["ETag"] = etag
     # A staff member's picture may show drafts: no shared cache may keep it.
