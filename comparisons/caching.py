@@ -140,6 +140,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _may_use_cache(request):
             return self.get_response(request)
+        request.get_host()  # ALLOWED_HOSTS: a 400 for another host, as without the cache
         try:
             key = _page_key(request, request_version(request)[0])
             entry = cache.get(key)

@@ -45,6 +45,10 @@ def test_a_cache_hit_sends_the_headers_of_the_rendered_page(client, url):
     assert "Content-Security-Policy" in hit
 
 
+def test_a_cache_hit_still_refuses_a_host_not_allowed(client, cached):
+    assert client.get(TABLE, headers={"host": "attacker.example"}).status_code == 400
+
+
 def test_the_embed_can_still_be_framed_when_served_from_the_cache(client):
     make_comparison(rows=2)
     client.get("/embed/b2b-vs-b2c/")
