@@ -42,13 +42,14 @@ def bump_content_version() -> None:
         ContentVersion.objects.get_or_create(pk=VERSION_ROW)
 
 
-def computed_once_per_version(name: str, compute: Callable[[], object]):
-    """`compute()`, shared through the cache until the content changes. One query (the version).
+def computed_once_per_version(request: HttpRequest, name: str, compute: Callable[[], object]):
+    """`compute()`, shared through the cache until the content changes.
 
     For aggregates over all content (tag counts) that several pages show and that cost the
-    same whatever the page: at 100,000 entries they take hundreds of milliseconds.
+    same whatever the page: at 100,000 entries they take hundreds of milliseconds. Uses the
+    version already read for `request`.
     """
-    version, _ = current_version()
+    version, _ = request_version(request)
     return get_or_compute(f"kb:{name}:{version}", compute)
 
 
@@ -88,14 +89,16 @@ def request_version(request: HttpRequest) -> tuple[int, datetime | None]:
     return request._content_version
 
 
+def _path_digest(request: HttpRequest) -> str:
+    return hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
 def _page_key(request: HttpRequest, version: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"kb:page:{version}:{digest}"
+    return f"kb:page:{version}:{_path_digest(request)}"
 
 
 def _etag(request: HttpRequest, version: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
-    return f'"{version}-{digest}"'
+    return f'"{version}-{_path_digest(request)[:16]}"'
 
 
 def _may_use_cache(request: HttpRequest) -> bool:

@@ -90,11 +90,10 @@ SYLLABLES = ["ka", "lo", "mi", "ter", "su", "dan", "ve", "ro", "pi", "nul", "ga"
 def _word_list() -> list[str]:
     """Made-up words, with the product vocabulary spread evenly over the ranks."""
     rng = random.Random(0)
-    words = []
-    while len(words) < WORDS:
-        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
-        if word not in words:
-            words.append(word)
+    unique = {}  # a dict keeps the order words were first made in
+    while len(unique) < WORDS:
+        unique.setdefault("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    words = list(unique)
     step = WORDS // len(VOCABULARY)
     for n, word in enumerate(VOCABULARY):
         words[5 + n * step] = word

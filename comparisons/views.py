@@ -75,7 +75,7 @@ def _visible_rows(request: HttpRequest):
     )
 
 
-def _published_tags() -> list[Tag]:
+def _published_tags(request: HttpRequest) -> list[Tag]:
     """Tags of published rows in published comparisons, each with `row_count`."""
     tags = (
         Tag.objects.filter(
@@ -84,7 +84,7 @@ def _published_tags() -> list[Tag]:
         .annotate(row_count=Count("dimension", distinct=True))
         .order_by("name")
     )
-    return computed_once_per_version("published-tags", lambda: list(tags))
+    return computed_once_per_version(request, "published-tags", lambda: list(tags))
 
 
 @require_safe
@@ -94,21 +94,23 @@ def home(request: HttpRequest) -> HttpResponse:
         row_count=Count("dimensions", filter=Q(dimensions__status=Status.PUBLISHED))
     )
     return render(
-        request, "comparisons/home.html", {"comparisons": comparisons, "tags": _published_tags()}
+        request,
+        "comparisons/home.html",
+        {"comparisons": comparisons, "tags": _published_tags(request)},
     )
 
 
 @require_safe
 @public_page
 def tag_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "comparisons/tag_list.html", {"tags": _published_tags()})
+    return render(request, "comparisons/tag_list.html", {"tags": _published_tags(request)})
 
 
 @require_safe
 @public_page
 def search_page(request: HttpRequest) -> HttpResponse:
     # Tags are suggested only on the empty and no-results pages: read them only there.
-    tags = SimpleLazyObject(_published_tags)
+    tags = SimpleLazyObject(lambda: _published_tags(request))
     context = {"q": request.GET.get("q", ""), "results": None, "tags": tags}
     try:
         if context["q"].strip():

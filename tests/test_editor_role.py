@@ -8,6 +8,7 @@ from django.test import RequestFactory
 
 from comparisons.models import Dimension
 from comparisons.roles import EDITOR_PERMISSIONS, EDITORS
+from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import make_comparison
 
 pytestmark = pytest.mark.django_db
@@ -54,35 +55,12 @@ def test_createeditor_refuses_an_existing_username_and_a_bad_email():
 
 
 def test_an_editor_edits_a_row_in_the_admin(group_editor_client):
-    comparison = make_comparison(rows=1)
+    make_comparison(rows=1)
     dimension = Dimension.objects.get()
-    entries = list(dimension.entries.order_by("segment__position"))
-    data = {
-        "comparison": comparison.pk,
-        "title": "Renamed row",
-        "slug": dimension.slug,
-        "question": "",
-        "status": "published",
-        "difference": "different",
-        "position": 1,
-        "tags": "research",
-        "common_ground": "",
-        "version": dimension.version,
-        "entries-TOTAL_FORMS": 2,
-        "entries-INITIAL_FORMS": 2,
-        "entries-MIN_NUM_FORMS": 0,
-        "entries-MAX_NUM_FORMS": 1000,
-    }
-    for index, entry in enumerate(entries):
-        data |= {
-            f"entries-{index}-id": entry.pk,
-            f"entries-{index}-dimension": dimension.pk,
-            f"entries-{index}-segment": entry.segment_id,
-            f"entries-{index}-body": f"Edited {entry.segment.slug}",
-            f"entries-{index}-sources": "",
-            f"entries-{index}-version": entry.version,
-        }
-    url = f"/admin/comparisons/dimension/{dimension.pk}/change/"
+    data = opened_dimension_form(
+        dimension, title="Renamed row", b2b_body="Edited b2b", b2c_body="Edited b2c"
+    )
+    url = change_url(dimension)
     assert group_editor_client.get(url).status_code == 200
     response = group_editor_client.post(url, data)
     assert response.status_code == 302
