@@ -24,6 +24,10 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.pages import DEFAULT_CONTENT, PAGE_TYPES  # noqa: E402
+
+PAGE_TYPES_BY_NAME = {page.name: page for page in PAGE_TYPES}
 PORT = int(os.getenv("BENCH_PORT", "8207"))
 SECONDS = int(os.getenv("BENCH_SECONDS", "5"))
 CONNECTIONS = 32
@@ -31,16 +35,21 @@ THREADS = 2
 WARM_REQUESTS = 20
 BASE = f"http://127.0.0.1:{PORT}"
 
-# One line per page under load; the lead adds search and others here. "{static}" is the
-# hashed stylesheet, the reference limit.
+# The page types under load, by their names in the one list of public pages (tests/pages.py),
+# on the synthetic 50-row table; "{static}" is the hashed stylesheet, the reference limit.
+SYNTHETIC = {
+    "comparison": "synthetic-00500",
+    "row": "row-025",
+    "other_row": "row-026",
+    "tag": "topic-03",
+    "word": "customer",
+}
+LOADED = {"table": "large table (50 rows)", "filtered view": "filtered view", "row": "row page",
+          "search": "search", "export csv": "export (csv)"}  # fmt: skip
 PAGES = {
     "static file": "{static}",
-    "default table": "/compare/product-management-b2b-vs-b2c/",
-    "large table (50 rows)": "/compare/synthetic-00500/",
-    "filtered view": "/compare/synthetic-00500/?tag=topic-03&segments=b2c",
-    "row page": "/compare/synthetic-00500/row-025/",
-    "search": "/search/?q=customer+cohort",
-    "export (csv)": "/compare/synthetic-00500/export.csv",
+    "default table": PAGE_TYPES_BY_NAME["table"].url(DEFAULT_CONTENT),
+    **{label: PAGE_TYPES_BY_NAME[name].url(SYNTHETIC) for name, label in LOADED.items()},
 }
 
 

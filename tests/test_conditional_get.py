@@ -4,10 +4,11 @@ import pytest
 
 from comparisons.models import Entry
 from tests.conftest import make_comparison
+from tests.pages import FILE, HTML, SAMPLE, urls
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/compare/b2b-vs-b2c/", "/compare/b2b-vs-b2c/export.csv", "/tags/research/"]
+PAGES = urls(SAMPLE, HTML, FILE)
 
 
 @pytest.fixture(autouse=True)
@@ -15,7 +16,7 @@ def table(db):
     return make_comparison(rows=2)
 
 
-@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
 def test_a_public_page_sends_validators_and_must_revalidate(client, url):
     response = client.get(url)
     assert response.status_code == 200
@@ -26,7 +27,7 @@ def test_a_public_page_sends_validators_and_must_revalidate(client, url):
     assert "must-revalidate" in cache_control
 
 
-@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
 def test_a_matching_etag_gets_304_with_no_body(client, url):
     etag = client.get(url)["ETag"]
     response = client.get(url, headers={"If-None-Match": etag})

@@ -1,14 +1,19 @@
 """Every page unfurls as a card: title, description, Open Graph, Twitter, canonical."""
 
 import re
+from html import unescape
 
 import pytest
 
 from tests.conftest import make_comparison
+from tests.pages import HTML, SAMPLE, page_types
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/compare/b2b-vs-b2c/", "/compare/b2b-vs-b2c/row-1/", "/tags/research/"]
+# The embed is framed inside other pages: it unfurls as the table it links to.
+PAGES = {page.name: page.url(SAMPLE) for page in page_types(HTML) if not page.framable}
+# Pages with a picture of their rows.
+PICTURED = {"table", "filtered view", "row"}
 
 
 def _meta(html: str, attribute: str, name: str) -> str:
@@ -26,17 +31,22 @@ def site_url(settings):
     settings.SITE_URL = "https://kb.example.org"
 
 
-@pytest.mark.parametrize("url", PAGES)
-def test_every_page_has_a_full_preview_card(client, url):
+@pytest.mark.parametrize("name", PAGES.keys())
+def test_every_page_has_a_full_preview_card(client, name):
     make_comparison()
+    url = PAGES[name]
     html = client.get(url).content.decode()
     assert re.search(r"<title>[^<]+</title>", html)
     assert _meta(html, "name", "description")
-    for name in ("og:title", "og:description", "og:type", "og:site_name"):
-        assert _meta(html, "property", name)
-    large = url.startswith("/compare/")  # tables and rows have a picture of their rows
+    for meta in ("og:title", "og:description", "og:type", "og:site_name"):
+        assert _meta(html, "property", meta)
+    large = name in PICTURED
     assert _meta(html, "name", "twitter:card") == ("summary_large_image" if large else "summary")
-    assert _meta(html, "property", "og:url") == _canonical(html) == f"https://kb.example.org{url}"
+    canonical = unescape(_canonical(html))
+    assert _meta(html, "property", "og:url") == _canonical(html)
+    # Search pages are canonical without their query (they are not for search engines).
+    expected = url if name != "search" else url.split("?")[0]
+    assert canonical == f"https://kb.example.org{expected}"
 
 
 def test_the_base_url_comes_from_the_setting_not_the_host_header(client, comparison, settings):

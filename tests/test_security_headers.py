@@ -5,17 +5,14 @@ import re
 import pytest
 from django.test import Client
 
+from tests.pages import SAMPLE, page_types
+
 pytestmark = pytest.mark.django_db
 
+# Every public page but the embed (which may be framed: tested below), and the other kinds of
+# response: the health check, an error page, the admin.
 PAGE_TYPES = [
-    "/",
-    "/compare/b2b-vs-b2c/",
-    "/compare/b2b-vs-b2c/?only=row-1",
-    "/compare/b2b-vs-b2c/row-1/",
-    "/compare/b2b-vs-b2c/export.md",
-    "/compare/b2b-vs-b2c/export.csv",
-    "/compare/b2b-vs-b2c/export.json",
-    "/tags/research/",
+    *(page.url(SAMPLE) for page in page_types() if not page.framable),
     "/healthz",
     "/no-such-page/",
     "/admin/login/",

@@ -1,20 +1,8 @@
-"""Every public page type, one URL each: the browser tests visit them all.
+"""The public pages the browser tests visit: the HTML pages of the one list (tests/pages.py),
+on the default content."""
 
-When a new public page is added, add its URL here: the responsive and accessibility tests
-then cover it in both colour schemes.
-"""
+from tests.pages import DEFAULT_CONTENT, HTML, urls
 
-COMPARISON = "/compare/product-management-b2b-vs-b2c/"
+COMPARISON = f"/compare/{DEFAULT_CONTENT['comparison']}/"
 
-PUBLIC_PAGES = {
-    "home": "/",
-    "comparison": COMPARISON,
-    "filtered-view": COMPARISON + "?only=customers,go-to-market&tag=sales",
-    "row": COMPARISON + "go-to-market/",
-    "tag": "/tags/research/",
-    "embed": "/embed/product-management-b2b-vs-b2c/",
-    "tags": "/tags/",
-    "search": "/search/?q=dogfood",
-    "search-start": "/search/",
-    "change-log": COMPARISON + "go-to-market/changes/",
-}
+PUBLIC_PAGES = urls(DEFAULT_CONTENT, HTML)

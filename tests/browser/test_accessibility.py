@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.pages import PUBLIC_PAGES
+from tests.browser.pages import COMPARISON, PUBLIC_PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +17,6 @@ def test_axe_finds_no_serious_violations(open_page, axe, path, color_scheme):
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violations_on_a_phone(open_page, axe, color_scheme):
-    page = open_page(PUBLIC_PAGES["comparison"], width=375, height=800, color_scheme=color_scheme)
+    page = open_page(COMPARISON, width=375, height=800, color_scheme=color_scheme)
 
     assert axe(page) == []

@@ -1,0 +1,70 @@
+"""Every public page type, listed once: the site-wide tests, the browser tests and the benchmark
+read this list, so a page added here is covered by all of them.
+
+Each page is a URL template over a few names (`comparison`, `row`, `other_row`, `tag`, `word`)
+that each reader of the list fills from its own data: `SAMPLE` for the `make_comparison()` table
+of tests/conftest.py, `DEFAULT_CONTENT` for the shipped content (browser tests), the benchmark's
+own. `kind` says what a client gets: an HTML page, a file to download, a picture.
+"""
+
+from dataclasses import dataclass
+
+HTML, FILE, IMAGE = "html", "file", "image"
+
+
+@dataclass(frozen=True)
+class PageType:
+    name: str
+    template: str
+    kind: str = HTML
+    # The embed, framed by other sites, has neither the site's navigation nor a skip link.
+    framable: bool = False
+
+    def url(self, names: dict[str, str]) -> str:
+        return self.template.format(**names)
+
+
+PAGE_TYPES = [
+    PageType("home", "/"),
+    PageType("table", "/compare/{comparison}/"),
+    PageType("filtered view", "/compare/{comparison}/?only={row},{other_row}&tag={tag}"),
+    PageType("row", "/compare/{comparison}/{row}/"),
+    PageType("change log", "/compare/{comparison}/{row}/changes/"),
+    PageType("embed", "/embed/{comparison}/", framable=True),
+    PageType("tag", "/tags/{tag}/"),
+    PageType("tags", "/tags/"),
+    PageType("search", "/search/?q={word}"),
+    PageType("search start", "/search/"),
+    PageType("export md", "/compare/{comparison}/export.md", kind=FILE),
+    PageType("export csv", "/compare/{comparison}/export.csv", kind=FILE),
+    PageType("export json", "/compare/{comparison}/export.json", kind=FILE),
+    PageType("table picture", "/compare/{comparison}/preview.png", kind=IMAGE),
+    PageType("row picture", "/compare/{comparison}/{row}/preview.png", kind=IMAGE),
+]
+
+# The table `make_comparison()` builds: rows row-1, row-2, … tagged "research".
+SAMPLE = {
+    "comparison": "b2b-vs-b2c",
+    "row": "row-1",
+    "other_row": "row-2",
+    "tag": "research",
+    "word": "answer",
+}
+# The shipped default content, as `make run` loads it.
+DEFAULT_CONTENT = {
+    "comparison": "product-management-b2b-vs-b2c",
+    "row": "go-to-market",
+    "other_row": "customers",
+    "tag": "research",
+    "word": "dogfood",
+}
+
+
+def page_types(*kinds: str) -> list[PageType]:
+    """The page types of the given kinds (all of them if none is given)."""
+    return [page for page in PAGE_TYPES if not kinds or page.kind in kinds]
+
+
+def urls(names: dict[str, str], *kinds: str) -> dict[str, str]:
+    """Page name -> URL, filled in with `names`: for `pytest.mark.parametrize`."""
+    return {page.name: page.url(names) for page in page_types(*kinds)}
