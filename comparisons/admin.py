@@ -204,7 +204,7 @@ class DimensionAdmin(ImportExportMixin, PublishingAdmin):
                 name="comparisons_dimension_deleted",
             ),
             path(
-                "<path:object_id>/history/<int:history_id>/restore/",
+                "<path:object_id>/history/<str:version_key>/restore/",
                 self.admin_site.admin_view(self.restore_view),
                 name="comparisons_dimension_restore",
             ),
@@ -268,13 +268,13 @@ class DimensionAdmin(ImportExportMixin, PublishingAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         url = reverse("admin:comparisons_dimension_history", args=[object_id])
-        return HttpResponseRedirect(f"{url}#version-{version_id}")
+        return HttpResponseRedirect(f"{url}#version-row-{version_id}")
 
-    def restore_view(self, request, object_id, history_id):
+    def restore_view(self, request, object_id, version_key):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         versions = self._versions(request, unquote(object_id))
-        version = next((v for v in versions if v.record.history_id == history_id), None)
+        version = next((v for v in versions if v.key == version_key), None)
         if version is None:
             raise Http404("No such version of this row.")
         if not self.has_change_permission(request) or (
@@ -294,8 +294,7 @@ class DimensionAdmin(ImportExportMixin, PublishingAdmin):
             return HttpResponseRedirect(history_url)
         self.message_user(
             request,
-            f"Restored “{dimension}” as it was on "
-            f"{version.record.history_date:%d %b %Y %H:%M}, with its entries.",
+            f"Restored “{dimension}” as it was on {version.date:%d %b %Y %H:%M}, with its entries.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(

@@ -6,8 +6,7 @@ class ComparisonsConfig(AppConfig):
     verbose_name = "Comparisons"
 
     def ready(self):
-        # Connect the signal receivers: history's tag recording, search-vector refreshers,
-        # and the content version that invalidates cached pages.
-        from comparisons import history, invalidation, signals  # noqa: F401
+        # Every side effect of a change to content: see comparisons/writes.py.
+        from comparisons import writes
 
-        invalidation.connect()
+        writes.connect()

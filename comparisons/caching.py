@@ -1,6 +1,6 @@
 """Public pages cached whole and served conditionally, keyed by the content version.
 
-Every change to public content bumps `ContentVersion` (see comparisons/invalidation.py), so a
+Every change to public content bumps `ContentVersion` (see comparisons/writes.py), so a
 page cached under an older version is never read again. The version is read once per
 request (one query), which keeps several app processes consistent without coordination.
 
@@ -33,8 +33,13 @@ VERSION_ROW = 1
 VERSION_SQL = f"SELECT version, changed_at FROM {ContentVersion._meta.db_table} WHERE id = %s"
 
 
-def bump_content_version() -> None:
-    """Make every cached public page stale; call inside the transaction of the change."""
+def bump_content_version(comparison_ids: set[int] | None = None) -> None:
+    """Make the cached pages of `comparison_ids` stale (every page if None); call inside the
+    transaction of the change (comparisons/writes.py does, for every write).
+
+    Every public page is keyed by one content version today, so any change makes every page
+    stale; `comparison_ids` says which tables changed, for invalidation per table.
+    """
     updated = ContentVersion.objects.filter(pk=VERSION_ROW).update(
         version=F("version") + 1, changed_at=timezone.now()
     )

@@ -4,34 +4,25 @@ A share link carries `as_of=<unix timestamp>`, the moment it was made. It is not
 (canonical URLs leave it out): it only adds a notice naming the rows changed since.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.http import QueryDict
 from django.urls import reverse
 
 from comparisons.models import Dimension
+from comparisons.moments import parse_moment, unix_time
 from comparisons.tables import Row
 
 AS_OF = "as_of"
-# Timestamps before the first possible content, or too long to be one, are not moments.
-MAX_DIGITS = 12
 
 
 def parse_as_of(query: QueryDict, now: datetime) -> datetime | None:
-    """The moment a share link was made, or None if absent or not a plausible past moment.
-
-    Only plain digits are read (no sign, no fraction, no exponent), so nothing reaches the
-    database or `datetime` that could fail; a moment in the future is ignored too.
-    """
-    raw = query.get(AS_OF, "")
-    if not raw.isascii() or not raw.isdigit() or len(raw) > MAX_DIGITS:
-        return None
-    moment = datetime.fromtimestamp(int(raw), tz=UTC)
-    return moment if moment <= now else None
+    """The moment a share link was made, or None if absent or not a plausible past moment."""
+    return parse_moment(query.get(AS_OF), now)
 
 
 def as_of_value(moment: datetime) -> str:
-    return str(int(moment.timestamp()))
+    return unix_time(moment)
 
 
 def row_changed_since(row: Row, moment: datetime) -> bool:

@@ -18,9 +18,11 @@ from comparisons.models import (
     Segment,
     Status,
 )
-from comparisons.search import refresh_search_vectors
+from comparisons.writes import bulk_create, content_changed
 
 DEFAULT_CONTENT = Path(__file__).parent / "default_content"
+# The change reason of everything the loader writes: history tells its rows from editors' work.
+LOADED = "Loaded from the default content"
 
 
 def default_content_files() -> list[Path]:
@@ -51,7 +53,8 @@ def load_content(data: dict) -> dict[str, list[str]]:
 
 
 def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
-    comparison = Comparison.objects.create(
+    comparison = _created(
+        Comparison,
         slug=item["slug"],
         title=item["title"],
         summary=item.get("summary", ""),
@@ -61,8 +64,10 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
         ComparisonSegment.objects.create(
             comparison=comparison, segment=segments[slug], position=position
         )
+    entries = []
     for position, row in enumerate(item["dimensions"], start=1):
-        dimension = Dimension.objects.create(
+        dimension = _created(
+            Dimension,
             comparison=comparison,
             slug=row["slug"],
             title=row["title"],
@@ -73,7 +78,7 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
             difference=row.get("difference", DifferenceLevel.DIFFERENT),
         )
         dimension.tags.set(row.get("tags", []))
-        Entry.objects.bulk_create(
+        entries += [
             Entry(
                 dimension=dimension,
                 segment=segments[segment_slug],
@@ -81,10 +86,18 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
                 sources=[sources[key] for key in entry.get("sources", [])],
             )
             for segment_slug, entry in row["entries"].items()
-        )
-    # bulk_create sends no signals: index the new rows' cells here.
-    refresh_search_vectors(comparison.dimensions.values_list("pk", flat=True))
+        ]
+    bulk_create(Entry, entries, LOADED)
+    content_changed([comparison.pk], comparison.dimensions.values_list("pk", flat=True))
     return comparison
+
+
+def _created(model, **fields):
+    """A new object saved through the write path, its history version marked as loaded."""
+    obj = model(**fields)
+    obj._change_reason = LOADED
+    obj.save()
+    return obj
 
 
 def load_file(path: Path) -> dict[str, list[str]]:

@@ -87,7 +87,7 @@ def render_csv(view: FilteredTable, url: str) -> str:
                 dimension.question,
                 dimension.common_ground,
                 *(cell.entry.body if cell.entry else "" for cell in row.cells),
-                ", ".join(tag.name for tag in dimension.tags.all()),
+                ", ".join(tag.name for tag in row.tags),
                 absolute(dimension.get_absolute_url()),
             ]
         )
@@ -128,7 +128,7 @@ def _json_row(row: Row) -> dict:
         "question": dimension.question,
         "difference": dimension.difference,
         "common_ground": dimension.common_ground,
-        "tags": [tag.name for tag in dimension.tags.all()],
+        "tags": [tag.name for tag in row.tags],
         "url": absolute(dimension.get_absolute_url()),
         "updated": _timestamp(dimension.updated),
         "entries": [

@@ -74,8 +74,8 @@ class FilteredTable:
         return [row.dimension.title for row in self.table.rows]
 
     def tags(self) -> list:
-        """The tags the table's rows carry, by name. Runs no query (tags are prefetched)."""
-        tags = {tag.slug: tag for row in self.source.rows for tag in row.dimension.tags.all()}
+        """The tags the table's rows carry, by name. Runs no query."""
+        tags = {tag.slug: tag for row in self.source.rows for tag in row.tags}
         return sorted(tags.values(), key=lambda tag: tag.name.lower())
 
 
@@ -123,8 +123,8 @@ def apply_filter(table: Table, query: Query) -> FilteredTable:
     if chosen["only"]:
         rows = [row for row in rows if row.dimension.slug in chosen["only"]]
 
-    tags_of = {row.dimension.pk: {tag.slug for tag in row.dimension.tags.all()} for row in rows}
-    all_tags = sorted({tag.slug for row in table.rows for tag in row.dimension.tags.all()})
+    tags_of = {row.dimension.pk: {tag.slug for tag in row.tags} for row in rows}
+    all_tags = sorted({tag.slug for row in table.rows for tag in row.tags})
     chosen["tag"] = known("tag", all_tags)
     if chosen["tag"]:
         wanted = set(chosen["tag"])

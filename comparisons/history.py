@@ -1,67 +1,43 @@
-"""A row's history: each version of a dimension together with its entries.
+"""A row's history: each version of a row together with its cells, and what readers saw.
 
-django-simple-history records every save of a dimension and of an entry separately.
-A *row version* is one saved version of the dimension plus its entries as they were
-until the dimension's next version: the admin saves the dimension first and its
-entries right after, so the entries of one form submission belong to the version
-that submission created. Entries deleted because their dimension was deleted are
-marked (ROW_DELETED) so the version before the deletion still shows them, and a
-deleted row comes back with its cells.
+django-simple-history records every save of a row (`Dimension`) and of a cell (`Entry`)
+separately. A *row version* is the row and its cells as one save left them. The admin saves
+the row first and its cells right after, so the cell records that follow a row record, by the
+same editor within `SAME_SAVE`, belong to that row record's version; a cell saved on its own
+(in the shell, by an import that changed only cells) starts a version of its own. Cells deleted
+because their row was deleted are marked (ROW_DELETED) so the version before the deletion
+still shows them, and a restored row comes back with its cells.
 
-Reading a row's history runs three queries (dimension versions, entry versions,
-segments), whatever its length; public pages never read it per row.
+What readers saw is a narrower history: a version is public from the moment the row and its
+comparison were both published (`public_row_histories`). Change logs, feeds and pinned embeds
+read only that; the admin reads everything.
+
+Reading the history of any number of rows runs three queries (row versions, cell versions
+with their segments, the comparisons' versions), whatever its length.
 """
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Max, QuerySet
-from django.db.models.signals import m2m_changed, pre_delete
-from django.dispatch import receiver
+from django.db.models import Max
 from django.utils import timezone
-from simple_history.signals import pre_create_historical_record
-from taggit.utils import edit_string_for_tags, parse_tags
+from taggit.utils import parse_tags
 
-from comparisons.models import Comparison, Dimension, Entry, Segment
+from comparisons.models import Comparison, Dimension, Entry, Segment, Status
 
 ROW_DELETED = "Deleted with its row"
 # Fields that change on every save: not worth showing as changes.
 BOOKKEEPING = ["created", "updated", "version"]
+# A row's cells are saved right after the row, in the same request.
+SAME_SAVE = timedelta(seconds=5)
 
 
 class RestoreError(Exception):
     """The version cannot be restored as it is; nothing was changed."""
-
-
-@receiver(pre_delete, sender=Entry, dispatch_uid="entry_deleted_with_its_row")
-def _mark_entries_deleted_with_their_row(sender, instance, origin=None, **kwargs):
-    deleting_rows = isinstance(origin, Dimension) or (
-        isinstance(origin, QuerySet) and origin.model is Dimension
-    )
-    if deleting_rows:
-        instance._change_reason = ROW_DELETED
-
-
-def _tag_string(dimension) -> str:
-    """The dimension's tags as written in the admin. Runs one query."""
-    return edit_string_for_tags(list(dimension.tags.all()))
-
-
-@receiver(pre_create_historical_record, dispatch_uid="dimension_tags_in_history")
-def _record_tags(sender, instance, history_instance, **kwargs):
-    if isinstance(instance, Dimension) and history_instance.history_type != "-":
-        history_instance.tag_names = _tag_string(instance)
-
-
-@receiver(m2m_changed, sender=Dimension.tags.through, dispatch_uid="dimension_tags_changed")
-def _record_tag_change(sender, instance, action, **kwargs):
-    """Tags are saved after their dimension (admin, import): they belong to its latest version."""
-    if not isinstance(instance, Dimension) or not action.startswith("post_"):
-        return
-    latest = Dimension.history.filter(id=instance.pk).order_by("-history_date", "-pk")[:1]
-    Dimension.history.filter(pk__in=latest.values("pk")).update(tag_names=_tag_string(instance))
 
 
 @dataclass(frozen=True)
@@ -84,19 +60,41 @@ class EntryChange:
 
 @dataclass
 class RowVersion:
-    record: object  # a HistoricalDimension
+    record: object  # the HistoricalDimension in force: the row's fields at this version
     entries: dict[int, object]  # entry id -> HistoricalEntry, as they were at this version
+    started_by: object  # the record of the save that made this version: the row's or a cell's
     field_changes: list[FieldChange] = field(default_factory=list)
     entry_changes: list[EntryChange] = field(default_factory=list)
     is_current: bool = False
+    shown_at: datetime | None = None  # public histories: when readers first saw this version
+    first_shown: bool = False  # public histories: the first version readers saw
+    segments: dict = field(default_factory=dict, repr=False)  # segment id -> Segment
+
+    @property
+    def key(self) -> str:
+        """Names the version in URLs: `row-<history id>` or `cell-<history id>`."""
+        kind = "row" if self.started_by is self.record else "cell"
+        return f"{kind}-{self.started_by.history_id}"
+
+    @property
+    def date(self) -> datetime:
+        return self.shown_at or self.started_by.history_date
+
+    @property
+    def user(self):
+        return self.started_by.history_user
+
+    @property
+    def reason(self) -> str:
+        return self.started_by.history_change_reason or ""
 
     @property
     def is_deletion(self) -> bool:
-        return self.record.history_type == "-"
+        return self.started_by is self.record and self.record.history_type == "-"
 
     @property
     def is_creation(self) -> bool:
-        return self.record.history_type == "+"
+        return self.started_by is self.record and self.record.history_type == "+"
 
     @property
     def restorable(self) -> bool:
@@ -107,9 +105,11 @@ class RowVersion:
         if self.is_deletion:
             return "Row removed."
         parts = []
-        if self.record.history_change_reason:
-            parts.append(self.record.history_change_reason)
-        if self.is_creation and not self.record.history_change_reason:
+        if self.reason:
+            parts.append(self.reason)
+        if self.first_shown and not self.reason:
+            parts.append("Row created" if self.is_creation else "Row published")
+        elif self.is_creation and not self.reason:
             parts.append("Row created")
         if self.field_changes:
             parts.append(_listing([c.name for c in self.field_changes]) + " changed")
@@ -177,19 +177,178 @@ def _field_changes(model, new, old) -> list[FieldChange]:
     return changes
 
 
-def _entries_at(entry_records, since, until) -> dict[int, object]:
-    """Entry versions in force just before `until`; deletions with the row count from `since`."""
-    state = {}
-    for record in entry_records:
-        if until is not None and record.history_date >= until:
-            break
+def _same_save(start, record) -> bool:
+    return (
+        record.history_user_id == start.history_user_id
+        and timedelta(0) <= record.history_date - start.history_date <= SAME_SAVE
+    )
+
+
+def _versions_of(records, entry_records, segments) -> list[RowVersion]:
+    """The versions of one row, oldest first, from its row and cell records (oldest first)."""
+    events = [(r.history_date, 0, r.history_id, r) for r in records]
+    events += [
+        (e.history_date, 1, e.history_id, e)
+        for e in entry_records
+        # Deleted with the row: the deletion's version has no cells anyway.
+        if not (e.history_type == "-" and e.history_change_reason == ROW_DELETED)
+    ]
+    versions: list[RowVersion] = []
+    entries: dict[int, object] = {}
+    for _date, kind, _id, record in sorted(events, key=lambda event: event[:3]):
+        if kind == 0:
+            if record.history_type == "-":
+                entries = {}
+            versions.append(RowVersion(record, dict(entries), record, segments=segments))
+            continue
         if record.history_type == "-":
-            if record.history_change_reason == ROW_DELETED and record.history_date >= since:
-                continue  # part of the row's deletion, the next version
-            state.pop(record.id, None)
+            entries.pop(record.id, None)
         else:
-            state[record.id] = record
-    return state
+            entries[record.id] = record
+        last = versions[-1] if versions else None
+        if last is None or last.is_deletion:
+            continue  # cells of a row with no version yet, or of a deleted row
+        if _same_save(last.started_by, record):
+            last.entries = dict(entries)
+        else:
+            versions.append(RowVersion(last.record, dict(entries), record, segments=segments))
+    for previous, version in zip([None, *versions], versions, strict=False):
+        _describe(version, previous)
+    if versions and not versions[-1].is_deletion:
+        versions[-1].is_current = True
+    return versions
+
+
+def _describe(version: RowVersion, previous: RowVersion | None) -> None:
+    """Fill in what changed since `previous` (None: since nothing)."""
+    before = previous.entries if previous else {}
+    version.entry_changes = _entry_changes(before, version.entries, version.segments)
+    if previous and not version.is_deletion and previous.record is not version.record:
+        version.field_changes = _field_changes(Dimension, version.record, previous.record)
+    else:
+        version.field_changes = []
+
+
+def row_histories(dimension_ids) -> dict[int, list[RowVersion]]:
+    """Every version of each row, oldest first. Runs two queries, whatever the lengths."""
+    dimension_ids = list(dimension_ids)
+    records = defaultdict(list)
+    for record in (
+        Dimension.history.filter(id__in=dimension_ids)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        records[record.id].append(record)
+    entry_records = defaultdict(list)
+    segments = {}
+    for record in (
+        Entry.history.filter(dimension_id__in=dimension_ids)
+        .select_related("history_user", "segment")  # a left join: segments may be deleted
+        .order_by("history_date", "history_id")
+    ):
+        entry_records[record.dimension_id].append(record)
+        if record.segment is not None:
+            segments[record.segment_id] = record.segment
+    return {
+        pk: _versions_of(records[pk], entry_records[pk], segments)
+        for pk in dimension_ids
+        if records[pk]
+    }
+
+
+def row_versions(dimension_id: int) -> list[RowVersion]:
+    """Every version of the row, newest first, each with what changed since the one before."""
+    versions = row_histories([dimension_id]).get(dimension_id, [])
+    return versions[::-1]
+
+
+# --- What readers saw ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of time a comparison was published; `end` None while it still is."""
+
+    start: datetime
+    end: datetime | None
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment and (self.end is None or moment < self.end)
+
+
+def published_periods(comparison_ids) -> dict[int, list[Period]]:
+    """When each comparison was published, from its history. One query."""
+    periods: dict[int, list[Period]] = defaultdict(list)
+    opened: dict[int, datetime] = {}
+    for pk, date, kind, status in (
+        Comparison.history.filter(id__in=list(comparison_ids))
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_date", "history_type", "status")
+    ):
+        published = kind != "-" and status == Status.PUBLISHED
+        if published and pk not in opened:
+            opened[pk] = date
+        elif not published and pk in opened:
+            periods[pk].append(Period(opened.pop(pk), date))
+    for pk, start in opened.items():
+        periods[pk].append(Period(start, None))
+    return periods
+
+
+def was_published(periods: list[Period], moment: datetime) -> bool:
+    return any(period.contains(moment) for period in periods)
+
+
+def _first_seen(version: RowVersion, end: datetime | None, periods: list[Period]):
+    """The first moment readers could see `version` (before `end`), or None if never."""
+    if version.is_deletion or version.record.status != Status.PUBLISHED:
+        return None
+    start = version.started_by.history_date
+    for period in periods:
+        seen = max(start, period.start)
+        if (end is None or seen < end) and (period.end is None or seen < period.end):
+            return seen
+    return None
+
+
+def public_versions(versions: list[RowVersion], periods: list[Period]) -> list[RowVersion]:
+    """The versions readers saw (oldest first), each dated when first seen and described
+    against the version seen before it: nothing written while the row or its comparison was
+    a draft is shown, except as part of what was later published."""
+    public: list[RowVersion] = []
+    shown_last = None  # the last version readers saw, deletions aside
+    for index, version in enumerate(versions):
+        if version.is_deletion:
+            before = versions[index - 1] if index else None
+            start = version.started_by.history_date
+            seen_until_then = (
+                before is not None
+                and before.record.status == Status.PUBLISHED
+                and was_published(periods, start)
+            )
+            if seen_until_then and public:
+                public.append(replace(version, field_changes=[], entry_changes=[]))
+            continue
+        end = versions[index + 1].started_by.history_date if index + 1 < len(versions) else None
+        seen = _first_seen(version, end, periods)
+        if seen is None:
+            continue
+        shown = replace(version, shown_at=seen, first_shown=shown_last is None)
+        _describe(shown, shown_last)
+        public.append(shown)
+        shown_last = shown
+    return public
+
+
+def public_row_histories(dimension_ids) -> dict[int, list[RowVersion]]:
+    """The versions of each row that readers saw, oldest first. Runs three queries."""
+    histories = row_histories(dimension_ids)
+    comparisons = {versions[0].record.comparison_id for versions in histories.values()}
+    periods = published_periods(comparisons)
+    return {
+        pk: public_versions(versions, periods[versions[-1].record.comparison_id])
+        for pk, versions in histories.items()
+    }
 
 
 def _entry_changes(old: dict, new: dict, segments: dict) -> list[EntryChange]:
@@ -225,40 +384,6 @@ def _segment_order(segment_id, segments):
     return (segment.position, segment.name) if segment else (10**9, str(segment_id))
 
 
-def row_versions(dimension_id: int) -> list[RowVersion]:
-    """Every version of the row, newest first, each with what changed since the one before."""
-    records = list(
-        Dimension.history.filter(id=dimension_id)
-        .select_related("history_user")
-        .order_by("history_date", "pk")
-    )
-    entry_records = list(
-        Entry.history.filter(dimension_id=dimension_id).order_by("history_date", "pk")
-    )
-    segments = Segment.objects.in_bulk({r.segment_id for r in entry_records})
-    versions = []
-    for index, record in enumerate(records):
-        until = records[index + 1].history_date if index + 1 < len(records) else None
-        entries = (
-            {}
-            if record.history_type == "-"
-            else _entries_at(entry_records, record.history_date, until)
-        )
-        version = RowVersion(record, entries)
-        if versions:
-            previous = versions[-1]
-            if not version.is_deletion:
-                version.field_changes = _field_changes(Dimension, record, previous.record)
-            version.entry_changes = _entry_changes(previous.entries, entries, segments)
-        else:
-            version.entry_changes = _entry_changes({}, entries, segments)
-        versions.append(version)
-    if versions and not versions[-1].is_deletion:
-        versions[-1].is_current = True
-    versions.reverse()
-    return versions
-
-
 def deleted_rows():
     """The latest deletion record of each dimension that is deleted now. One query."""
     gone = Dimension.history.filter(history_type="-").exclude(id__in=Dimension.objects.values("pk"))
@@ -275,7 +400,7 @@ def restore(version: RowVersion) -> Dimension:
     if not version.restorable:
         raise RestoreError("Pick a version before the deletion, or an older version.")
     record = version.record
-    reason = f"Restored the version of {timezone.localtime(record.history_date):%d %b %Y %H:%M}"
+    reason = f"Restored the version of {timezone.localtime(version.date):%d %b %Y %H:%M}"
     if not Comparison.objects.filter(pk=record.comparison_id).exists():
         raise RestoreError("Its comparison was deleted: restore the comparison first.")
     taken = Dimension.objects.filter(comparison_id=record.comparison_id, slug=record.slug)
@@ -291,7 +416,8 @@ def restore(version: RowVersion) -> Dimension:
     if missing:
         raise RestoreError("A segment of this version was deleted: recreate it first.")
 
-    current = Dimension.objects.filter(pk=record.id).first()
+    # Locked until the restore commits: a save racing it waits, then finds a newer version.
+    current = Dimension.objects.select_for_update().filter(pk=record.id).first()
     dimension = record.instance
     dimension._change_reason = reason
     if current is not None:

@@ -30,14 +30,26 @@ class DifferenceLevel(models.TextChoices):
 
 
 class PublishableQuerySet(models.QuerySet):
+    """The one visibility rule of the site: readers see what is public, staff everything."""
+
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def public(self):
+        """What anyone may read."""
+        return self.published()
+
     def visible_to(self, user):
-        """Everything for staff (drafts included), published content for everyone else."""
+        """Everything for staff (drafts included), public content for everyone else."""
         if user.is_staff:
             return self.all()
-        return self.published()
+        return self.public()
+
+
+class DimensionQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published rows of published comparisons: a draft table hides all its rows."""
+        return self.published().filter(comparison__status=Status.PUBLISHED)
 
 
 class RemembersSlugs(models.Model):
@@ -203,7 +215,7 @@ class Dimension(RemembersSlugs, Versioned):
     # Only PostgreSQL fills it; other databases leave it empty and search in Python.
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = PublishableQuerySet.as_manager()
+    objects = DimensionQuerySet.as_manager()
     # The search vector is derived from the row and its cells: history keeps the sources.
     history = HistoricalRecords(bases=[TagsInHistory], excluded_fields=["search_vector"])
 
@@ -223,6 +235,13 @@ class Dimension(RemembersSlugs, Versioned):
     def get_absolute_url(self):
         """The row's own page. Runs a query unless `comparison` is loaded."""
         return reverse("dimension", args=[self.comparison.slug, self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # A row moved to another table leaves that table's cached pages stale too.
+        instance._saved_comparison_id = instance.__dict__.get("comparison_id")
+        return instance
 
     def remember_slug(self, old_slug: str) -> None:
         DimensionSlug.objects.update_or_create(

@@ -1,44 +1,32 @@
-"""A table as it was at a past moment, rebuilt from history: what a pinned embed shows.
+"""A table as readers saw it at a past moment, rebuilt from history: what a pinned embed shows.
 
-An embed snippet may carry `version=<unix time>`, the moment its author copied it. The
-embed then renders the published rows and their cells as they were at that moment, from
-django-simple-history's records, so the page they were pasted into keeps saying what its
-author read, with a link to the current version.
+An embed snippet may carry `version=<unix time>`, the moment its author copied it. The embed
+then renders the rows and cells readers could see at that moment, from django-simple-history's
+records, so the page it was pasted into keeps saying what its author read, with a link to the
+current version. Only what was public then is shown: a row appears if it and its comparison
+were both published at that moment (comparisons/history.py keeps the rule).
 """
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.utils import timezone
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from comparisons.history import published_periods, was_published
 from comparisons.models import Comparison, Dimension, Entry, Status
-from comparisons.tables import Cell, Row, Table
-
-# Versions from before this are typing mistakes, not moments anyone saw the table at.
-EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+from comparisons.tables import Table, build_row
 
 
-def parse_version(raw: str | None) -> datetime | None:
-    """The moment a `version` parameter names, or None if it names none (ignored, not an error).
-
-    A version in the future (beyond a minute of clock skew) is ignored too: nobody saw it.
-    """
-    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 12:
-        return None
-    moment = datetime.fromtimestamp(int(raw), tz=UTC)
-    if moment < EARLIEST or moment > timezone.now() + timedelta(minutes=1):
-        return None
-    return moment
+@dataclass(frozen=True)
+class PastTable:
+    table: Table  # the rows readers saw; none if the table was not public then
+    was_public: bool  # whether the comparison was published at that moment
+    recorded_since: datetime | None  # the first moment kb has a record of the table
 
 
-def version_now() -> int:
-    """The version a snippet copied now pins: this second."""
-    return int(timezone.now().timestamp())
-
-
-def load_table_as_of(comparison: Comparison, moment: datetime) -> Table:
-    """The comparison's published rows and cells as they were at `moment`. Runs four queries.
+def load_table_as_of(comparison: Comparison, moment: datetime) -> PastTable:
+    """The comparison's public rows and cells as they were at `moment`. Runs five queries.
 
     Columns are the comparison's current segments; a cell whose entry did not exist then is
     empty. Tags are the ones recorded with each row's version.
@@ -46,6 +34,10 @@ def load_table_as_of(comparison: Comparison, moment: datetime) -> Table:
     # History stores whole seconds' worth of changes within the second the version names.
     until = moment + timedelta(seconds=1)
     segments = list(comparison.ordered_segments())
+    periods = published_periods([comparison.pk]).get(comparison.pk, [])
+    recorded_since = periods[0].start if periods else None
+    if not was_published(periods, until):
+        return PastTable(Table(comparison, segments, []), False, recorded_since)
     records = (
         Dimension.history.filter(history_date__lte=until, comparison_id=comparison.pk)
         .latest_of_each()
@@ -60,16 +52,13 @@ def load_table_as_of(comparison: Comparison, moment: datetime) -> Table:
         dimension_id__in=[dimension.pk for dimension in dimensions]
     ):
         entries_by_row.setdefault(entry.dimension_id, []).append(entry)
-    _attach_recorded_tags(dimensions)
+    tags = _recorded_tags(dimensions)
     rows = []
     for dimension in dimensions:
         dimension.comparison = comparison
         entries = entries_by_row.get(dimension.pk, [])
-        by_segment = {entry.segment_id: entry for entry in entries}
-        cells = [Cell(segment, by_segment.get(segment.pk)) for segment in segments]
-        updated = max([dimension.updated, *(entry.updated for entry in entries)])
-        rows.append(Row(dimension, cells, updated))
-    return Table(comparison, segments, rows)
+        rows.append(build_row(dimension, entries, tags[dimension.pk], segments))
+    return PastTable(Table(comparison, segments, rows), True, recorded_since)
 
 
 def _row_of(record) -> Dimension:
@@ -90,15 +79,11 @@ def _row_of(record) -> Dimension:
     return dimension
 
 
-def _attach_recorded_tags(dimensions: list[Dimension]) -> None:
-    """Give each rebuilt row the tags its version recorded, as if prefetched. One query."""
+def _recorded_tags(dimensions: list[Dimension]) -> dict[int, list[Tag]]:
+    """The tags each rebuilt row's version recorded, by row id. One query."""
     names = {dimension.pk: parse_tags(dimension.recorded_tag_names) for dimension in dimensions}
     wanted = {name for row_names in names.values() for name in row_names}
     tags = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
-    for dimension in dimensions:
-        recorded = [tags[name] for name in names[dimension.pk] if name in tags]
-        # What Django's prefetch_related leaves behind: `dimension.tags.all()` runs no query.
-        queryset = Tag.objects.filter(pk__in=[tag.pk for tag in recorded])
-        queryset._result_cache = recorded
-        queryset._prefetch_done = True
-        dimension._prefetched_objects_cache = {"tags": queryset}
+    return {
+        pk: [tags[name] for name in row_names if name in tags] for pk, row_names in names.items()
+    }

@@ -11,10 +11,10 @@ import random
 
 from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
+from taggit.utils import edit_string_for_tags
 
-from comparisons.caching import bump_content_version
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
-from comparisons.search import refresh_search_vectors
+from comparisons.writes import BATCH, bulk_create, content_changed, record_history
 
 VOCABULARY = [
     "account",
@@ -80,7 +80,7 @@ VOCABULARY = [
 ]
 TAGS = [f"topic-{n:02d}" for n in range(30)]
 SLUG_PREFIX = "synthetic-"
-BATCH = 5000
+REASON = "Synthetic content for benchmarks"
 
 
 WORDS = 3000
@@ -126,14 +126,18 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
         for n, (slug, name) in enumerate([("b2b", "B2B"), ("b2c", "B2C")])
     ]
     start = Comparison.objects.filter(slug__startswith=SLUG_PREFIX).count()
-    tables = Comparison.objects.bulk_create(
-        Comparison(
-            title=f"Synthetic comparison {n:05d}",
-            slug=f"{SLUG_PREFIX}{n:05d}",
-            summary=_sentence(rng, 20),
-            status=Status.PUBLISHED,
-        )
-        for n in range(start, start + comparisons)
+    tables = bulk_create(
+        Comparison,
+        (
+            Comparison(
+                title=f"Synthetic comparison {n:05d}",
+                slug=f"{SLUG_PREFIX}{n:05d}",
+                summary=_sentence(rng, 20),
+                status=Status.PUBLISHED,
+            )
+            for n in range(start, start + comparisons)
+        ),
+        REASON,
     )
     ComparisonSegment.objects.bulk_create(
         ComparisonSegment(comparison=table, segment=segment, position=n)
@@ -156,21 +160,23 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
         ),
         batch_size=BATCH,
     )
-    entries = Entry.objects.bulk_create(
+    tags = [Tag.objects.get_or_create(slug=slug, defaults={"name": slug})[0] for slug in TAGS]
+    tags_of = {row.pk: rng.sample(tags, 2) for row in rows}
+    TaggedItem.objects.bulk_create(
+        (TaggedItem(content_object=row, tag=tag) for row in rows for tag in tags_of[row.pk]),
+        batch_size=BATCH,
+    )
+    record_history(rows, REASON, tag_names=lambda row: edit_string_for_tags(tags_of[row.pk]))
+    entries = bulk_create(
+        Entry,
         (
             Entry(dimension=row, segment=segment, body=_sentence(rng, 40), sources=[])
             for row in rows
             for segment in segments
         ),
-        batch_size=BATCH,
+        REASON,
     )
-    tags = [Tag.objects.get_or_create(slug=slug, defaults={"name": slug})[0] for slug in TAGS]
-    TaggedItem.objects.bulk_create(
-        (TaggedItem(content_object=row, tag=tag) for row in rows for tag in rng.sample(tags, 2)),
-        batch_size=BATCH,
-    )
-    refresh_search_vectors(row.pk for row in rows)
-    bump_content_version()  # bulk inserts send no signals
+    content_changed([table.pk for table in tables], [row.pk for row in rows])
     return len(entries)
 
 

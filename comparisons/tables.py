@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch
+from taggit.models import Tag
 
 from comparisons.models import Comparison, Dimension, Entry, Segment
 
@@ -19,6 +20,7 @@ class Row:
     dimension: Dimension
     cells: list[Cell]  # one per column, in column order
     updated: datetime  # the latest change to the row or any of its entries
+    tags: list[Tag]  # in the order the row carries them
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,20 @@ def rows_queryset(dimensions):
     )
 
 
+def build_row(dimension: Dimension, entries: list[Entry], tags: list[Tag], segments) -> Row:
+    """The row of `dimension` with one cell per segment (empty where it has no entry)."""
+    by_segment = {entry.segment_id: entry for entry in entries}
+    cells = [Cell(segment, by_segment.get(segment.pk)) for segment in segments]
+    updated = max([dimension.updated, *(entry.updated for entry in entries)])
+    return Row(dimension, cells, updated, tags)
+
+
 def build_rows(dimensions, segments) -> list[Row]:
-    rows = []
-    for dimension in dimensions:
-        entries = dimension.entries.all()  # prefetched: no query per row
-        by_segment = {entry.segment_id: entry for entry in entries}
-        cells = [Cell(segment, by_segment.get(segment.pk)) for segment in segments]
-        updated = max([dimension.updated, *(entry.updated for entry in entries)])
-        rows.append(Row(dimension, cells, updated))
-    return rows
+    """Rows of dimensions loaded with `rows_queryset`: no query per row."""
+    return [
+        build_row(dimension, dimension.entries.all(), list(dimension.tags.all()), segments)
+        for dimension in dimensions
+    ]
 
 
 def load_table(comparison: Comparison, dimensions) -> Table:

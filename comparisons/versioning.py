@@ -1,9 +1,13 @@
 """Optimistic concurrency: no save silently overwrites someone else's newer save.
 
-A versioned row carries a number that every save increments. The UPDATE itself
-matches on the number the saver read (`... WHERE id = %s AND version = %s`), so
-two saves racing from the same version cannot both succeed, whatever the forms
-checked before: the second UPDATE matches no row and raises `EditConflict`.
+A versioned row carries a number that every save increments. Before writing, a save claims
+the next number with a conditional `UPDATE … SET version = read + 1 WHERE id = %s AND
+version = read` (`QuerySet.update`). Two saves racing from the same version cannot both
+claim it, whatever the forms checked before: the loser's UPDATE matches no row and the save
+raises `EditConflict`, writing nothing. The claimed row stays locked until the transaction
+ends, so the save's own UPDATE that follows cannot be overtaken.
+
+Cost: one query more than a plain save (the claim) for an existing row; none for a new one.
 """
 
 from django.db import models, transaction
@@ -34,24 +38,21 @@ class Versioned(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version"}
-        self._read_version = read = self.version
-        self.version = read + 1
+        read = self.version
         try:
             # A savepoint: a refused save leaves the caller's transaction usable.
-            with transaction.atomic():
+            with transaction.atomic(using=kwargs.get("using")):
+                self._claim_next_version(read)
+                self.version = read + 1
                 super().save(*args, **kwargs)
         except Exception:
             self.version = read
             raise
-        finally:
-            del self._read_version
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
-        read = getattr(self, "_read_version", None)
-        if read is None or not values:
-            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
-        if base_qs.filter(pk=pk_val, version=read)._update(values) > 0:
-            return True
-        if base_qs.filter(pk=pk_val).exists():
+    def _claim_next_version(self, read: int) -> None:
+        rows = type(self)._base_manager.filter(pk=self.pk)
+        if rows.filter(version=read).update(version=read + 1):
+            return
+        if rows.exists():
             raise EditConflict(self, read)
-        return False  # the row is gone: Django inserts it, as for any save with a pk
+        # The row is gone: the save inserts it again, as Django does for any save with a pk.

@@ -18,9 +18,10 @@ from comparisons.filters import (
     normalised_query_string,
     parse_query,
 )
-from comparisons.history import row_versions
+from comparisons.history import public_row_histories
 from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
-from comparisons.pinned import load_table_as_of, parse_version, version_now
+from comparisons.moments import parse_moment, unix_time
+from comparisons.pinned import load_table_as_of
 from comparisons.preview_views import preview_response
 from comparisons.redirects import (
     Renamed,
@@ -70,17 +71,13 @@ def _with_as_of(query: str, as_of) -> str:
 
 def _visible_rows(request: HttpRequest):
     """Rows the user may see: published rows of published comparisons, or everything for staff."""
-    return Dimension.objects.visible_to(request.user).filter(
-        comparison__in=Comparison.objects.visible_to(request.user)
-    )
+    return Dimension.objects.visible_to(request.user)
 
 
 def _published_tags(request: HttpRequest) -> list[Tag]:
     """Tags of published rows in published comparisons, each with `row_count`."""
     tags = (
-        Tag.objects.filter(
-            dimension__in=Dimension.objects.published().filter(comparison__status=Status.PUBLISHED)
-        )
+        Tag.objects.filter(dimension__in=Dimension.objects.public())
         .annotate(row_count=Count("dimension", distinct=True))
         .order_by("name")
     )
@@ -140,7 +137,7 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
             "view": view,
             "table": view.table,
             "canonical_path": _url_with_query(request.path, view.query_string),
-            "pinned_version": version_now(),
+            "pinned_version": unix_time(timezone.now()),
             "changed_rows": changed_rows(view.table.rows, as_of),
         },
     )
@@ -156,17 +153,25 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
     With `version=<unix time>` it shows the rows as they were then (a pinned embed).
     """
     comparison = _get_comparison(request, comparison)
-    pinned_at = parse_version(request.GET.get("version"))
+    pinned_at = parse_moment(request.GET.get("version"), timezone.now())
+    past = None
     if pinned_at:
         # Row slugs in `only` are the ones of that version: no renames to follow.
-        view = apply_filter(load_table_as_of(comparison, pinned_at), parse_query(request.GET))
+        past = load_table_as_of(comparison, pinned_at)
+        view = apply_filter(past.table, parse_query(request.GET))
     else:
         view = _filtered_table(request, comparison)
     table_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
     return render(
         request,
         "comparisons/embed.html",
-        {"view": view, "table": view.table, "canonical_path": table_url, "pinned_at": pinned_at},
+        {
+            "view": view,
+            "table": view.table,
+            "canonical_path": table_url,
+            "pinned_at": pinned_at,
+            "past": past,
+        },
     )
 
 
@@ -227,8 +232,11 @@ def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> 
             raise Renamed(**current)
         raise Http404("No such row in this comparison.")
     row.comparison = comparison
+    public = public_row_histories([row.pk]).get(row.pk, [])
     changes = [
-        v for v in row_versions(row.pk) if v.is_creation or v.field_changes or v.entry_changes
+        v
+        for v in reversed(public)
+        if v.first_shown or v.is_deletion or v.field_changes or v.entry_changes
     ]
     return render(
         request,

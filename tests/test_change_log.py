@@ -92,8 +92,8 @@ def test_a_restore_shows_in_the_change_log(anonymous, editor_client, row):
     from comparisons.history import row_versions
 
     editor_client.post(change_url(row), opened_dimension_form(row, title="Changed"))
-    first = row_versions(row.pk)[-1].record
-    editor_client.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.history_id}/restore/")
+    first = row_versions(row.pk)[-1]
+    editor_client.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
     html = anonymous.get(CHANGES).content.decode()
     assert "Restored the version of" in html
 

@@ -23,9 +23,8 @@ def _history_url(dimension_id):
 
 
 def _restore(client, version):
-    record = version.record
     return client.post(
-        f"/admin/comparisons/dimension/{record.id}/history/{record.history_id}/restore/"
+        f"/admin/comparisons/dimension/{version.record.id}/history/{version.key}/restore/"
     )
 
 
@@ -213,10 +212,10 @@ def test_the_word_diff_groups_a_replaced_phrase_and_keeps_the_rest():
 
 
 def test_the_per_version_page_of_simple_history_leads_to_the_row_history(editor_client, row):
-    version = row_versions(row.pk)[0].record
-    response = editor_client.get(f"{_history_url(row.pk)}{version.history_id}/")
+    version = row_versions(row.pk)[0]
+    response = editor_client.get(f"{_history_url(row.pk)}{version.record.history_id}/")
     assert response.status_code == 302
-    assert response["Location"] == f"{_history_url(row.pk)}#version-{version.history_id}"
+    assert response["Location"] == f"{_history_url(row.pk)}#version-{version.key}"
 
 
 def test_positions_edited_in_the_list_are_saved_and_recorded(editor_client, row):
