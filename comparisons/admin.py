@@ -6,10 +6,10 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from comparisons.admin_import import EditSafeImportMixin
 from comparisons.forms import DimensionForm, EntryForm
 from comparisons.history import RestoreError, deleted_rows, restore, row_versions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
@@ -140,9 +140,15 @@ class EntryInline(admin.StackedInline):
     def get_max_num(self, request, obj=None, **kwargs):
         return len(self._columns(request, obj))
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.method == "POST":  # see DimensionAdmin.get_object
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
+
 
 @admin.register(Dimension)
-class DimensionAdmin(ImportExportMixin, PublishingAdmin):
+class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
     """Rows with their entries side by side, a row history with restore, deleted rows."""
 
     form = DimensionForm
@@ -211,20 +217,47 @@ class DimensionAdmin(ImportExportMixin, PublishingAdmin):
         ]
         return extra + super().get_urls()
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST":
+            # Locked, with its entries (EntryInline), until the save commits: the version the
+            # form is checked and merged against stays the current one, and a save racing this
+            # one waits, then finds a newer version.
+            obj = self.get_queryset(request).select_for_update(of=("self",)).get(pk=obj.pk)
+        return obj
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except EditConflict:
-            # Saved by someone else between validation and the UPDATE (rolled back):
-            # validating again now shows the conflict, with the editor's input.
-            pass
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except EditConflict:
+            # Only a write that skips the row lock can get here (the whole save is rolled back).
             self.message_user(
-                request, "Not saved: the row keeps changing. Open it again.", messages.ERROR
+                request,
+                "Not saved: the row was saved by someone else at the same moment. "
+                "Open it again and redo your change.",
+                messages.ERROR,
             )
             return HttpResponseRedirect(request.path)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._tell_what_was_merged(request, form, formsets)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if request.method == "POST" and "adminform" in context:
+            formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+            self._tell_what_was_merged(request, context["adminform"].form, formsets)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _tell_what_was_merged(self, request, form, formsets):
+        forms = [form, *(f for formset in formsets for f in formset.forms)]
+        merged = [name for f in forms for name in getattr(f, "merged", [])]
+        if merged:
+            self.message_user(
+                request,
+                "Saved since you opened this form, and kept: " + "; ".join(merged) + ".",
+                messages.INFO,
+            )
 
     def _versions(self, request, object_id):
         if not self.has_view_or_change_permission(request):

@@ -1,9 +1,16 @@
-"""Backup and restore of the whole knowledge base as one JSON file.
+"""Backup and restore of the whole knowledge base as one JSON file, its past included.
 
-Objects are written with natural keys (slugs), never database ids, so a backup
-moves between SQLite and PostgreSQL and ids may differ after a restore. Which
-models are covered, and in which order, is the one list SECTIONS: to back up a
-new model (slug history, ...), add a ModelSection for it after its parents.
+A backup holds the content and its history (every version of every comparison, segment, row
+and cell, and the old slugs), so change logs, restores and pinned embeds work the same after a
+move between SQLite and PostgreSQL. Objects keep their ids, which history refers to; foreign
+keys are also written as natural keys (slugs), which a restore checks. Who made each version
+is written as a username and restored where a user of that name exists. Which models are
+covered, and in which order, is the one list SECTIONS: to back up a new model, add a section
+for it after its parents.
+
+Backups of version 1 (before history was carried) still restore: their content gets one
+version each, dated at the restore, and pinned embeds say plainly that no record exists
+before that date.
 """
 
 from collections import defaultdict
@@ -11,13 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import Max
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from comparisons.caching import bump_content_version
 from comparisons.models import (
     Comparison,
     ComparisonSegment,
@@ -27,10 +35,18 @@ from comparisons.models import (
     Entry,
     Segment,
 )
-from comparisons.search import refresh_search_vectors
+from comparisons.writes import (
+    BATCH,
+    HISTORY_MODELS,
+    content_changed,
+    record_history,
+    tag_string_of,
+)
 
 FORMAT = "kb-backup"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+WITHOUT_HISTORY = "Restored from a backup without history"
 
 
 class BackupError(Exception):
@@ -72,6 +88,10 @@ class ModelSection:
     model: type[models.Model]
     natural_key: tuple[str, ...]
 
+    @property
+    def table(self) -> type[models.Model]:
+        return self.model
+
     def _fields(self):
         # The search vector is derived data: left out, and rebuilt after a restore.
         return [
@@ -93,7 +113,7 @@ class ModelSection:
     def dump(self, keys: Keys) -> list[dict]:
         items = []
         for obj in self.model.objects.order_by("pk"):
-            item = {}
+            item = {"id": obj.pk}
             for field in self._fields():
                 value = getattr(obj, field.attname)
                 if field.is_relation and value is not None:
@@ -120,7 +140,7 @@ class ModelSection:
             self.model.objects.bulk_update(objects, stamped)
 
     def _build(self, item: dict, keys: Keys):
-        obj = self.model()
+        obj = self.model(pk=item.get("id"))  # version 1 backups carry no ids
         for field in self._fields():
             if field.name not in item:
                 continue  # a field added after the backup was made keeps its default
@@ -139,6 +159,10 @@ class TaggedItemSection:
 
     name: str = "tagged_items"
     model: type[models.Model] = TaggedItem
+
+    @property
+    def table(self) -> type[models.Model]:
+        return self.model
 
     def dump(self, keys: Keys) -> list[dict]:
         return [
@@ -167,6 +191,67 @@ class TaggedItemSection:
         TaggedItem.objects.bulk_create(tagged)
 
 
+@dataclass(frozen=True)
+class HistorySection:
+    """Every version of one model's objects, as django-simple-history recorded them.
+
+    Ids are kept as they are: a version names its object (and its foreign keys) by id, and
+    versions of deleted objects have no live object to name them otherwise.
+    """
+
+    name: str
+    model: type[models.Model]  # the content model; its versions are `model.history.model`
+
+    @property
+    def history(self) -> type[models.Model]:
+        return self.model.history.model
+
+    @property
+    def table(self) -> type[models.Model]:
+        return self.history
+
+    def _fields(self):
+        return [f for f in self.history._meta.concrete_fields if f.name != "history_user"]
+
+    def dump(self, keys: Keys) -> list[dict]:
+        items = []
+        for record in self.history.objects.select_related("history_user").order_by("pk"):
+            item = {
+                field.attname: _plain(getattr(record, field.attname)) for field in self._fields()
+            }
+            item["history_user"] = (
+                record.history_user.get_username() if record.history_user else None
+            )
+            items.append(item)
+        return items
+
+    def load(self, items: list[dict], keys: Keys) -> None:
+        users = _users_by_name({item.get("history_user") for item in items})
+        records = []
+        for item in items:
+            record = self.history(history_user=users.get(item.get("history_user")))
+            for field in self._fields():
+                value = item[field.attname]
+                if value is not None and not isinstance(field, models.JSONField):
+                    value = field.to_python(value)
+                setattr(record, field.attname, value)
+            records.append(record)
+        self.history.objects.bulk_create(records, batch_size=BATCH)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _users_by_name(names) -> dict:
+    User = get_user_model()
+    wanted = [name for name in names if name]
+    return {
+        user.get_username(): user
+        for user in User._default_manager.filter(**{f"{User.USERNAME_FIELD}__in": wanted})
+    }
+
+
 # Parents before children: a section's foreign keys point to earlier sections.
 SECTIONS = [
     ModelSection("segments", Segment, ("slug",)),
@@ -178,7 +263,12 @@ SECTIONS = [
     ModelSection("dimension_slugs", DimensionSlug, ("comparison", "slug")),
     ModelSection("tags", Tag, ("slug",)),
     TaggedItemSection(),
+    HistorySection("segment_history", Segment),
+    HistorySection("comparison_history", Comparison),
+    HistorySection("dimension_history", Dimension),
+    HistorySection("entry_history", Entry),
 ]
+HISTORY_SECTIONS = [section for section in SECTIONS if isinstance(section, HistorySection)]
 
 
 def export_kb() -> dict:
@@ -195,15 +285,41 @@ def export_kb() -> dict:
 
 
 def is_empty() -> bool:
-    return not any(section.model.objects.exists() for section in SECTIONS)
+    """No content, and no history of content (deleted content leaves its versions behind)."""
+    return not any(section.table.objects.exists() for section in SECTIONS)
 
 
 @transaction.atomic
 def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
     """Restore `backup`, all or nothing. Refuses a non-empty database unless `replace`."""
+    data = _checked_data(backup)
+    if not is_empty():
+        if not replace:
+            raise BackupError(
+                "The database already has content. Restore into an empty database, "
+                "or pass --replace to delete the current content first."
+            )
+        delete_everything()
+    keys = Keys()
+    counts = {}
+    for section in SECTIONS:
+        items = data.get(section.name, [])
+        try:
+            section.load(items, keys)
+        except (KeyError, TypeError, ValueError) as error:
+            raise BackupError(f"Section {section.name!r} is malformed: {error!r}") from None
+        counts[section.name] = len(items)
+    _continue_ids_after_the_backups()
+    if backup["version"] == 1:
+        _record_versions_now()
+    content_changed(None, Dimension.objects.values_list("pk", flat=True))
+    return counts
+
+
+def _checked_data(backup) -> dict:
     if not isinstance(backup, dict) or backup.get("format") != FORMAT:
         raise BackupError("This is not a kb backup file.")
-    if backup.get("version") != VERSION:
+    if backup.get("version") not in READABLE_VERSIONS:
         raise BackupError(f"Backup version {backup.get('version')!r} is not {VERSION}.")
     data = backup.get("data")
     if not isinstance(data, dict):
@@ -214,23 +330,55 @@ def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
         raise BackupError(
             f"The backup has sections this version cannot restore: {sorted(unknown)}."
         )
-    if not is_empty():
-        if not replace:
-            raise BackupError(
-                "The database already has content. Restore into an empty database, "
-                "or pass --replace to delete the current content first."
-            )
-        for section in reversed(SECTIONS):
-            section.model.objects.all().delete()
-    keys = Keys()
-    counts = {}
+    return data
+
+
+def delete_everything() -> None:
+    """The content, then its history (deleting the content records versions of its own)."""
+    for section in reversed(SECTIONS):
+        if not isinstance(section, HistorySection):
+            section.table.objects.all().delete()
+    for section in HISTORY_SECTIONS:
+        section.table.objects.all().delete()
+
+
+def _continue_ids_after_the_backups() -> None:
+    """New objects get ids after every id in use, in the content and in its history: a new
+    row must never take the id of a deleted one, whose versions would then read as its own."""
     for section in SECTIONS:
-        items = data.get(section.name, [])
-        try:
-            section.load(items, keys)
-        except (KeyError, TypeError, ValueError) as error:
-            raise BackupError(f"Section {section.name!r} is malformed: {error!r}") from None
-        counts[section.name] = len(items)
-    refresh_search_vectors()
-    bump_content_version()  # bulk_create sends no signals
-    return counts
+        if isinstance(section, HistorySection):
+            _next_id_after(section.history, section.history.objects.aggregate(m=Max("pk"))["m"])
+            continue
+        highest = section.model.objects.aggregate(m=Max("pk"))["m"] or 0
+        if section.model in HISTORY_MODELS:
+            recorded = section.model.history.aggregate(m=Max("id"))["m"] or 0
+            highest = max(highest, recorded)
+        _next_id_after(section.model, highest)
+
+
+def _next_id_after(model, highest: int | None) -> None:
+    highest = highest or 0
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)",
+                [table, column, max(highest, 1), highest > 0],
+            )
+        elif connection.vendor == "sqlite":
+            # AUTOINCREMENT tables take ids after both the largest in use and this one.
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [highest, table]
+            )
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest]
+                )
+
+
+def _record_versions_now() -> None:
+    """A backup without history: one version of everything, dated now."""
+    for model in (Segment, Comparison, Entry):
+        record_history(list(model.objects.all()), WITHOUT_HISTORY)
+    rows = list(Dimension.objects.prefetch_related("tags"))
+    record_history(rows, WITHOUT_HISTORY, tag_names=lambda row: tag_string_of(row.tags.all()))

@@ -1,46 +1,33 @@
-"""Edit conflicts as a form error: who saved in between, when, and what they changed."""
+"""Edit conflicts, merged field by field as MediaWiki merges edits that do not overlap.
+
+A form opened at version B (the *base*) and saved after someone else saved version T
+(*theirs*) holds *mine*. For each field of the form (each field of the row, each cell):
+
+- only they changed it (mine == base): their value stays; the form takes it, so saving again
+  can never revert it;
+- only I changed it (theirs == base): mine is saved;
+- both changed it, differently: a conflict. The form comes back with both texts side by side
+  and a choice, "keep mine" or "take theirs", for each such field.
+
+Without conflicts the save goes through, merged, and the editor is told what of theirs was
+kept. The base is the version the form was opened at, read from the history.
+"""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import InlineForeignKeyField
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from taggit.utils import parse_tags
 
 from comparisons.history import BOOKKEEPING, word_diff
 
-
-def describe_conflict(instance, read_version: int):
-    """An HTML message on the versions saved since `read_version`. Runs three queries."""
-    newer = instance.history.order_by("-history_date", "-pk")
-    latest = newer.first()
-    base = newer.filter(version=read_version).first()
-    who = "Someone"
-    if latest is not None and latest.history_user is not None:
-        user = latest.history_user
-        who = user.get_full_name() or user.get_username()
-    when = f"{timezone.localtime(latest.history_date):%d %b %Y at %H:%M}" if latest else "just now"
-    changes = []
-    if latest is not None and base is not None:
-        delta = latest.diff_against(base, excluded_fields=BOOKKEEPING)
-        changes = [
-            (instance._meta.get_field(c.field).verbose_name, _diff_html(c.old, c.new))
-            for c in delta.changes
-        ]
-    listing = format_html_join("", "<li>{}: {}</li>", changes) or format_html(
-        "<li>{}</li>", "(not in the history: compare with the row as saved now)"
-    )
-    return format_html(
-        "{} saved {} on {}, after you opened this form, so your save was refused. "
-        "Their changes: <ul class='conflict-changes'>{}</ul>"
-        "Your input is kept below: compare, then save again to keep your version.",
-        who,
-        _label(instance),
-        when,
-        listing,
-    )
+MINE, THEIRS = "mine", "theirs"
 
 
-def _label(instance) -> str:
-    return f"“{instance}”"
+def _editor(record) -> str:
+    user = record.history_user if record is not None else None
+    return (user.get_full_name() or user.get_username()) if user else "Someone"
 
 
 def _diff_html(old, new):
@@ -51,23 +38,141 @@ def _diff_html(old, new):
     )
 
 
-class ConflictCheckedForm(forms.ModelForm):
-    """A model form carrying the version it was opened at, refusing a stale save.
+def _comparable(value):
+    """Values as the form and the history hold them, made comparable."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").strip()
+    return value
 
-    The error names who saved in between and what changed; the form keeps the
-    editor's input, and its version moves to the current one so that saving again
-    deliberately keeps the editor's text. The database UPDATE checks the version
-    too (comparisons.versioning), for saves racing past this check.
+
+class ConflictCheckedForm(forms.ModelForm):
+    """A model form carrying the version it was opened at, merging a stale save.
+
+    `merged` lists, after validation, the fields where the other editor's value was kept
+    (for the admin's message). The database UPDATE checks the version too
+    (comparisons.versioning), for saves racing past this form.
     """
+
+    merged: list[str]
 
     def clean(self):
         cleaned = super().clean()
+        self.merged = []
         instance = self.instance
         read = cleaned.get("version")
-        # `instance` was loaded for this request: its version is the current one.
-        stale = read is not None and read != instance.version
-        if instance.pk and not instance._state.adding and stale:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("version")] = instance.version
-            raise ValidationError(describe_conflict(instance, read), code="conflict")
+        # `instance` was loaded (and locked) for this request: its version is the current one.
+        if instance.pk is None or instance._state.adding or read in (None, instance.version):
+            self._apply_choices(cleaned)
+            return cleaned
+        base = instance.history.filter(version=read).order_by("-history_date").first()
+        latest = instance.history.order_by("-history_date", "-history_id").first()
+        conflicts = []
+        for name in self._merged_fields():
+            mine, theirs = self._mine(cleaned, name), self._current(name)
+            old = self._recorded(base, name) if base is not None else _Unknown
+            if _comparable(mine) == _comparable(theirs):
+                continue
+            if _comparable(mine) == _comparable(old):
+                self._take(name, theirs)
+                self.merged.append(self.describe_field(name))
+            elif _comparable(theirs) != _comparable(old):
+                conflicts.append((name, old, theirs))
+        # From now on the form speaks for the current version: saving again is a decision.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = instance.version
+        cleaned["version"] = instance.version
+        for name, old, theirs in conflicts:
+            self.add_error(name, self._conflict_message(name, old, theirs, latest))
+        if conflicts:
+            raise ValidationError(
+                format_html(
+                    "{} saved {} on {}, after you opened this form. Their changes that you did "
+                    "not touch are in the form now; where you both changed the same field, "
+                    "choose below, then save again.",
+                    _editor(latest),
+                    f"“{instance}”",
+                    f"{timezone.localtime(latest.history_date):%d %b %Y at %H:%M}"
+                    if latest
+                    else "just now",
+                ),
+                code="conflict",
+            )
         return cleaned
+
+    # --- one field at a time -------------------------------------------------------------
+
+    def _merged_fields(self) -> list[str]:
+        """The model's fields the editor edits here (not the inline's link to its row)."""
+        editable = {f.name for f in self.instance._meta.concrete_fields if not f.primary_key}
+        editable.add("tags")
+        return [
+            name
+            for name, field in self.fields.items()
+            if name in editable
+            and name not in ("version", *BOOKKEEPING)
+            and not isinstance(field, InlineForeignKeyField)
+        ]
+
+    def _mine(self, cleaned, name: str):
+        if name == "tags":
+            return sorted(cleaned.get(name) or [])
+        return cleaned.get(name)
+
+    def _current(self, name: str):
+        if name == "tags":
+            return sorted(tag.name for tag in self.instance.tags.all())
+        return getattr(self.instance, name)
+
+    def _recorded(self, record, name: str):
+        if name == "tags":
+            return sorted(parse_tags(record.tag_names))
+        field = self.instance._meta.get_field(name)
+        return getattr(record, field.attname)
+
+    def _take(self, name: str, value) -> None:
+        """Their value, in the cleaned data and in the form shown again."""
+        self.cleaned_data[name] = value
+        prepared = self.fields[name].prepare_value(value)
+        if name == "tags":
+            prepared = ", ".join(value)
+        self.data = self.data.copy()
+        self.data[self.add_prefix(name)] = "" if prepared is None else prepared
+
+    def _apply_choices(self, cleaned) -> None:
+        """After a conflict: the fields where the editor chose theirs."""
+        for name in self._merged_fields():
+            if self.data.get(self._choice_name(name)) == THEIRS:
+                self._take(name, self._current(name))
+
+    def _choice_name(self, name: str) -> str:
+        return self.add_prefix(f"resolve-{name}")
+
+    def describe_field(self, name: str) -> str:
+        """The field as the editor knows it: "Title", "B2B · Body"."""
+        return str(self.fields[name].label or name)
+
+    def _conflict_message(self, name, old, theirs, latest):
+        choice = self._choice_name(name)
+        theirs_text = self.fields[name].prepare_value(theirs)
+        if name == "tags":
+            theirs_text = ", ".join(theirs)
+        changed = _diff_html("" if old is _Unknown else old, theirs_text)
+        return ValidationError(
+            format_html(
+                '<span class="conflict">You and {who} both changed this. Theirs '
+                '(changes since you opened the form marked): <span class="theirs">{changed}'
+                '</span> Yours is in the box. <label><input type="radio" name="{choice}" '
+                'value="mine" checked> Keep mine</label> <label><input type="radio" '
+                'name="{choice}" value="theirs"> Take theirs</label></span>',
+                who=_editor(latest),
+                changed=changed,
+                choice=choice,
+            ),
+            code="conflict",
+        )
+
+
+class _Unknown:
+    """The base of a version the history does not hold: every difference is a conflict."""

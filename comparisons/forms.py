@@ -29,6 +29,10 @@ class EntryForm(ConflictCheckedForm):
         required=False, help_text="One per line: <code>Title | https://…</code>."
     )
 
+    def describe_field(self, name: str) -> str:
+        label = super().describe_field(name)
+        return f"{self.instance.segment} · {label}" if self.instance.segment_id else label
+
     class Meta:
         model = Entry
         fields = ["segment", "body", "sources", "version"]

@@ -8,12 +8,19 @@ are written as in the admin, one `Title | https://…` per line.
 Rows are found by natural keys (comparison slug + dimension slug; segments by
 their slug), never by database ids, so a file re-imported unchanged changes
 nothing and a file moves between databases.
+
+Imports are edit-safe: the preview records the edit state (the versions of each row and its
+cells, `edit_state`) of every row in the file, and the confirmed import first locks the
+file's comparisons, then refuses, naming the rows and who changed them, if any row changed
+since the preview. Two confirms at the same moment are serialised by that lock: the second
+finds the first's changes and is refused, never silently skipped.
 """
 
 from collections import Counter
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from import_export import fields, resources, widgets
 from taggit.utils import edit_string_for_tags, parse_tags
 
@@ -99,6 +106,22 @@ class CellField(PendingField):
         return text
 
 
+class ImportRefused(ValueError):
+    """Rows changed since the preview: the import would overwrite someone's work."""
+
+
+def row_key(comparison_slug, slug) -> str:
+    return f"{comparison_slug}/{slug}"
+
+
+def edit_state(dimension: Dimension) -> dict:
+    """The versions of a row and of its cells (prefetched): any save changes them."""
+    return {
+        "row": dimension.version,
+        "cells": {entry.segment.slug: entry.version for entry in dimension.entries.all()},
+    }
+
+
 class DimensionResource(resources.ModelResource):
     comparison = fields.Field(
         attribute="comparison",
@@ -125,8 +148,12 @@ class DimensionResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
 
-    def __init__(self, **kwargs):
+    def __init__(self, edit_states=None, confirmed_states=None, **kwargs):
+        """`edit_states`: a dict the preview fills with each row's edit state, by row key.
+        `confirmed_states`: those states when the import is confirmed: checked first."""
         super().__init__(**kwargs)
+        self.edit_states = {} if edit_states is None else edit_states
+        self.confirmed_states = confirmed_states
         # A long text column; an empty spreadsheet cell means "no common ground".
         self.fields["common_ground"] = fields.Field(
             attribute="common_ground", column_name="common_ground", widget=widgets.CharWidget()
@@ -163,10 +190,39 @@ class DimensionResource(resources.ModelResource):
                 "Create the segment first, or rename the column to <segment slug>_body."
             )
         keys = Counter((row.get("comparison"), row.get("slug")) for row in dataset.dict)
-        repeated = [f"{comparison}/{slug}" for (comparison, slug), n in keys.items() if n > 1]
+        repeated = [row_key(*key) for key, n in keys.items() if n > 1]
         if repeated:
             # The later line would silently overwrite the earlier one.
             raise ValueError(f"These rows appear more than once: {', '.join(repeated)}.")
+        if self.confirmed_states is not None:
+            self._refuse_rows_changed_since_the_preview(list(keys))
+
+    def _refuse_rows_changed_since_the_preview(self, keys: list[tuple[str, str]]) -> None:
+        comparisons = {comparison for comparison, _slug in keys}
+        # Locked until this import commits: a concurrent confirm waits here, then sees ours.
+        list(Comparison.objects.select_for_update().filter(slug__in=comparisons).order_by("pk"))
+        rows = {
+            row_key(row.comparison.slug, row.slug): row
+            for row in Dimension.objects.filter(comparison__slug__in=comparisons)
+            .select_related("comparison")
+            .prefetch_related("entries__segment")
+        }
+        changed = []
+        for key in (row_key(*key) for key in keys):
+            row = rows.get(key)
+            if (edit_state(row) if row else None) != self.confirmed_states.get(key):
+                changed.append(f"{key} ({_last_change(row)})" if row else key)
+        if changed:
+            raise ImportRefused(
+                f"These rows changed since your preview: {', '.join(changed)}. Nothing was "
+                "imported: upload the file again to see their changes, then confirm."
+            )
+
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        key = row_key(row.get("comparison"), row.get("slug"))
+        self.edit_states[key] = None if new else edit_state(instance)
+        return instance, new
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -232,3 +288,17 @@ class DimensionResource(resources.ModelResource):
                 continue  # an unchanged cell keeps its "updated" date
             entry.full_clean()
             entry.save()
+
+
+def _last_change(dimension: Dimension) -> str:
+    """Who last saved the row or one of its cells, and when. Two queries."""
+    records = [
+        Dimension.history.filter(id=dimension.pk).order_by("-history_date").first(),
+        Entry.history.filter(dimension_id=dimension.pk).order_by("-history_date").first(),
+    ]
+    latest = max((r for r in records if r), key=lambda r: r.history_date, default=None)
+    if latest is None:
+        return "changed"
+    user = latest.history_user
+    who = (user.get_full_name() or user.get_username()) if user else "someone"
+    return f"saved by {who} on {timezone.localtime(latest.history_date):%d %b at %H:%M}"

@@ -93,7 +93,12 @@ HISTORY_MODELS = {Segment, Comparison, Dimension, Entry}
 
 def tag_string(dimension: Dimension) -> str:
     """The dimension's tags as written in the admin. Runs one query."""
-    return edit_string_for_tags(list(dimension.tags.all()))
+    return tag_string_of(dimension.tags.all())
+
+
+def tag_string_of(tags) -> str:
+    """Tags as the admin writes them, and as a row's history records them."""
+    return edit_string_for_tags(list(tags))
 
 
 # --- Receivers -------------------------------------------------------------------------------

@@ -5,11 +5,11 @@ import pytest
 import tablib
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from comparisons.models import Dimension, Entry
 from comparisons.resources import DimensionResource
+from tests.admin_import import confirm, confirm_form, upload
 from tests.conftest import make_comparison
 
 pytestmark = pytest.mark.django_db
@@ -158,28 +158,12 @@ def test_a_row_twice_in_one_file_is_refused(comparison):
     assert Dimension.objects.get(slug="row-1").title == "Row 1"
 
 
-def _upload(editor_client, data, fmt_index):
-    upload = SimpleUploadedFile("rows.json", data.encode(), content_type="application/json")
-    return editor_client.post(
-        "/admin/comparisons/dimension/import/",
-        {"resource": 0, "format": fmt_index, "import_file": upload},
-    )
-
-
-def _format_index(editor_client, name):
-    html = editor_client.get("/admin/comparisons/dimension/import/").content.decode()
-    options = html.split('name="format"', 1)[1].split("</select>", 1)[0]
-    values = [part.split('"', 1)[0] for part in options.split('value="')[1:]]
-    labels = [part.split("<", 1)[0].strip().lower() for part in options.split('">')[1:]]
-    return dict(zip(labels, values, strict=False))[name]
-
-
 def test_the_admin_preview_shows_new_changed_and_unchanged_rows_then_imports(
     editor_client, comparison
 ):
     rows = _edited_rows(row0={"title": "Changed title"})
     rows.append({**rows[1], "slug": "row-3", "title": "Row 3"})
-    response = _upload(editor_client, json.dumps(rows), _format_index(editor_client, "json"))
+    response = upload(editor_client, rows)
     html = response.content.decode()
     assert response.status_code == 200
     for label in ("New", "Update", "Skipped"):
@@ -187,11 +171,7 @@ def test_the_admin_preview_shows_new_changed_and_unchanged_rows_then_imports(
     assert 'name="import_file_name"' in html
     assert not Dimension.objects.filter(slug="row-3").exists()
 
-    confirm = {
-        name: html.split(f'name="{name}" value="', 1)[1].split('"', 1)[0]
-        for name in ("import_file_name", "original_file_name", "format", "resource")
-    }
-    response = editor_client.post("/admin/comparisons/dimension/process_import/", confirm)
+    response = confirm(editor_client, confirm_form(html))
     assert response.status_code == 302
     assert Dimension.objects.get(slug="row-1").title == "Changed title"
     assert Dimension.objects.filter(slug="row-3").exists()
@@ -199,7 +179,7 @@ def test_the_admin_preview_shows_new_changed_and_unchanged_rows_then_imports(
 
 def test_the_admin_preview_lists_row_errors_and_offers_no_confirm(editor_client, comparison):
     rows = _edited_rows(row1={"b2b_sources": "Bad link | ftp://example.com/file"})
-    response = _upload(editor_client, json.dumps(rows), _format_index(editor_client, "json"))
+    response = upload(editor_client, rows)
     html = response.content.decode()
     assert "Some rows failed to validate" in html
     assert "the URL must start with http:// or https://" in html

@@ -113,20 +113,18 @@ def test_after_the_refusal_saving_again_keeps_the_second_editors_version(row, al
     assert row.title == "Bob's title"
 
 
-def test_an_inline_entry_edited_meanwhile_is_a_conflict_too(row, alice, bob):
+def test_cells_edited_by_two_editors_on_different_segments_are_merged(row, alice, bob):
     b2c = row.entries.get(segment__slug="b2c")
     bob_form = opened_dimension_form(row, b2b_body="Bob's B2B text")
     # Alice edits only the B2C cell, through the entry alone (no dimension save).
     b2c.body = "Alice's B2C text"
     b2c.save()
-    response = bob.post(change_url(row), bob_form)
+    response = bob.post(change_url(row), bob_form, follow=True)
     html = response.content.decode()
-    assert response.status_code == 200
-    assert "after you opened this form" in html
-    assert "<ins>Alice&#x27;s </ins>B2C" in html  # what she changed is shown
-    assert "Bob&#x27;s B2B text" in html  # Bob's input is kept
+    assert response.redirect_chain  # saved
+    assert "kept: B2C · Body" in html  # Bob is told what of Alice's he kept
     assert row.entries.get(segment__slug="b2c").body == "Alice's B2C text"
-    assert row.entries.get(segment__slug="b2b").body != "Bob's B2B text"
+    assert row.entries.get(segment__slug="b2b").body == "Bob's B2B text"
 
 
 def test_interleaved_saves_of_different_editors_each_see_the_latest_version(row, alice, bob):
@@ -169,40 +167,41 @@ def _save_through_form(row, data):
     form.save()
 
 
-def test_the_admin_answers_a_race_with_the_conflict_message(row, alice, monkeypatch):
-    """Bob's save commits between Alice's form check and her UPDATE: her request is
-    rolled back and validated again, which now shows the conflict with her input."""
-    from comparisons import admin as comparisons_admin
+def test_the_admin_answers_a_race_past_its_lock_with_a_message_and_writes_nothing(
+    row, alice, monkeypatch
+):
+    """A write that skips the row lock (a queryset update) lands between Alice's form check and
+    her UPDATE: the conditional UPDATE refuses, the whole save is rolled back, she is told."""
     from comparisons import conflicts
 
-    def bob_saves():
-        meanwhile = Dimension.objects.get(pk=row.pk)
-        if meanwhile.title != "Meanwhile":
-            meanwhile.title = "Meanwhile"
-            meanwhile.save()
-
-    attempts = []
     original_clean = conflicts.ConflictCheckedForm.clean
-    original_get_object = comparisons_admin.DimensionAdmin.get_object
 
-    def clean_then_bob_saves(self):
+    def clean_then_someone_writes(self):
         cleaned = original_clean(self)
-        if isinstance(self.instance, Dimension) and len(attempts) == 1:
-            bob_saves()
+        if isinstance(self.instance, Dimension):
+            Dimension.objects.filter(pk=self.instance.pk).update(version=99, title="Meanwhile")
         return cleaned
 
-    def get_object(self, request, object_id, from_field=None):
-        attempts.append(1)
-        if len(attempts) > 1:
-            bob_saves()  # committed by then: the retry sees it
-        return original_get_object(self, request, object_id, from_field)
+    monkeypatch.setattr(conflicts.ConflictCheckedForm, "clean", clean_then_someone_writes)
+    form = opened_dimension_form(row, title="Alice's title", b2b_body="Alice's B2B text")
+    response = alice.post(change_url(row), form, follow=True)
+    assert "Not saved: the row was saved by someone else" in response.content.decode()
+    row.refresh_from_db()
+    assert row.title == "Row 1"  # rolled back with the rest of her save
+    assert row.entries.get(segment__slug="b2b").body == "B2B answer for row 1"
 
-    monkeypatch.setattr(conflicts.ConflictCheckedForm, "clean", clean_then_bob_saves)
-    monkeypatch.setattr(comparisons_admin.DimensionAdmin, "get_object", get_object)
-    response = alice.post(change_url(row), opened_dimension_form(row, title="Alice's title"))
-    html = response.content.decode()
-    assert len(attempts) == 2
-    assert response.status_code == 200
-    assert "after you opened this form" in html
-    assert 'value="Alice&#x27;s title"' in html
-    assert Dimension.objects.get(pk=row.pk).title == "Meanwhile"
+
+def test_the_admin_locks_the_row_and_its_cells_while_it_saves(
+    row, alice, django_assert_max_num_queries, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        alice.post(change_url(row), opened_dimension_form(row, title="Locked"))
+    locking = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    if connection.features.has_select_for_update:
+        assert any('"comparisons_dimension"' in sql for sql in locking)
+        assert any('"comparisons_entry"' in sql for sql in locking)
+    else:  # SQLite: every transaction takes the write lock when it begins
+        assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

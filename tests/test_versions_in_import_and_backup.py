@@ -7,7 +7,7 @@ import pytest
 import tablib
 from django.core.management import call_command
 
-from comparisons.backup import SECTIONS
+from comparisons.backup import delete_everything
 from comparisons.models import Dimension, Entry
 from comparisons.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
@@ -62,8 +62,7 @@ def test_a_backup_keeps_versions_and_a_restored_row_saves_as_usual(comparison, t
     assert {d["slug"]: d["version"] for d in json.loads(path.read_text())["data"]["dimensions"]}[
         "row-1"
     ] == 2
-    for section in reversed(SECTIONS):
-        section.model.objects.all().delete()
+    delete_everything()
     call_command("import_kb", str(path), stdout=StringIO())
     restored = Dimension.objects.get(slug="row-1")
     assert restored.version == 2
@@ -83,8 +82,7 @@ def test_a_backup_older_than_versions_restores_with_version_one(comparison, tmp_
     for item in backup["data"]["dimensions"] + backup["data"]["entries"]:
         del item["version"]
     path.write_text(json.dumps(backup))
-    for section in reversed(SECTIONS):
-        section.model.objects.all().delete()
+    delete_everything()
     call_command("import_kb", str(path), stdout=StringIO())
     assert set(Dimension.objects.values_list("version", flat=True)) == {1}
     assert set(Entry.objects.values_list("version", flat=True)) == {1}
