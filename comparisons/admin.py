@@ -10,7 +10,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from comparisons.admin_import import EditSafeImportMixin
-from comparisons.forms import DimensionForm, EntryForm
+from comparisons.forms import DimensionForm, DimensionListForm, EntryForm
 from comparisons.history import RestoreError, deleted_rows, restore, row_versions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.resources import DimensionResource
@@ -160,10 +160,11 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
         "difference",
         "tag_list",
         "updated",
+        "version",  # a hidden input: list edits are checked and merged like the form's
     ]
     list_display_links = ["title"]
     # Levels are judged row against row, so they are set right in the list too.
-    list_editable = ["position", "difference"]
+    list_editable = ["position", "difference", "version"]
     list_filter = ["comparison", "status", "difference", "tags"]
     list_select_related = ["comparison"]
     search_fields = ["title", "question", "common_ground", "entries__body"]
@@ -197,6 +198,9 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=DimensionListForm, **kwargs)
 
     @admin.display(description="Tags")
     def tag_list(self, obj):

@@ -24,6 +24,15 @@ class DimensionForm(ConflictCheckedForm):
         widgets = {"version": forms.HiddenInput}
 
 
+class DimensionListForm(ConflictCheckedForm):
+    """A row in the admin's list, where position and level are edited."""
+
+    class Meta:
+        model = Dimension
+        fields = ["position", "difference", "version"]
+        widgets = {"version": forms.HiddenInput}
+
+
 class EntryForm(ConflictCheckedForm):
     sources = SourcesField(
         required=False, help_text="One per line: <code>Title | https://…</code>."

@@ -276,23 +276,33 @@ class Period:
         return self.start <= moment and (self.end is None or moment < self.end)
 
 
-def published_periods(comparison_ids) -> dict[int, list[Period]]:
+@dataclass
+class Timeline:
+    """What the history knows of a comparison's publication."""
+
+    first_recorded: datetime | None = None  # nothing is known of it before this
+    periods: list[Period] = field(default_factory=list)  # when it was published
+
+
+def timelines(comparison_ids) -> dict[int, Timeline]:
     """When each comparison was published, from its history. One query."""
-    periods: dict[int, list[Period]] = defaultdict(list)
+    found: dict[int, Timeline] = defaultdict(Timeline)
     opened: dict[int, datetime] = {}
     for pk, date, kind, status in (
         Comparison.history.filter(id__in=list(comparison_ids))
         .order_by("history_date", "history_id")
         .values_list("id", "history_date", "history_type", "status")
     ):
+        timeline = found[pk]
+        timeline.first_recorded = timeline.first_recorded or date
         published = kind != "-" and status == Status.PUBLISHED
         if published and pk not in opened:
             opened[pk] = date
         elif not published and pk in opened:
-            periods[pk].append(Period(opened.pop(pk), date))
+            timeline.periods.append(Period(opened.pop(pk), date))
     for pk, start in opened.items():
-        periods[pk].append(Period(start, None))
-    return periods
+        found[pk].periods.append(Period(start, None))
+    return found
 
 
 def was_published(periods: list[Period], moment: datetime) -> bool:
@@ -343,10 +353,10 @@ def public_versions(versions: list[RowVersion], periods: list[Period]) -> list[R
 def public_row_histories(dimension_ids) -> dict[int, list[RowVersion]]:
     """The versions of each row that readers saw, oldest first. Runs three queries."""
     histories = row_histories(dimension_ids)
-    comparisons = {versions[0].record.comparison_id for versions in histories.values()}
-    periods = published_periods(comparisons)
+    comparisons = {versions[-1].record.comparison_id for versions in histories.values()}
+    known = timelines(comparisons)
     return {
-        pk: public_versions(versions, periods[versions[-1].record.comparison_id])
+        pk: public_versions(versions, known[versions[-1].record.comparison_id].periods)
         for pk, versions in histories.items()
     }
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from comparisons.history import published_periods, was_published
+from comparisons.history import Timeline, timelines, was_published
 from comparisons.models import Comparison, Dimension, Entry, Status
 from comparisons.tables import Table, build_row
 
@@ -22,7 +22,13 @@ from comparisons.tables import Table, build_row
 class PastTable:
     table: Table  # the rows readers saw; none if the table was not public then
     was_public: bool  # whether the comparison was published at that moment
-    recorded_since: datetime | None  # the first moment kb has a record of the table
+    recorded_since: datetime | None  # kb knows nothing of the table before this
+    moment: datetime  # the moment shown
+
+    @property
+    def known_then(self) -> bool:
+        """Whether kb has a record of the table at that moment (public or not)."""
+        return self.recorded_since is not None and self.recorded_since <= self.moment
 
 
 def load_table_as_of(comparison: Comparison, moment: datetime) -> PastTable:
@@ -34,10 +40,9 @@ def load_table_as_of(comparison: Comparison, moment: datetime) -> PastTable:
     # History stores whole seconds' worth of changes within the second the version names.
     until = moment + timedelta(seconds=1)
     segments = list(comparison.ordered_segments())
-    periods = published_periods([comparison.pk]).get(comparison.pk, [])
-    recorded_since = periods[0].start if periods else None
-    if not was_published(periods, until):
-        return PastTable(Table(comparison, segments, []), False, recorded_since)
+    timeline = timelines([comparison.pk]).get(comparison.pk, Timeline())
+    if not was_published(timeline.periods, until):
+        return PastTable(Table(comparison, segments, []), False, timeline.first_recorded, until)
     records = (
         Dimension.history.filter(history_date__lte=until, comparison_id=comparison.pk)
         .latest_of_each()
@@ -58,7 +63,7 @@ def load_table_as_of(comparison: Comparison, moment: datetime) -> PastTable:
         dimension.comparison = comparison
         entries = entries_by_row.get(dimension.pk, [])
         rows.append(build_row(dimension, entries, tags[dimension.pk], segments))
-    return PastTable(Table(comparison, segments, rows), True, recorded_since)
+    return PastTable(Table(comparison, segments, rows), True, timeline.first_recorded, until)
 
 
 def _row_of(record) -> Dimension:

@@ -1,10 +1,20 @@
 """Shared test set-up: named actors and a small comparison built in one call."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, a test database in a file, as in production: concurrent writers then wait
+    for each other (an in-memory database shared between threads refuses them instead)."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.db")
 
 
 @pytest.fixture(autouse=True)

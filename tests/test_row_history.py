@@ -227,6 +227,7 @@ def test_positions_edited_in_the_list_are_saved_and_recorded(editor_client, row)
         "form-0-id": row.pk,
         "form-0-position": 7,
         "form-0-difference": row.difference,
+        "form-0-version": row.version,
         "_save": "Save",
     }
     response = editor_client.post("/admin/comparisons/dimension/", data)
