@@ -17,12 +17,33 @@ class AddIndexOnPostgres(migrations.AddIndex):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-def fill_search_vectors(apps, schema_editor):
-    # Rows that exist before this migration get their vector now; signals keep it fresh.
-    from comparisons.search import refresh_search_vectors
+# The rows' weighted search document as it was defined when this migration was written (title
+# A; question and tags B; common ground and cells C), frozen here in SQL: the app's own
+# definition (comparisons/search.py) may change, and refreshes every vector when it does.
+FILL_SQL = """
+UPDATE comparisons_dimension AS d SET search_vector =
+    setweight(to_tsvector('english', coalesce(d.title, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(d.question, '')), 'B')
+    || setweight(to_tsvector('english', coalesce((
+        SELECT string_agg(t.name, ' ')
+        FROM taggit_taggeditem AS ti
+        JOIN taggit_tag AS t ON t.id = ti.tag_id
+        JOIN django_content_type AS ct ON ct.id = ti.content_type_id
+        WHERE ct.app_label = 'comparisons' AND ct.model = 'dimension' AND ti.object_id = d.id
+    ), '')), 'B')
+    || setweight(to_tsvector('english', coalesce(d.common_ground, '')), 'C')
+    || setweight(to_tsvector('english', coalesce((
+        SELECT string_agg(e.body, ' ' ORDER BY s.position)
+        FROM comparisons_entry AS e JOIN comparisons_segment AS s ON s.id = e.segment_id
+        WHERE e.dimension_id = d.id
+    ), '')), 'C')
+"""
 
+
+def fill_search_vectors(apps, schema_editor):
+    # Rows that exist before this migration get their vector now; the app keeps it fresh.
     if schema_editor.connection.vendor == "postgresql":
-        refresh_search_vectors()
+        schema_editor.execute(FILL_SQL)
 
 
 class Migration(migrations.Migration):

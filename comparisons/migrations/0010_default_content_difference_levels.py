@@ -1,36 +1,29 @@
 """Give the default content's rows on an existing database their considered difference level.
 
 Only rows still at the field's default are touched, so a level an editor chose stays.
-The levels are read from the default content files, the one place they are judged.
+The levels are the ones judged in the default content files when this was written.
 """
-
-import json
-from pathlib import Path
 
 from django.db import migrations
 from django.db.models import F
 
-DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "default_content"
-
 DEFAULT_LEVEL = "different"
-
-
-def default_levels() -> dict[tuple[str, str], str]:
-    levels = {}
-    for path in sorted(DEFAULT_CONTENT.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for comparison in data["comparisons"]:
-            for row in comparison["dimensions"]:
-                if row.get("difference"):
-                    levels[(comparison["slug"], row["slug"])] = row["difference"]
-    return levels
+# The levels judged for the default content when this migration was written: frozen here,
+# since the default content files change with the content.
+LEVELS = {
+    ("product-management-b2b-vs-b2c", "buyer-vs-user"): "opposite",
+    ("product-management-b2b-vs-b2c", "customisation"): "opposite",
+    ("product-management-b2b-vs-b2c", "dogfooding"): "opposite",
+    ("product-management-b2b-vs-b2c", "release-cadence"): "opposite",
+    ("product-management-b2b-vs-b2c", "role-of-data"): "opposite",
+    ("product-management-b2b-vs-b2c", "sales-influence"): "opposite",
+    ("product-management-b2b-vs-b2c", "usability"): "similar",
+}
 
 
 def set_levels(apps, schema_editor):
     Dimension = apps.get_model("comparisons", "Dimension")
-    for (comparison_slug, slug), level in default_levels().items():
-        if level == DEFAULT_LEVEL:
-            continue
+    for (comparison_slug, slug), level in LEVELS.items():
         # update() leaves `updated` alone: judging a level is not an edit readers must see.
         Dimension.objects.filter(
             comparison__slug=comparison_slug, slug=slug, difference=DEFAULT_LEVEL
