@@ -3,9 +3,11 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
+from comparisons.roles import EDITORS
 
 
 @pytest.fixture(scope="session")
@@ -28,16 +30,40 @@ def _test_settings(settings):
     }
 
 
+# The actors, as healthchecks has alice, bob and charlie: a reader with no account, an editor
+# (staff in the Editors group, with exactly the permissions comparisons/roles.py grants), and
+# a superuser (an operator).
+
+
+@pytest.fixture
+def reader(client):
+    """A reader: no account, no session."""
+    return client
+
+
 @pytest.fixture
 def editor(db):
-    return get_user_model().objects.create_user(
-        "editor", "editor@example.com", "password", is_staff=True, is_superuser=True
+    user = get_user_model().objects.create_user(
+        "editor", "editor@example.com", "password", is_staff=True
     )
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return user
 
 
 @pytest.fixture
 def editor_client(client, editor):
     client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser("operator", "operator@example.com", "pw")
+
+
+@pytest.fixture
+def superuser_client(client, superuser):
+    client.force_login(superuser)
     return client
 
 

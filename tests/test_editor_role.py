@@ -82,6 +82,18 @@ def test_an_editor_gets_403_on_users_and_groups(group_editor_client, url):
     assert group_editor_client.get(url).status_code == 403
 
 
+def test_an_operator_manages_users_and_groups_that_editors_cannot(superuser_client, editor):
+    assert superuser_client.get("/admin/auth/user/").status_code == 200
+    assert superuser_client.get(f"/admin/auth/user/{editor.pk}/change/").status_code == 200
+    assert superuser_client.get("/admin/auth/group/").status_code == 200
+
+
+def test_a_reader_is_sent_to_log_in_and_sees_no_admin_page(reader):
+    response = reader.get("/admin/comparisons/dimension/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
 def test_an_editor_cannot_promote_themself(group_editor_client):
     user = get_user_model().objects.get(username="casey")
     response = group_editor_client.post(
