@@ -157,7 +157,7 @@ def test_renaming_a_tag_shows_at_once(client, cached):
 
 
 def test_an_admin_bulk_action_shows_at_once(cached, editor):
-    """Admin actions use queryset.update(), which sends no signals."""
+    """Bulk actions save each row through the write path, like the row form."""
     reader, staff = Client(), Client()
     staff.force_login(editor)
     row = Dimension.objects.get(slug="row-3")
