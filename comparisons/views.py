@@ -1,3 +1,5 @@
+from typing import NoReturn
+
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -195,14 +197,18 @@ def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
 def _row_table(request: HttpRequest, comparison: str, dimension: str) -> Table:
     """The table of one row. `Renamed` if a slug is an old one; 404 if missing or not visible."""
     comparison = _get_comparison(request, comparison)
-    visible_rows = _visible_rows(request)
-    table = load_table(comparison, visible_rows.filter(slug=dimension))
+    table = load_table(comparison, _visible_rows(request).filter(slug=dimension))
     if not table.rows:
-        current = renamed_dimension(comparison, dimension, visible_rows)
-        if current:
-            raise Renamed(**current)
-        raise Http404("No such row in this comparison.")
+        _missing_row(request, comparison, dimension)
     return table
+
+
+def _missing_row(request: HttpRequest, comparison: Comparison, slug: str) -> NoReturn:
+    """`Renamed` if `slug` is an old slug of a row the user may see, else 404."""
+    current = renamed_dimension(comparison, slug, _visible_rows(request))
+    if current:
+        raise Renamed(**current)
+    raise Http404("No such row in this comparison.")
 
 
 @require_safe
@@ -224,13 +230,9 @@ def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> H
 def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     """The row's public change log: dates and what changed, naming no editor."""
     comparison = _get_comparison(request, comparison)
-    visible_rows = _visible_rows(request)
-    row = visible_rows.filter(comparison=comparison, slug=dimension).first()
+    row = _visible_rows(request).filter(comparison=comparison, slug=dimension).first()
     if row is None:
-        current = renamed_dimension(comparison, dimension, visible_rows)
-        if current:
-            raise Renamed(**current)
-        raise Http404("No such row in this comparison.")
+        _missing_row(request, comparison, dimension)
     row.comparison = comparison
     public = public_row_histories([row.pk]).get(row.pk, [])
     changes = [
