@@ -141,7 +141,7 @@ class EntryInline(admin.StackedInline):
         return len(self._columns(request, obj))
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).order_by("segment__position", "segment__name")
         if request.method == "POST":  # see DimensionAdmin.get_object
             queryset = queryset.select_for_update(of=("self",))
         return queryset

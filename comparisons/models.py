@@ -227,7 +227,8 @@ class Dimension(RemembersSlugs, Versioned):
     history = HistoricalRecords(bases=[TagsInHistory], excluded_fields=["search_vector"])
 
     class Meta:
-        ordering = ["comparison", "position", "title"]
+        # No default ordering: the table orders its rows (comparisons/tables.py), the admin
+        # and search theirs; a default here would join the comparison on every query.
         indexes = [GinIndex(fields=["search_vector"], name="dimension_search_vector_gin")]
         constraints = [
             # The row's URL is /compare/<comparison>/<dimension>/.
@@ -290,7 +291,7 @@ class Entry(Versioned):
 
     class Meta:
         verbose_name_plural = "entries"
-        ordering = ["dimension", "segment__position"]
+        # No default ordering: cells are placed by their segment (comparisons/tables.py).
         constraints = [
             # One cell per row and column.
             models.UniqueConstraint(

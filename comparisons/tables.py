@@ -33,10 +33,9 @@ class Table:
 def rows_queryset(dimensions):
     """Dimensions with their entries and tags prefetched: two extra queries in all.
 
-    The entries are matched to columns in Python, so they are fetched unordered: Entry's
-    default ordering joins the comparison, and then PostgreSQL plans a scan of every row.
+    The entries are matched to columns in Python, so they are fetched unordered.
     """
-    entries = Entry.objects.select_related("segment").order_by()
+    entries = Entry.objects.select_related("segment")
     return (
         dimensions.select_related("comparison")
         .defer("search_vector")
@@ -63,5 +62,7 @@ def build_rows(dimensions, segments) -> list[Row]:
 def load_table(comparison: Comparison, dimensions) -> Table:
     """The table of `comparison` restricted to `dimensions` (a queryset). Runs four queries."""
     segments = list(comparison.ordered_segments())
-    dimensions = rows_queryset(dimensions.filter(comparison=comparison))
+    dimensions = rows_queryset(dimensions.filter(comparison=comparison)).order_by(
+        "position", "title", "pk"
+    )
     return Table(comparison, segments, build_rows(dimensions, segments))
