@@ -1,7 +1,8 @@
 """Load comparison content from a JSON file (the default content ships as one).
 
-Loading is idempotent and never overwrites an editor's work: a comparison whose
-slug already exists is left exactly as it is, and segments are only created.
+Loading is idempotent and never overwrites an editor's work: a comparison that is not in the
+database yet is created; one that is gets what editors never touched brought up to date
+(comparisons/upgrade.py). Segments are only created.
 """
 
 import json
@@ -18,6 +19,7 @@ from comparisons.models import (
     Segment,
     Status,
 )
+from comparisons.upgrade import upgrade_comparison
 from comparisons.writes import bulk_create, content_changed
 
 DEFAULT_CONTENT = Path(__file__).parent / "default_content"
@@ -30,9 +32,10 @@ def default_content_files() -> list[Path]:
 
 
 @transaction.atomic
-def load_content(data: dict) -> dict[str, list[str]]:
-    """Create what `data` describes and is missing. Returns the slugs created and skipped."""
-    report = {"created": [], "skipped": []}
+def load_content(data: dict) -> dict:
+    """Create what `data` describes and is missing, and bring up to date what editors never
+    touched. Returns the slugs created, and an upgrade report per existing comparison."""
+    report = {"created": [], "upgraded": {}}
     segments = {}
     for item in data["segments"]:
         segments[item["slug"]], _ = Segment.objects.get_or_create(
@@ -43,12 +46,14 @@ def load_content(data: dict) -> dict[str, list[str]]:
                 "position": item.get("position", 0),
             },
         )
+    sources = data.get("sources", {})
     for item in data["comparisons"]:
-        if Comparison.objects.filter(slug=item["slug"]).exists():
-            report["skipped"].append(item["slug"])
-            continue
-        _create_comparison(item, segments, data.get("sources", {}))
-        report["created"].append(item["slug"])
+        existing = Comparison.objects.filter(slug=item["slug"]).first()
+        if existing is None:
+            _create_comparison(item, segments, sources)
+            report["created"].append(item["slug"])
+        else:
+            report["upgraded"][item["slug"]] = upgrade_comparison(existing, item, segments, sources)
     return report
 
 

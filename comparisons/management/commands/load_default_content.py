@@ -5,8 +5,8 @@ from comparisons.content import default_content_files, load_file
 
 class Command(BaseCommand):
     help = (
-        "Load the default comparisons. Safe to run again: a comparison that already "
-        "exists is left untouched, so editors' changes are kept."
+        "Load the default comparisons. Safe to run again: on a comparison that already exists, "
+        "only what no editor ever changed is brought up to date; editors' changes are kept."
     )
 
     def handle(self, *args, **options):
@@ -14,5 +14,16 @@ class Command(BaseCommand):
             report = load_file(path)
             for slug in report["created"]:
                 self.stdout.write(self.style.SUCCESS(f"Loaded comparison {slug}"))
-            for slug in report["skipped"]:
-                self.stdout.write(f"Kept comparison {slug} as it is (already in the database)")
+            for slug, upgrade in report["upgraded"].items():
+                self.stdout.write(
+                    f"Brought {slug} up to date: {len(upgrade.updated)} rows updated, "
+                    f"{len(upgrade.added)} added, {len(upgrade.merged)} merged, "
+                    f"{len(upgrade.kept)} kept as editors left them"
+                )
+                for line in (
+                    *(f"  updated {row}" for row in upgrade.updated),
+                    *(f"  added {row}" for row in upgrade.added),
+                    *(f"  merged {change}" for change in upgrade.merged),
+                    *(f"  kept {row} (changed by an editor)" for row in upgrade.kept),
+                ):
+                    self.stdout.write(line)

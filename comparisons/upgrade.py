@@ -1,0 +1,212 @@
+"""Bring an existing site's default tables up to the default content shipped now.
+
+`load_default_content` on a site that already has a default table updates what editors never
+touched and keeps everything they did:
+
+- a row (or the table's own title and summary) that no editor ever saved, with none of its
+  cells saved by an editor either, takes the new text, tags, level and place; a row an editor
+  changed is kept exactly as it is;
+- a row the default content now merges into another (`"replaces": ["old-slug", …]` on the
+  surviving row) is renamed to the survivor's slug when untouched (its old address redirects),
+  and any further untouched row it replaces is removed with its slug kept as an old address of
+  the survivor; an edited replaced row is kept;
+- rows the default content adds are added; rows it no longer has are kept.
+
+"Untouched" is read from the history: every version of the row and of its cells was written by
+this loader, by a migration that recorded a baseline, or was the row's creation with no editor
+attached (the loader before it named its versions). Every write goes through the write path
+(comparisons/writes.py), named "Updated from the default content" in the history.
+"""
+
+from dataclasses import dataclass, field
+
+from comparisons.models import (
+    Comparison,
+    ComparisonSegment,
+    DifferenceLevel,
+    Dimension,
+    DimensionSlug,
+    Entry,
+    Status,
+)
+from comparisons.writes import content_changed
+
+UPDATED = "Updated from the default content"
+# The change reasons of versions no editor wrote: the loader's, and the migrations' baselines.
+LOADER_REASONS = {
+    "Loaded from the default content",
+    UPDATED,
+    "Recorded when history began",
+    "Recorded when history was repaired",
+}
+
+
+@dataclass
+class UpgradeReport:
+    updated: list[str] = field(default_factory=list)  # rows given the new text
+    added: list[str] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)  # "old → new"
+    kept: list[str] = field(default_factory=list)  # rows editors changed: left as they are
+
+
+def _by_loader(record) -> bool:
+    if record.history_user_id is not None:
+        return False
+    reason = record.history_change_reason
+    return reason in LOADER_REASONS or (reason is None and record.history_type == "+")
+
+
+def untouched_rows(comparison: Comparison) -> set[int]:
+    """Ids of the comparison's rows that no editor ever saved, nor any of their cells."""
+    rows = set(comparison.dimensions.values_list("pk", flat=True))
+    touched = {
+        record.id
+        for record in Dimension.history.filter(id__in=rows).only(
+            "id", "history_user", "history_change_reason", "history_type"
+        )
+        if not _by_loader(record)
+    }
+    touched |= {
+        record.dimension_id
+        for record in Entry.history.filter(dimension_id__in=rows).only(
+            "dimension_id", "history_user", "history_change_reason", "history_type"
+        )
+        if not _by_loader(record)
+    }
+    return rows - touched
+
+
+def comparison_untouched(comparison: Comparison) -> bool:
+    return all(_by_loader(record) for record in comparison.history.all())
+
+
+def upgrade_comparison(
+    comparison: Comparison, item: dict, segments: dict, sources: dict
+) -> UpgradeReport:
+    """Update `comparison` towards `item` (its default content), keeping editors' work."""
+    report = UpgradeReport()
+    if comparison_untouched(comparison):
+        _update_table(comparison, item, segments)
+    untouched = untouched_rows(comparison)
+    rows = {row.slug: row for row in comparison.dimensions.prefetch_related("tags")}
+    renamed = {
+        old.slug: old.dimension
+        for old in DimensionSlug.objects.filter(comparison=comparison).select_related("dimension")
+    }
+    deleted = _deleted_slugs(comparison)
+    for position, wanted in enumerate(item["dimensions"], start=1):
+        wanted = {**wanted, "position": position * 10}
+        slug = wanted["slug"]
+        row = rows.get(slug) or renamed.get(slug)
+        if row is None and slug in deleted:
+            report.kept.append(f"{slug} (deleted by an editor)")
+            continue
+        row = row or _replaced_row(wanted, rows, untouched, report)
+        if row is not None and row.pk not in untouched:
+            report.kept.append(row.slug)
+            continue
+        if row is None:
+            row = Dimension(comparison=comparison)
+            report.added.append(wanted["slug"])
+        elif _update_row(row, wanted, segments, sources):
+            report.updated.append(wanted["slug"])
+            continue
+        _update_row(row, wanted, segments, sources)
+    content_changed([comparison.pk], comparison.dimensions.values_list("pk", flat=True))
+    return report
+
+
+def _deleted_slugs(comparison: Comparison) -> set[str]:
+    """Slugs of the comparison's rows that someone deleted (the loader never deletes but to
+    merge, and a merged row's slug redirects)."""
+    return set(
+        Dimension.history.filter(comparison_id=comparison.pk, history_type="-").values_list(
+            "slug", flat=True
+        )
+    )
+
+
+def _update_table(comparison: Comparison, item: dict, segments: dict) -> None:
+    if _assign(comparison, {"title": item["title"], "summary": item.get("summary", "")}):
+        comparison._change_reason = UPDATED
+        comparison.save()
+    present = set(comparison.segments.values_list("slug", flat=True))
+    for position, slug in enumerate(item["segments"], start=1):
+        if slug not in present:
+            ComparisonSegment.objects.create(
+                comparison=comparison, segment=segments[slug], position=position
+            )
+
+
+def _replaced_row(wanted: dict, rows: dict, untouched: set[int], report) -> Dimension | None:
+    """The row `wanted` takes over: the first untouched row it replaces, which it renames (the
+    old slug then redirects). Other untouched rows it replaces are removed, their slugs kept as
+    old addresses of the survivor; edited ones are kept."""
+    replaced = [rows.pop(slug) for slug in wanted.get("replaces", []) if slug in rows]
+    survivors = [row for row in replaced if row.pk in untouched]
+    if not survivors:
+        report.kept += [row.slug for row in replaced]
+        return None
+    survivor, *others = survivors
+    report.kept += [row.slug for row in replaced if row.pk not in untouched]
+    report.merged += [f"{row.slug} → {wanted['slug']}" for row in survivors]
+    for row in others:
+        old_slug = row.slug
+        row._change_reason = UPDATED
+        row.delete()
+        survivor.remember_slug(old_slug)
+    return survivor
+
+
+def _update_row(row: Dimension, wanted: dict, segments: dict, sources: dict) -> bool:
+    """Give `row` the wanted fields, tags and cells; True if anything changed."""
+    fields = {
+        "slug": wanted["slug"],
+        "title": wanted["title"],
+        "question": wanted.get("question", ""),
+        "common_ground": wanted.get("common_ground", ""),
+        "difference": wanted.get("difference", DifferenceLevel.DIFFERENT),
+        "position": wanted["position"],
+    }
+    new = row.pk is None
+    if new:
+        fields["status"] = wanted.get("status", Status.PUBLISHED)
+    changed = _assign(row, fields) or new
+    tags = wanted.get("tags", [])
+    tags_changed = new or sorted(tag.name for tag in row.tags.all()) != sorted(tags)
+    cells = _changed_cells(row, wanted, segments, sources)
+    if not (changed or tags_changed or cells):
+        return False
+    row._change_reason = UPDATED
+    row.save()
+    if tags_changed:
+        row.tags.set(tags)
+    for entry in cells:
+        entry.dimension = row
+        entry._change_reason = UPDATED
+        entry.save()
+    return True
+
+
+def _changed_cells(row: Dimension, wanted: dict, segments: dict, sources: dict) -> list[Entry]:
+    """The row's cells that must change, or be added, for it to read as `wanted`."""
+    existing = {}
+    if row.pk is not None:
+        existing = {entry.segment.slug: entry for entry in row.entries.select_related("segment")}
+    changed = []
+    for segment_slug, cell in wanted["entries"].items():
+        entry = existing.get(segment_slug) or Entry(segment=segments[segment_slug])
+        text = {"body": cell["body"], "sources": [sources[key] for key in cell.get("sources", [])]}
+        if _assign(entry, text) or entry.pk is None:
+            changed.append(entry)
+    return changed
+
+
+def _assign(obj, values: dict) -> bool:
+    """Set `values` on `obj`; True if any differed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
