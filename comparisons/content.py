@@ -69,7 +69,6 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
         ComparisonSegment.objects.create(
             comparison=comparison, segment=segments[slug], position=position
         )
-    entries = []
     for position, row in enumerate(item["dimensions"], start=1):
         dimension = _created(
             Dimension,
@@ -83,7 +82,8 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
             difference=row.get("difference", DifferenceLevel.DIFFERENT),
         )
         dimension.tags.set(row.get("tags", []))
-        entries += [
+        # Right after its row, so that the row's first version holds its cells.
+        entries = [
             Entry(
                 dimension=dimension,
                 segment=segments[segment_slug],
@@ -92,7 +92,7 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
             )
             for segment_slug, entry in row["entries"].items()
         ]
-    bulk_create(Entry, entries, LOADED)
+        bulk_create(Entry, entries, LOADED)
     content_changed([comparison.pk], comparison.dimensions.values_list("pk", flat=True))
     return comparison
 

@@ -10,6 +10,7 @@ random generator makes two runs with the same arguments make the same content.
 import random
 
 from django.db import connection, transaction
+from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags
 
@@ -121,6 +122,7 @@ def _sentence(rng: random.Random, words: int) -> str:
 def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> int:
     """Create the content; returns the number of entries made."""
     rng = random.Random(seed)
+    now = timezone.now()  # every version of the load: each row's first version has its cells
     segments = [
         Segment.objects.get_or_create(slug=slug, defaults={"name": name, "position": n})[0]
         for n, (slug, name) in enumerate([("b2b", "B2B"), ("b2c", "B2C")])
@@ -138,6 +140,7 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
             for n in range(start, start + comparisons)
         ),
         REASON,
+        date=now,
     )
     ComparisonSegment.objects.bulk_create(
         ComparisonSegment(comparison=table, segment=segment, position=n)
@@ -166,7 +169,9 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
         (TaggedItem(content_object=row, tag=tag) for row in rows for tag in tags_of[row.pk]),
         batch_size=BATCH,
     )
-    record_history(rows, REASON, tag_names=lambda row: edit_string_for_tags(tags_of[row.pk]))
+    record_history(
+        rows, REASON, tag_names=lambda row: edit_string_for_tags(tags_of[row.pk]), date=now
+    )
     entries = bulk_create(
         Entry,
         (
@@ -175,6 +180,7 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
             for segment in segments
         ),
         REASON,
+        date=now,
     )
     content_changed([table.pk for table in tables], [row.pk for row in rows])
     return len(entries)

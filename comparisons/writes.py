@@ -53,26 +53,32 @@ def content_changed(comparison_ids: Iterable[int] | None, dimension_ids: Iterabl
     bump_content_version(None if comparison_ids is None else set(comparison_ids))
 
 
-def bulk_create(model: type[models.Model], objects: Iterable, reason: str, tag_names=None) -> list:
+def bulk_create(
+    model: type[models.Model], objects: Iterable, reason: str, tag_names=None, date=None
+) -> list:
     """`model.objects.bulk_create`, keeping the write path's promise of a history version for
-    each object (dated now, with `reason` as its change reason). Rows' versions record their
-    tags: pass `tag_names(row)` when the tags are added after the rows (bulk again).
+    each object (dated `date`, default now, with `reason` as its change reason). Rows'
+    versions record their tags: pass `tag_names(row)` when the tags are added after the rows.
+    A bulk load that writes rows, then their cells, dates all its versions alike, so that each
+    row's first version holds its cells (see comparisons/history.py).
 
     Sends no signals: call `content_changed()` once the bulk writes are done.
     """
     created = model.objects.bulk_create(objects, batch_size=BATCH)
     if model in HISTORY_MODELS:
-        record_history(created, reason, tag_names=tag_names)
+        record_history(created, reason, tag_names=tag_names, date=date)
     return created
 
 
-def record_history(objects: list, reason: str, history_type: str = "+", tag_names=None) -> None:
-    """A history version of each of `objects` (saved, of one model), dated now."""
+def record_history(
+    objects: list, reason: str, history_type: str = "+", tag_names=None, date=None
+) -> None:
+    """A history version of each of `objects` (saved, of one model), dated `date` or now."""
     if not objects:
         return
     history = type(objects[0]).history.model
     fields = [field.attname for field in history.tracked_fields]
-    now = timezone.now()
+    now = date or timezone.now()
     history.objects.bulk_create(
         (
             history(
