@@ -31,6 +31,10 @@ EDITOR_PERMISSIONS = [
     # History is read-only for everyone: it is written by saves, restored by saving again.
     ("comparisons", f"view_historical{model}")
     for model in ("comparison", "segment", "dimension", "entry")
+] + [
+    # Short links are made by readers' requests only; editors may remove one.
+    ("shortlinks", "view_shortlink"),
+    ("shortlinks", "delete_shortlink"),
 ]
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "comparisons",
+    "shortlinks",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Short links (/v/<code>): how many new ones one client address may make (django-ratelimit,
+# counted in the cache above: per process without REDIS_URL). Reused links are not counted.
+SHORT_LINKS_RATE = "60/h"
+# The client's address behind trusted proxies, as for the login lockout.
+RATELIMIT_IP_META_KEY = "kb.proxies.client_ip"
 
 # Whole public pages from the cache (comparisons/caching.py); 0 renders every request.
 PAGE_CACHE = envbool("PAGE_CACHE", "True")

@@ -8,4 +8,5 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("", include("comparisons.urls")),
+    path("", include("shortlinks.urls")),
 ]
