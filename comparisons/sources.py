@@ -55,3 +55,17 @@ def format_sources(sources: list[dict]) -> str:
     return "\n".join(
         f"{s['title']} | {s['url']}" if s.get("url") else s["title"] for s in sources or []
     )
+
+
+def sources_once(entries) -> list[dict]:
+    """The sources of `entries` that have an http(s) URL, each URL once, in order of citation.
+
+    A printed table lists them at its end, so that a URL cited in many cells is written once.
+    """
+    found: dict[str, dict] = {}
+    for entry in entries:
+        for source in entry.sources:
+            url = http_url(source.get("url") or "")
+            if url and url not in found:
+                found[url] = {"title": source["title"], "url": url}
+    return list(found.values())

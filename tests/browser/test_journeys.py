@@ -41,7 +41,7 @@ def test_a_reader_goes_from_home_to_a_comparison_to_a_row_page(open_page):
 def test_a_filtered_view_built_with_the_form_opens_the_same_from_its_url(open_page):
     page = open_page(COMPARISON)
 
-    page.get_by_text("Filter and share").click()
+    page.get_by_text("Filter rows and columns").click()
     page.get_by_label("Customers and target market").check()
     page.get_by_label("Willingness to pay and pricing").check()
     page.get_by_label("B2C", exact=True).check()

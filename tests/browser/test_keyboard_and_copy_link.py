@@ -50,7 +50,7 @@ def test_the_skip_link_is_first_and_moves_focus_to_the_content(open_page):
 def test_a_reader_filters_the_table_and_copies_a_row_link_with_the_keyboard_only(open_page, site):
     page = open_page(COMPARISON, permissions=CLIPBOARD)
 
-    tab_until(page, lambda focused: focused["tag"] == "summary")
+    tab_until(page, lambda focused: focused["text"].startswith("Filter rows"))
     page.keyboard.press("Enter")
     tab_until(page, lambda focused: focused["name"] == "only")
     page.keyboard.press("Space")
@@ -84,7 +84,8 @@ def test_the_copy_link_control_copies_the_row_url_and_confirms(open_page, site):
 
 def test_the_embed_code_copies_from_the_keyboard(open_page):
     page = open_page(COMPARISON, permissions=CLIPBOARD)
-    page.get_by_label("Embed on another site").focus()
+    tab_until(page, lambda focused: focused["text"].startswith("Embed on another site"))
+    page.keyboard.press("Enter")
 
     tab_until(page, lambda focused: focused["text"] == "Copy embed code")
     page.keyboard.press("Enter")
