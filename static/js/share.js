@@ -84,6 +84,17 @@
       anchor.setAttribute("href", anchor.href);
     });
     table.querySelectorAll(LEFT_OUT).forEach(function (element) { element.remove(); });
+    // What the page says with style ("Common ground", the numbered sources), said in words.
+    table.querySelectorAll(".common-ground .label").forEach(function (label) {
+      var strong = document.createElement("strong");
+      strong.textContent = label.textContent + ": ";
+      label.replaceWith(strong);
+    });
+    table.querySelectorAll(".sources").forEach(function (list) {
+      var heading = document.createElement("p");
+      heading.textContent = "Sources:";
+      list.before(heading);
+    });
     [table].concat(Array.from(table.querySelectorAll("*"))).forEach(function (element) {
       Array.from(element.attributes).forEach(function (attribute) {
         if (KEPT_ATTRIBUTES.indexOf(attribute.name) === -1) element.removeAttribute(attribute.name);

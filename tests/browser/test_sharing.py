@@ -94,6 +94,7 @@ def test_copy_table_puts_an_html_table_and_markdown_on_the_clipboard(open_page, 
         assert title in html and f"**{title}**" in markdown
     assert "Customer access" not in html and "Customer access" not in markdown
     assert re.search(r'<a href="https://[^"]+">B2B vs B2C product management', html)  # sources
+    assert "<p>Sources:</p><ol>" in html
     link_back = f"{site.url}{FILTERED}"
     assert f'<a href="{link_back}">{link_back}</a>' in html.replace("&amp;", "&")
     assert "row-link" not in html and "Difference level" not in html  # no page controls
