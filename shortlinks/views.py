@@ -35,10 +35,10 @@ def short_link_for(request: HttpRequest, comparison: str) -> JsonResponse:
     here because asking twice gives the same link, and a link only ever names what anyone
     may read: it is made as an anonymous reader sees the view, whoever asks.
     """
-    comparison = Comparison.objects.published().filter(slug=comparison).first()
+    comparison = Comparison.objects.public().filter(slug=comparison).first()
     if comparison is None:
         return _json({"error": "No such table (or not published yet)."}, status=404)
-    rows = Dimension.objects.published()
+    rows = Dimension.objects.public()
     view = apply_filter(load_table(comparison, rows), parse_query(request.GET))
     if view.ignored:
         names = ", ".join(f"{item.parameter}={item.value}" for item in view.ignored)

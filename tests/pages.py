@@ -9,7 +9,7 @@ own. `kind` says what a client gets: an HTML page, a file to download, a picture
 
 from dataclasses import dataclass
 
-HTML, FILE, IMAGE = "html", "file", "image"
+HTML, FILE, IMAGE, REDIRECT = "html", "file", "image", "redirect"
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,11 @@ PAGE_TYPES = [
     PageType("export json", "/compare/{comparison}/export.json", kind=FILE),
     PageType("table picture", "/compare/{comparison}/preview.png", kind=IMAGE),
     PageType("row picture", "/compare/{comparison}/{row}/preview.png", kind=IMAGE),
+    # A 302 to the filtered view; `make_short_link(names)` makes the link it follows.
+    PageType("short link", "/v/{short_link}", kind=REDIRECT),
 ]
+
+PAGE_TYPES_BY_NAME = {page.name: page for page in PAGE_TYPES}
 
 # The table `make_comparison()` builds: rows row-1, row-2, … tagged "research".
 SAMPLE = {
@@ -49,6 +53,7 @@ SAMPLE = {
     "other_row": "row-2",
     "tag": "research",
     "word": "answer",
+    "short_link": "Sh4redVu23",
 }
 # The shipped default content, as `make run` loads it.
 DEFAULT_CONTENT = {
@@ -57,6 +62,7 @@ DEFAULT_CONTENT = {
     "other_row": "customers",
     "tag": "research",
     "word": "dogfood",
+    "short_link": "Sh4redVu23",
 }
 
 
@@ -68,3 +74,15 @@ def page_types(*kinds: str) -> list[PageType]:
 def urls(names: dict[str, str], *kinds: str) -> dict[str, str]:
     """Page name -> URL, filled in with `names`: for `pytest.mark.parametrize`."""
     return {page.name: page.url(names) for page in page_types(*kinds)}
+
+
+def make_short_link(names: dict[str, str]):
+    """The short link the "short link" page type follows: to the filtered view of `names`."""
+    from shortlinks.models import ShortLink, target_digest
+
+    target = PAGE_TYPES_BY_NAME["filtered view"].url(names)
+    link, _ = ShortLink.objects.get_or_create(
+        code=names["short_link"],
+        defaults={"target": target, "target_digest": target_digest(target)},
+    )
+    return link

@@ -3,14 +3,16 @@
 import pytest
 
 from tests.conftest import make_comparison
-from tests.pages import FILE, HTML, SAMPLE, urls
+from tests.pages import FILE, HTML, IMAGE, REDIRECT, SAMPLE, make_short_link, urls
 
 pytestmark = pytest.mark.django_db
 
 BUDGET = 6
 
-PAGES = urls({**SAMPLE, "comparison": "measured"})
-CACHED_PAGES = urls({**SAMPLE, "comparison": "measured"}, HTML, FILE)
+NAMES = {**SAMPLE, "comparison": "measured"}
+PAGES = urls(NAMES, HTML, FILE, IMAGE)
+CACHED_PAGES = urls(NAMES, HTML, FILE)
+REDIRECTS = urls(NAMES, REDIRECT)
 
 
 @pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
@@ -34,3 +36,12 @@ def test_a_cached_public_page_runs_one_query(client, django_assert_num_queries, 
         again = client.get(url)
     assert again.status_code == 200
     assert again.content == first.content
+
+
+@pytest.mark.parametrize("url", REDIRECTS.values(), ids=REDIRECTS.keys())
+def test_a_redirect_runs_the_content_version_and_one_lookup(client, django_assert_num_queries, url):
+    make_comparison(slug="measured", rows=200)
+    make_short_link(NAMES)
+    with django_assert_num_queries(2):
+        response = client.get(url)
+    assert response.status_code == 302
