@@ -25,17 +25,19 @@ CURATED_MODELS = [
 ]
 
 # (app label, permission codename). Extend here, e.g. ("comparisons", "view_historicaldimension").
-EDITOR_PERMISSIONS = [
-    (app_label, f"{action}_{model}") for app_label, model in CURATED_MODELS for action in CURATE
-] + [
-    # History is read-only for everyone: it is written by saves, restored by saving again.
-    ("comparisons", f"view_historical{model}")
-    for model in ("comparison", "segment", "dimension", "entry")
-] + [
-    # Short links are made by readers' requests only; editors may remove one.
-    ("shortlinks", "view_shortlink"),
-    ("shortlinks", "delete_shortlink"),
-]
+EDITOR_PERMISSIONS = (
+    [(app_label, f"{action}_{model}") for app_label, model in CURATED_MODELS for action in CURATE]
+    + [
+        # History is read-only for everyone: it is written by saves, restored by saving again.
+        ("comparisons", f"view_historical{model}")
+        for model in ("comparison", "segment", "dimension", "entry")
+    ]
+    + [
+        # Short links are made by readers' requests only; editors may remove one.
+        ("shortlinks", "view_shortlink"),
+        ("shortlinks", "delete_shortlink"),
+    ]
+)
 
 
 def _model_exists(apps, app_label, codename):
