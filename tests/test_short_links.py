@@ -192,6 +192,18 @@ def test_the_limit_counts_the_client_behind_trusted_proxies(client, table, setti
     )
 
 
+def test_links_are_still_made_when_the_cache_holding_the_counts_is_down(
+    client, table, monkeypatch, caplog
+):
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr("shortlinks.views.get_usage", cache_down)
+
+    assert _make(client, "only=row-1").status_code == 201
+    assert "cannot read the rate limit" in caplog.text
+
+
 def test_a_renamed_table_and_row_still_open_from_the_short_link(client, table):
     code = _code(_make(client, "only=row-2"))
     row = Dimension.objects.get(slug="row-2")
