@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from comparisons import views
+from comparisons import feeds, views
 
 
 class ExportFormatConverter:
@@ -20,12 +20,18 @@ urlpatterns = [
     path("compare/<slug:comparison>/", views.comparison_detail, name="comparison"),
     path("compare/<slug:comparison>/export.<export_format:format>", views.export, name="export"),
     path("compare/<slug:comparison>/preview.png", views.comparison_preview, name="preview"),
+    path("compare/<slug:comparison>/changes.atom", feeds.view_changes_feed, name="changes_feed"),
     path("embed/<slug:comparison>/", views.embed, name="embed"),
     path("compare/<slug:comparison>/<slug:dimension>/", views.dimension_detail, name="dimension"),
     path(
         "compare/<slug:comparison>/<slug:dimension>/changes/",
         views.dimension_changes,
         name="dimension_changes",
+    ),
+    path(
+        "compare/<slug:comparison>/<slug:dimension>/changes.atom",
+        feeds.row_changes_feed,
+        name="dimension_changes_feed",
     ),
     path("search/", views.search_page, name="search"),
     path("tags/", views.tag_list, name="tags"),

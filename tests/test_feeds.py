@@ -1,0 +1,282 @@
+"""Atom feeds of changes: a table, any filtered view of it, and one row."""
+
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+from django.test import Client
+
+from comparisons import feeds
+from comparisons.models import Comparison, Dimension, Entry, Status
+from tests.admin_forms import change_url, opened_dimension_form
+from tests.conftest import make_comparison
+from tests.test_xss import XSS_VECTORS, hostile_comparison, live_markup
+
+pytestmark = pytest.mark.django_db
+
+TABLE_FEED = "/compare/b2b-vs-b2c/changes.atom"
+SITE = "https://kb.example.org"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def table(db):
+    return make_comparison(rows=3)
+
+
+def edit(slug: str, question=None, b2b=None, b2c=None) -> Dimension:
+    """Save a row and the cells given, as one admin submission does: one new version."""
+    row = Dimension.objects.get(slug=slug)
+    row.question = question or row.question
+    row.save()
+    for segment, body in (("b2b", b2b), ("b2c", b2c)):
+        if body is not None:
+            entry = row.entries.get(segment__slug=segment)
+            entry.body = body
+            entry.save()
+    return row
+
+
+def read_feed(client, url: str):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "application/atom+xml; charset=utf-8"
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    return feed
+
+
+def changed_rows(feed) -> list[str]:
+    """The row slug of each entry, in feed order (entries link to the row's change log)."""
+    prefix = f"{SITE}/compare/b2b-vs-b2c/"
+    return [entry.link.removeprefix(prefix).removesuffix("/changes/") for entry in feed.entries]
+
+
+def test_a_tables_feed_lists_every_change_of_its_rows_newest_first(client, table):
+    edit("row-2", "Second, edited?", b2b="New B2B text")
+    edit("row-1", "First, edited?")
+    feed = read_feed(client, TABLE_FEED)
+    assert changed_rows(feed) == ["row-1", "row-2", "row-3", "row-2", "row-1"]
+    assert feed.entries[0].title == "Row 1: Question changed."
+    assert feed.entries[1].title == "Row 2: Question changed; B2B: text changed."
+    assert feed.entries[-1].title == "Row 1: Row created; B2B entry added; B2C entry added."
+    dates = [entry.updated_parsed for entry in feed.entries]
+    assert dates == sorted(dates, reverse=True)
+    assert feed.feed.title == "Changes to Comparison b2b-vs-b2c"
+    assert feed.feed.link == f"{SITE}/compare/b2b-vs-b2c/"
+    assert len({entry.id for entry in feed.entries}) == 5
+
+
+@pytest.mark.parametrize(
+    "query, rows",
+    [
+        ("only=row-1,row-3", {"row-1", "row-3"}),
+        ("only=ROW-3&only=row-1", {"row-1", "row-3"}),
+        ("tag=pricing", {"row-2"}),
+        ("min=opposite", {"row-3"}),
+        ("only=row-1,row-2&tag=pricing", {"row-2"}),
+        ("only=no-such-row", {"row-1", "row-2", "row-3"}),  # ignored, as on the page
+    ],
+)
+def test_a_filtered_views_feed_holds_exactly_the_changes_of_its_rows(client, table, query, rows):
+    Dimension.objects.get(slug="row-2").tags.add("pricing")
+    Dimension.objects.filter(slug="row-3").update(difference="opposite")
+    for slug in ("row-1", "row-2", "row-3"):
+        edit(slug, f"{slug} edited?", b2c=f"{slug} new text")
+    feed = read_feed(client, f"{TABLE_FEED}?{query}")
+    assert set(changed_rows(feed)) == rows
+    assert len(feed.entries) == 2 * len(rows)  # its creation and its edit, for each row
+
+
+def test_a_view_of_some_columns_leaves_out_edits_that_only_touched_the_others(client, table):
+    edit("row-1", b2c="Only the B2C cell changed")
+    edit("row-2", b2b="Only the B2B cell changed")
+    b2b_only = read_feed(client, f"{TABLE_FEED}?segments=b2b")
+    assert [e.title for e in b2b_only.entries[:1]] == ["Row 2: B2B: text changed."]
+    assert "B2C" not in " ".join(entry.title for entry in b2b_only.entries)
+    every_column = read_feed(client, TABLE_FEED)
+    assert "Row 1: B2C: text changed." in [entry.title for entry in every_column.entries]
+
+
+def test_a_draft_rows_changes_never_appear(client, table):
+    draft = edit("row-2", "Drafted?")
+    draft.status = Status.DRAFT
+    draft.save()
+    edit("row-2", "Edited while a draft?", b2b="Text written while a draft")
+    feed = read_feed(client, TABLE_FEED)
+    assert "row-2" not in changed_rows(feed)
+    assert client.get("/compare/b2b-vs-b2c/row-2/changes.atom").status_code == 404
+
+
+def test_edits_made_while_a_row_was_a_draft_stay_hidden_once_it_is_published(client, table):
+    row = Dimension.objects.get(slug="row-2")
+    row.status = Status.DRAFT
+    row.save()
+    edit("row-2", "Edited while a draft?", b2b="Text written while a draft")
+    row.refresh_from_db()
+    row.status = Status.PUBLISHED
+    row.save()
+    titles = [entry.title for entry in read_feed(client, f"{TABLE_FEED}?only=row-2").entries]
+    assert titles == [
+        "Row 2: Status changed.",
+        "Row 2: Row created; B2B entry added; B2C entry added.",
+    ]
+
+
+def test_edits_made_while_the_comparison_was_a_draft_never_appear(client):
+    make_comparison(status=Status.DRAFT, rows=2)
+    edit("row-1", "Edited before the table was published?")
+    comparison = Comparison.objects.get()
+    comparison.status = Status.PUBLISHED
+    comparison.save()
+    assert read_feed(client, TABLE_FEED).entries == []
+    edit("row-1", "Edited once published?")
+    assert [e.title for e in read_feed(client, TABLE_FEED).entries] == ["Row 1: Question changed."]
+
+
+def test_a_draft_comparison_has_no_feed_for_readers_and_one_for_staff(editor_client):
+    make_comparison(status=Status.DRAFT, rows=1)
+    assert Client().get(TABLE_FEED).status_code == 404
+    assert editor_client.get(TABLE_FEED).status_code == 200
+
+
+def test_an_empty_feed_is_valid_atom_dated_by_its_content_not_by_the_clock(client):
+    make_comparison(status=Status.DRAFT, rows=1)
+    Comparison.objects.update(status=Status.PUBLISHED)  # no history: no public change at all
+    first = read_feed(client, TABLE_FEED)
+    assert first.entries == []
+    assert first.feed.updated_parsed == Dimension.objects.get().updated.utctimetuple()
+
+
+def test_a_rows_feed_lists_the_changes_of_that_row_only(client, table):
+    edit("row-1", "First, edited?")
+    edit("row-2", "Second, edited?")
+    feed = read_feed(client, "/compare/b2b-vs-b2c/row-1/changes.atom")
+    assert changed_rows(feed) == ["row-1", "row-1"]
+    assert feed.feed.link == f"{SITE}/compare/b2b-vs-b2c/row-1/"
+    assert feed.feed.title == "Changes to Row 1 (Comparison b2b-vs-b2c)"
+
+
+def test_unknown_comparisons_and_rows_have_no_feed(client, table):
+    assert client.get("/compare/nope/changes.atom").status_code == 404
+    assert client.get("/compare/b2b-vs-b2c/nope/changes.atom").status_code == 404
+
+
+def test_entries_say_what_changed_and_when_never_who(editor_client, editor, table):
+    row = Dimension.objects.get(slug="row-1")
+    editor_client.post(change_url(row), opened_dimension_form(row, b2b_body="Edited in admin"))
+    response = Client().get(TABLE_FEED)
+    feed = feedparser.parse(response.content)
+    assert feed.entries[0].title == "Row 1: B2B: text changed."
+    assert feed.entries[0].link == f"{SITE}/compare/b2b-vs-b2c/row-1/changes/"
+    assert editor.username.encode() not in response.content
+    assert editor.email.encode() not in response.content
+    assert b"Edited in admin" not in response.content  # what changed, not the text itself
+    assert {author.name for author in feed.feed.authors} == {"kb"}
+
+
+def test_entry_ids_survive_renames(client, table):
+    before = {entry.title: entry.id for entry in read_feed(client, TABLE_FEED).entries}
+    row = Dimension.objects.get(slug="row-1")
+    row.slug = "first-row"
+    row.save()
+    after = {entry.title: entry.id for entry in read_feed(client, TABLE_FEED).entries}
+    assert (
+        after["Row 1: Row created; B2B entry added; B2C entry added."]
+        == (before["Row 1: Row created; B2B entry added; B2C entry added."])
+    )
+
+
+def test_old_slugs_redirect_to_the_current_feed_keeping_the_view(client, table):
+    comparison = Comparison.objects.get()
+    comparison.slug = "renamed-table"
+    comparison.save()
+    row = Dimension.objects.get(slug="row-1")
+    row.slug = "first-row"
+    row.save()
+    old_table = client.get(f"{TABLE_FEED}?segments=b2b")
+    assert old_table.status_code == 301
+    assert old_table["Location"] == "/compare/renamed-table/changes.atom?segments=b2b"
+    old_row_in_view = client.get("/compare/renamed-table/changes.atom?only=row-1")
+    assert old_row_in_view["Location"] == "/compare/renamed-table/changes.atom?only=first-row"
+    old_row = client.get("/compare/renamed-table/row-1/changes.atom")
+    assert old_row["Location"] == "/compare/renamed-table/first-row/changes.atom"
+
+
+def test_a_feed_keeps_the_newest_entries(client, table, monkeypatch):
+    monkeypatch.setattr(feeds, "ENTRIES", 2)
+    edit("row-3", "Newest?")
+    assert [e.title for e in read_feed(client, TABLE_FEED).entries] == [
+        "Row 3: Question changed.",
+        "Row 3: Row created; B2B entry added; B2C entry added.",
+    ]
+
+
+@pytest.mark.parametrize("rows, edits", [(3, 1), (40, 15)])
+def test_a_feed_runs_a_fixed_number_of_queries_whatever_the_history(
+    client, settings, django_assert_num_queries, rows, edits
+):
+    settings.PAGE_CACHE = False
+    make_comparison(rows=rows)
+    for number in range(edits):
+        for row in Dimension.objects.all():
+            edit(row.slug, f"Edit {number}?", b2b=f"Text {number}")
+    # Content version, comparison, its columns, rows, tags, cells; then the history:
+    # row versions, cell versions, their segments, the comparison's publication.
+    with django_assert_num_queries(10):
+        client.get(f"{TABLE_FEED}?tag=research&segments=b2b")
+    with django_assert_num_queries(10):
+        client.get("/compare/b2b-vs-b2c/row-1/changes.atom")
+
+
+@pytest.mark.parametrize("url", ["/compare/b2b-vs-b2c/", "/compare/b2b-vs-b2c/?only=row-1,row-2"])
+def test_a_table_and_a_view_link_their_feed(client, table, url):
+    html = client.get(url).content.decode()
+    query = url.partition("?")[2]
+    feed_url = f"{TABLE_FEED}?{query}" if query else TABLE_FEED
+    assert (
+        f'<link rel="alternate" type="application/atom+xml" title="Changes to this '
+        f'{"view" if query else "table"}" href="{SITE}{feed_url}">' in html
+    )
+    assert f'<a class="follow-changes" href="{feed_url}" type="application/atom+xml">' in html
+    assert ">Follow changes</a>" in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/compare/b2b-vs-b2c/row-1/", "/compare/b2b-vs-b2c/row-1/changes/"]
+)
+def test_a_row_and_its_change_log_link_the_rows_feed(client, table, url):
+    html = client.get(url).content.decode()
+    feed_url = "/compare/b2b-vs-b2c/row-1/changes.atom"
+    assert f'type="application/atom+xml" title="Changes to this row" href="{SITE}{feed_url}">' in (
+        html
+    )
+    assert f'<a class="follow-changes" href="{feed_url}" type="application/atom+xml">' in html
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_no_vector_survives_as_live_markup_in_a_feed_reader(client, vector):
+    comparison, dimension, _ = hostile_comparison(XSS_VECTORS.index(vector), vector)
+    entry = Entry.objects.filter(dimension=dimension).first()
+    dimension.save()
+    entry.body = "edited"
+    entry.save()
+    urls = [
+        f"/compare/{comparison.slug}/changes.atom",
+        f"/compare/{comparison.slug}/row/changes.atom",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
+        assert entries, url
+        for element in entries:
+            # A reader renders the summary as HTML, and the title as plain text.
+            assert live_markup(element.find(f"{ATOM}summary").text) == [], url
+            assert element.find(f"{ATOM}title").text.startswith(f"{dimension.title}: "), url
