@@ -98,10 +98,11 @@ def _timestamp(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def render_json(view: FilteredTable, url: str) -> str:
+def json_document(view: FilteredTable, url: str) -> dict:
+    """The table as JSON data: the shape documented in README.md (also the API's table)."""
     table = view.table
     comparison = table.comparison
-    data = {
+    return {
         "comparison": {
             "title": comparison.title,
             "slug": comparison.slug,
@@ -117,7 +118,10 @@ def render_json(view: FilteredTable, url: str) -> str:
         "segments": [{"slug": s.slug, "name": s.name} for s in table.segments],
         "rows": [_json_row(row) for row in table.rows],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_json(view: FilteredTable, url: str) -> str:
+    return json.dumps(json_document(view, url), ensure_ascii=False, indent=2) + "\n"
 
 
 def _json_row(row: Row) -> dict:
