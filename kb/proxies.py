@@ -1,4 +1,4 @@
-"""The client's address behind trusted proxies (for the login lockout)."""
+"""The client's address behind trusted proxies (for the login lockout and the API's rate limit)."""
 
 from django.conf import settings
 from django.http import HttpRequest

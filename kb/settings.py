@@ -5,6 +5,7 @@ setting DATABASE_URL. Every variable is documented in README.md, "Settings".
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +30,14 @@ def envint(name: str, default: str) -> int:
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def envrate(name: str, default: str) -> str:
+    """A rate as django-ratelimit reads it: requests per period, "120/m", "1000/2h"."""
+    value = os.getenv(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/([1-9][0-9]*)?[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 120/m or 1000/2h, not {value!r}")
+    return value
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -58,13 +67,19 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "corsheaders",
     "comparisons",
     "shortlinks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CORS for /api/ only, before anything that answers: 429s and cache hits get it too.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache: every API request counts, cached or not (comparisons/api/).
+    "comparisons.api.middleware.ApiRateLimitMiddleware",
+    "comparisons.api.middleware.ApiJsonErrorsMiddleware",
     # Readers' public pages from the cache, before sessions and the rest (see the module).
     "comparisons.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,3 +237,16 @@ RATELIMIT_IP_META_KEY = "kb.proxies.client_ip"
 
 # Whole public pages from the cache (comparisons/caching.py); 0 renders every request.
 PAGE_CACHE = envbool("PAGE_CACHE", "True")
+
+# The read-only API (/api/v1/, README "Feeds and API"): any site may read it from a browser.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "if-modified-since", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# Requests per client address, counted in the shared cache (django-ratelimit).
+API_RATE_LIMIT = envrate("API_RATE_LIMIT", "120/m")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "kb.proxies.client_ip"  # the address the login lockout sees too
+# A cache that cannot count lets requests through rather than refusing every one.
+RATELIMIT_FAIL_OPEN = True

@@ -1,9 +1,11 @@
 """Fuzzed requests to every public URL pattern never get a 5xx.
 
 The patterns come from the URL resolver (all but the admin), so routes added later are
-fuzzed too. Unsafe methods without a CSRF token get 403; other wrong methods 405.
+fuzzed too. Unsafe methods without a CSRF token get 403 (405 from the read-only API, which
+reads no session); other wrong methods 405. The API's errors are JSON.
 """
 
+import json
 import re
 from urllib.parse import quote
 
@@ -92,6 +94,7 @@ def requests(draw):
 def test_every_public_route_is_fuzzed():
     assert "healthz" in ROUTES
     assert any(route.startswith("compare/") for route in ROUTES)
+    assert any(route.startswith("api/v1/comparisons/") for route in ROUTES)
     assert not any(route.startswith("admin") for route in ROUTES)
 
 
@@ -101,6 +104,13 @@ def test_fuzzed_reads_never_fail_on_the_server(client, comparison, request, meth
     path, query, accept = request
     response = client.generic(method, path, QUERY_STRING=query, HTTP_ACCEPT=accept)
     assert response.status_code < 500, (method, path, query)
+    assert_api_errors_are_json(path, method, response)
+
+
+def assert_api_errors_are_json(path, method, response):
+    if path.startswith("/api/") and response.status_code >= 400 and method != "HEAD":
+        assert response["Content-Type"].startswith("application/json"), path
+        assert json.loads(response.content)["detail"], path
 
 
 @FUZZ
@@ -110,7 +120,9 @@ def test_fuzzed_writes_without_csrf_token_are_forbidden(comparison, request, met
     client = Client(enforce_csrf_checks=True)
     response = client.generic(method, path, b"x=1", QUERY_STRING=query, HTTP_ACCEPT=accept)
     # 301: CommonMiddleware's trailing slash redirect can only answer before CSRF runs.
-    assert response.status_code in (403, 404, 301), (method, path, query)
+    refused = 405 if path.startswith("/api/") else 403
+    assert response.status_code in (refused, 404, 301), (method, path, query)
+    assert_api_errors_are_json(path, method, response)
 
 
 @FUZZ
@@ -119,6 +131,7 @@ def test_fuzzed_other_methods_are_not_allowed(client, comparison, request, metho
     path, query, accept = request
     response = client.generic(method, path, QUERY_STRING=query, HTTP_ACCEPT=accept)
     assert response.status_code in (405, 404, 301), (method, path, query)
+    assert_api_errors_are_json(path, method, response)
 
 
 @pytest.mark.parametrize(
