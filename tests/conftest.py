@@ -108,3 +108,34 @@ def make_comparison(
 @pytest.fixture
 def comparison(db):
     return make_comparison()
+
+
+@pytest.fixture
+def table(db):
+    """The comparison "b2b-vs-b2c" with three rows, row-1 to row-3."""
+    return make_comparison(rows=3)
+
+
+PUBLIC_SITE = "https://kb.example.org"
+
+
+@pytest.fixture
+def public_site(settings) -> str:
+    """SITE_URL as deployed: absolute URLs in pages, feeds and the API start with it."""
+    settings.SITE_URL = PUBLIC_SITE
+    return PUBLIC_SITE
+
+
+def redirects(client, urls: list[str]) -> list[str]:
+    """Where each of `urls` redirects permanently: the Location of its 301."""
+    answers = [client.get(url) for url in urls]
+    assert [answer.status_code for answer in answers] == [301] * len(urls)
+    return [answer["Location"] for answer in answers]
+
+
+def rename(model, old_slug: str, new_slug: str):
+    """Change a comparison's or a row's slug through `save()`, as every write path does."""
+    instance = model.objects.get(slug=old_slug)
+    instance.slug = new_slug
+    instance.save()
+    return instance

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
+from comparisons.api.middleware import period_in_words
 from kb.settings import envrate
 from tests.conftest import make_comparison
 
@@ -13,8 +14,9 @@ TABLE = "/api/v1/comparisons/b2b-vs-b2c/"
 
 
 @pytest.fixture(autouse=True)
-def three_a_minute(settings):
-    settings.API_RATE_LIMIT = "3/m"
+def three_a_day(settings):
+    # A day: a window that ends while a test runs would reset the count.
+    settings.API_RATE_LIMIT = "3/d"
     make_comparison(rows=1)
 
 
@@ -24,9 +26,9 @@ def test_the_request_over_the_limit_gets_a_json_429_with_retry_after(client):
     refused = answers[-1]
     assert refused["Content-Type"] == "application/json"
     wait = int(refused["Retry-After"])
-    assert 1 <= wait <= 60
+    assert 1 <= wait <= 24 * 60 * 60
     assert refused.json() == {
-        "detail": f"Too many requests: at most 3 per minute from one address. "
+        "detail": f"Too many requests: at most 3 per day from one address. "
         f"Try again in {wait} second{'s' if wait != 1 else ''}."
     }
     assert refused["X-Content-Type-Options"] == "nosniff"
@@ -87,6 +89,13 @@ def test_when_the_cache_cannot_count_requests_are_served(client, monkeypatch, ca
     for _ in range(5):
         assert client.get(TABLE).status_code == 200
     assert "API rate limit: cannot count this request" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "rate, words", [("120/m", "minute"), ("5/1s", "second"), ("1000/2h", "2 hours")]
+)
+def test_the_429_says_the_rate_in_words(rate, words):
+    assert period_in_words(rate) == words
 
 
 @pytest.mark.parametrize("value", ["120/m", "5/s", "1000/2h", "10000/d"])

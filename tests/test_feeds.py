@@ -9,24 +9,14 @@ from django.test import Client
 from comparisons import feeds
 from comparisons.models import Comparison, Dimension, Entry, Status
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.conftest import PUBLIC_SITE, make_comparison, redirects, rename
 from tests.test_xss import XSS_VECTORS, hostile_comparison, live_markup
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_site")]
 
 TABLE_FEED = "/compare/b2b-vs-b2c/changes.atom"
-SITE = "https://kb.example.org"
+SITE = PUBLIC_SITE
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    settings.SITE_URL = SITE
-
-
-@pytest.fixture
-def table(db):
-    return make_comparison(rows=3)
 
 
 def edit(slug: str, question=None, b2b=None, b2c=None) -> Dimension:
@@ -151,7 +141,10 @@ def test_an_empty_feed_is_valid_atom_dated_by_its_content_not_by_the_clock(clien
     Comparison.objects.update(status=Status.PUBLISHED)  # no history: no public change at all
     first = read_feed(client, TABLE_FEED)
     assert first.entries == []
-    assert first.feed.updated_parsed == Dimension.objects.get().updated.utctimetuple()
+    newest = max(
+        [Dimension.objects.get().updated, *Entry.objects.values_list("updated", flat=True)]
+    )
+    assert first.feed.updated_parsed == newest.utctimetuple()
 
 
 def test_a_rows_feed_lists_the_changes_of_that_row_only(client, table):
@@ -183,9 +176,7 @@ def test_entries_say_what_changed_and_when_never_who(editor_client, editor, tabl
 
 def test_entry_ids_survive_renames(client, table):
     before = {entry.title: entry.id for entry in read_feed(client, TABLE_FEED).entries}
-    row = Dimension.objects.get(slug="row-1")
-    row.slug = "first-row"
-    row.save()
+    rename(Dimension, "row-1", "first-row")
     after = {entry.title: entry.id for entry in read_feed(client, TABLE_FEED).entries}
     assert (
         after["Row 1: Row created; B2B entry added; B2C entry added."]
@@ -194,19 +185,18 @@ def test_entry_ids_survive_renames(client, table):
 
 
 def test_old_slugs_redirect_to_the_current_feed_keeping_the_view(client, table):
-    comparison = Comparison.objects.get()
-    comparison.slug = "renamed-table"
-    comparison.save()
-    row = Dimension.objects.get(slug="row-1")
-    row.slug = "first-row"
-    row.save()
-    old_table = client.get(f"{TABLE_FEED}?segments=b2b")
-    assert old_table.status_code == 301
-    assert old_table["Location"] == "/compare/renamed-table/changes.atom?segments=b2b"
-    old_row_in_view = client.get("/compare/renamed-table/changes.atom?only=row-1")
-    assert old_row_in_view["Location"] == "/compare/renamed-table/changes.atom?only=first-row"
-    old_row = client.get("/compare/renamed-table/row-1/changes.atom")
-    assert old_row["Location"] == "/compare/renamed-table/first-row/changes.atom"
+    rename(Comparison, "b2b-vs-b2c", "renamed-table")
+    rename(Dimension, "row-1", "first-row")
+    old = [
+        f"{TABLE_FEED}?segments=b2b",
+        "/compare/renamed-table/changes.atom?only=row-1",
+        "/compare/renamed-table/row-1/changes.atom",
+    ]
+    assert redirects(client, old) == [
+        "/compare/renamed-table/changes.atom?segments=b2b",
+        "/compare/renamed-table/changes.atom?only=first-row",
+        "/compare/renamed-table/first-row/changes.atom",
+    ]
 
 
 def test_a_feed_keeps_the_newest_entries(client, table, monkeypatch):

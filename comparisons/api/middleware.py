@@ -57,7 +57,7 @@ def _too_many_requests(usage: dict) -> JsonResponse:
     response = JsonResponse(
         {
             "detail": f"Too many requests: at most {usage['limit']} per "
-            f"{_period(settings.API_RATE_LIMIT)} from one address. "
+            f"{period_in_words(settings.API_RATE_LIMIT)} from one address. "
             f"Try again in {wait} second{'s' if wait != 1 else ''}."
         },
         status=429,
@@ -66,7 +66,7 @@ def _too_many_requests(usage: dict) -> JsonResponse:
     return response
 
 
-def _period(rate: str) -> str:
+def period_in_words(rate: str) -> str:
     """ "120/m" → "minute", "1000/2h" → "2 hours"."""
     _, period = rate.split("/")
     count, unit = period[:-1], {"s": "second", "m": "minute", "h": "hour", "d": "day"}[period[-1]]
