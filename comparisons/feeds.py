@@ -41,7 +41,7 @@ class Followed:
     feed_path: str  # the feed's own canonical URL
     rows: list[Dimension]
     segment_ids: list[int] | None  # the columns shown, or None for all of them
-    updated: datetime  # when nothing changed yet: the comparison's last change
+    updated: datetime  # the last change to the table or its rows: the date of an empty feed
 
 
 class ChangesAtom(Atom1Feed):

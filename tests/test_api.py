@@ -257,3 +257,14 @@ def test_api_answers_run_a_fixed_number_of_queries(
     ]:
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_a_server_error_is_json_too(table, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(v1, "json_document", broken)
+    response = Client(raise_request_exception=False).get(TABLE)
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Something went wrong on our side; it has been logged."}
+    assert b"a bug" not in response.content

@@ -83,8 +83,8 @@ class ApiJsonErrorsMiddleware:
         response = self.get_response(request)
         if not is_api(request) or response.status_code < 400 or _is_json(response):
             return response
-        if response.status_code >= 500 and settings.DEBUG:
-            return response  # the developer's traceback page
+        if response.streaming or (response.status_code >= 500 and settings.DEBUG):
+            return response  # nothing the API streams; the developer's traceback page
         # The response keeps its headers (security, Allow, Retry-After): only the body changes.
         response.content = json.dumps({"detail": _message(response.status_code)})
         response["Content-Type"] = "application/json"
@@ -106,5 +106,5 @@ def _message(status: int) -> str:
         return "Something went wrong on our side; it has been logged."
     try:
         return f"{HTTPStatus(status).phrase}."
-    except ValueError:
+    except ValueError:  # a status the standard does not name
         return "Error."
