@@ -1,12 +1,12 @@
 """Atom feeds of changes: a table, any filtered view of it (same query string), or one row.
 
 Each entry is a published change of a row or of one of the cells the view shows, newest
-first, linking to the row's change log: its date and what changed, never who. The rows are
-the ones the page shows (comparisons/filters.py reads the query string), and which changes
-are public is `comparisons.public_changes`' business.
+first, linking to it on the row's change log: its date and what changed, never who. The rows
+are the ones the page shows (comparisons/filters.py reads the query string); the changes are
+the ones readers saw (`public_row_histories` in comparisons/history.py), as on change logs.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -22,8 +22,8 @@ from django.views.decorators.http import require_safe
 from comparisons.caching import public_page
 from comparisons.changes import changes_url
 from comparisons.exports import absolute
-from comparisons.models import Dimension
-from comparisons.public_changes import PublicChange, public_changes
+from comparisons.history import RowVersion, public_row_histories
+from comparisons.models import Dimension, Segment
 from comparisons.redirects import follows_renames
 from comparisons.views import _filtered_table, _get_comparison, _row_table
 
@@ -40,8 +40,39 @@ class Followed:
     page_path: str  # the page the feed is about
     feed_path: str  # the feed's own canonical URL
     rows: list[Dimension]
-    segment_ids: list[int] | None  # the columns shown, or None for all of them
+    segments: list[Segment]  # the columns shown
     updated: datetime  # the last change to the table or its rows: the date of an empty feed
+
+
+@dataclass(frozen=True)
+class Change:
+    dimension: Dimension  # the row as it is now: its title and URLs
+    version: RowVersion  # one version readers saw, described against the one they saw before
+
+
+def public_changes(followed: Followed, limit: int) -> list[Change]:
+    """The `limit` newest changes readers saw to the rows and columns `followed` shows.
+
+    Runs three queries, whatever the number of rows and the length of their history.
+    """
+    shown = {segment.name for segment in followed.segments}
+    histories = public_row_histories([row.pk for row in followed.rows])
+    changes = []
+    for row in followed.rows:
+        for version in histories.get(row.pk, []):
+            version = replace(
+                version, entry_changes=[c for c in version.entry_changes if c.segment in shown]
+            )
+            # What the change log lists (comparisons.views.dimension_changes), in these columns.
+            if (
+                version.first_shown
+                or version.is_deletion
+                or version.field_changes
+                or version.entry_changes
+            ):
+                changes.append(Change(row, version))
+    changes.sort(key=lambda change: (change.version.date, change.version.key), reverse=True)
+    return changes[:limit]
 
 
 class ChangesAtom(Atom1Feed):
@@ -74,33 +105,34 @@ class ChangesFeed(Feed):
     def feed_extra_kwargs(self, followed: Followed) -> dict:
         return {"empty_updated": followed.updated}
 
-    def items(self, followed: Followed) -> list[PublicChange]:
-        return public_changes(followed.rows, followed.segment_ids, limit=ENTRIES)
+    def items(self, followed: Followed) -> list[Change]:
+        return public_changes(followed, limit=ENTRIES)
 
-    def item_title(self, change: PublicChange) -> str:
-        return f"{change.dimension.title}: {change.summary()}"
+    def item_title(self, change: Change) -> str:
+        return f"{change.dimension.title}: {change.version.summary()}"
 
-    def item_description(self, change: PublicChange) -> str:
+    def item_description(self, change: Change) -> str:
         # HTML (Atom's summary type="html"): everything an editor wrote is escaped.
         row = change.dimension
         return (
-            f"<p>{escape(change.summary())}</p>"
+            f"<p>{escape(change.version.summary())}</p>"
             f'<p><a href="{escape(absolute(row.get_absolute_url()))}">{escape(row.title)}</a>'
             f" in {escape(row.comparison.title)}</p>"
         )
 
-    def item_link(self, change: PublicChange) -> str:
-        return absolute(changes_url(change.dimension))
+    def item_link(self, change: Change) -> str:
+        """The change on the row's change log."""
+        return absolute(f"{changes_url(change.dimension)}#{change.version.key}")
 
-    def item_guid(self, change: PublicChange) -> str:
+    def item_guid(self, change: Change) -> str:
         # A tag URI (RFC 4151): stays the same when the row is renamed or the site moves path.
-        return f"tag:{urlsplit(settings.SITE_URL).hostname},2025:kb:change:{change.key}"
+        return f"tag:{urlsplit(settings.SITE_URL).hostname},2025:kb:change:{change.version.key}"
 
-    def item_pubdate(self, change: PublicChange) -> datetime:
-        return change.date
+    def item_pubdate(self, change: Change) -> datetime:
+        return change.version.date
 
-    def item_updateddate(self, change: PublicChange) -> datetime:
-        return change.date
+    def item_updateddate(self, change: Change) -> datetime:
+        return change.version.date
 
 
 class ViewChangesFeed(ChangesFeed):
@@ -122,7 +154,7 @@ class ViewChangesFeed(ChangesFeed):
             page_path=comparison.get_absolute_url() + query,
             feed_path=reverse("changes_feed", args=[comparison.slug]) + query,
             rows=[row.dimension for row in rows],
-            segment_ids=[segment.pk for segment in view.table.segments],
+            segments=view.table.segments,
             updated=max([comparison.updated, *(row.updated for row in rows)]),
         )
 
@@ -131,7 +163,8 @@ class RowChangesFeed(ChangesFeed):
     """`/compare/<comparison>/<row>/changes.atom`"""
 
     def get_object(self, request, comparison: str, dimension: str) -> Followed:
-        row = _row_table(request, comparison, dimension).rows[0]
+        table = _row_table(request, comparison, dimension)
+        row = table.rows[0]
         dimension = row.dimension
         return Followed(
             title=f"Changes to {dimension.title} ({dimension.comparison.title})",
@@ -141,7 +174,7 @@ class RowChangesFeed(ChangesFeed):
                 "dimension_changes_feed", args=[dimension.comparison.slug, dimension.slug]
             ),
             rows=[dimension],
-            segment_ids=None,
+            segments=table.segments,
             updated=row.updated,
         )
 
