@@ -4,12 +4,14 @@ read this list, so a page added here is covered by all of them.
 Each page is a URL template over a few names (`comparison`, `row`, `other_row`, `tag`, `word`)
 that each reader of the list fills from its own data: `SAMPLE` for the `make_comparison()` table
 of tests/conftest.py, `DEFAULT_CONTENT` for the shipped content (browser tests), the benchmark's
-own. `kind` says what a client gets: an HTML page, a file to download, a picture.
+own. `kind` says what a client gets: an HTML page, a file to download, a picture, an Atom
+feed, an answer of the JSON API.
 """
 
 from dataclasses import dataclass
 
 HTML, FILE, IMAGE, REDIRECT = "html", "file", "image", "redirect"
+FEED, JSON = "feed", "json"
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,8 @@ class PageType:
     kind: str = HTML
     # The embed, framed by other sites, has neither the site's navigation nor a skip link.
     framable: bool = False
+    # Queries beyond those every page may run: feeds read the rows' history too.
+    extra_queries: int = 0
 
     def url(self, names: dict[str, str]) -> str:
         return self.template.format(**names)
@@ -42,6 +46,23 @@ PAGE_TYPES = [
     PageType("row picture", "/compare/{comparison}/{row}/preview.png", kind=IMAGE),
     # A 302 to the filtered view; `make_short_link(names)` makes the link it follows.
     PageType("short link", "/v/{short_link}", kind=REDIRECT),
+    PageType("table feed", "/compare/{comparison}/changes.atom", kind=FEED, extra_queries=3),
+    PageType(
+        "view feed",
+        "/compare/{comparison}/changes.atom?only={row},{other_row}&tag={tag}",
+        kind=FEED,
+        extra_queries=3,
+    ),
+    PageType("row feed", "/compare/{comparison}/{row}/changes.atom", kind=FEED, extra_queries=3),
+    PageType("api index", "/api/v1/", kind=JSON),
+    PageType("api comparisons", "/api/v1/comparisons/", kind=JSON),
+    PageType("api table", "/api/v1/comparisons/{comparison}/", kind=JSON),
+    PageType(
+        "api view", "/api/v1/comparisons/{comparison}/?only={row},{other_row}&tag={tag}", kind=JSON
+    ),
+    PageType("api row", "/api/v1/comparisons/{comparison}/rows/{row}/", kind=JSON),
+    PageType("api search", "/api/v1/search/?q={word}", kind=JSON),
+    PageType("api description", "/api/v1/openapi.json", kind=JSON),
 ]
 
 PAGE_TYPES_BY_NAME = {page.name: page for page in PAGE_TYPES}

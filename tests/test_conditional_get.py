@@ -4,11 +4,11 @@ import pytest
 
 from comparisons.models import Entry
 from tests.conftest import make_comparison
-from tests.pages import FILE, HTML, SAMPLE, urls
+from tests.pages import FEED, FILE, HTML, JSON, SAMPLE, urls
 
 pytestmark = pytest.mark.django_db
 
-PAGES = urls(SAMPLE, HTML, FILE)
+PAGES = urls(SAMPLE, HTML, FILE, FEED, JSON)
 
 
 @pytest.fixture(autouse=True)

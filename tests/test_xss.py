@@ -1,18 +1,20 @@
 """Known XSS vectors typed into every user-provided field never reach a page as live markup.
 
 Rows are stored straight through the ORM, skipping form validation, as an import or a restored
-backup could. Every page type of the one list (tests/pages.py) is checked: HTML pages for live
-markup, files for being served so that no browser renders them.
+backup could. Every page type of the one list (tests/pages.py) is checked: HTML pages and
+feed entries for live markup, files and API answers for being served so that no browser
+renders them.
 """
 
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import pytest
 from taggit.models import Tag
 
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
-from tests.pages import FILE, HTML, urls
+from tests.pages import FEED, FILE, HTML, JSON, urls
 
 pytestmark = pytest.mark.django_db
 
@@ -154,12 +156,39 @@ def test_no_vector_survives_as_live_markup_on_any_public_page(client, vector):
         assert live_markup(response.content.decode()) == [], url
 
 
-@pytest.mark.parametrize("vector", XSS_VECTORS)
-def test_no_export_is_served_as_a_page_a_browser_would_run(client, vector):
+def hostile_answers(client, vector: str, kind: str):
+    """(url, response) for each page type of `kind`, over a table full of `vector`."""
     comparison, dimension, tag = hostile_comparison(XSS_VECTORS.index(vector), vector)
-    for url in urls(_names(comparison, dimension, tag), FILE).values():
+    for url in urls(_names(comparison, dimension, tag), kind).values():
         response = client.get(url)
         assert response.status_code == 200, url
+        yield url, response
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_no_vector_survives_as_live_markup_in_a_feed_reader(client, vector):
+    atom = "{http://www.w3.org/2005/Atom}"
+    for url, response in hostile_answers(client, vector, FEED):
+        entries = ET.fromstring(response.content).findall(f"{atom}entry")
+        assert entries, url
+        for entry in entries:
+            # A feed reader renders the summary as HTML, and the title as plain text.
+            assert live_markup(entry.find(f"{atom}summary").text) == [], url
+            assert entry.find(f"{atom}title").text.startswith(f"{vector[:120]}: "), url
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_no_api_answer_is_served_as_a_page_a_browser_would_run(client, vector):
+    for url, response in hostile_answers(client, vector, JSON):
+        assert response["Content-Type"].startswith("application/json"), url
+        assert response["X-Content-Type-Options"] == "nosniff"
+    table = client.get(f"/api/v1/comparisons/xss-{XSS_VECTORS.index(vector)}/").json()
+    assert table["comparison"]["title"] == vector  # as data, exactly as written
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_no_export_is_served_as_a_page_a_browser_would_run(client, vector):
+    for url, response in hostile_answers(client, vector, FILE):
         assert "html" not in response["Content-Type"], url
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Content-Disposition"].startswith("attachment;")
