@@ -55,7 +55,7 @@ def public_changes(followed: Followed, limit: int) -> list[Change]:
 
     Runs three queries, whatever the number of rows and the length of their history.
     """
-    shown = {segment.name for segment in followed.segments}
+    shown = {segment.name for segment in followed.segments}  # a cell change names its column
     histories = public_row_histories([row.pk for row in followed.rows])
     changes = []
     for row in followed.rows:
