@@ -234,6 +234,8 @@ else:
 SHORT_LINKS_RATE = "60/h"
 # The client's address behind trusted proxies, as for the login lockout.
 RATELIMIT_IP_META_KEY = "kb.proxies.client_ip"
+# A count the cache cannot give back lets the request through rather than refusing it.
+RATELIMIT_FAIL_OPEN = True
 
 # Whole public pages from the cache (comparisons/caching.py); 0 renders every request.
 PAGE_CACHE = envbool("PAGE_CACHE", "True")
@@ -244,9 +246,5 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_HEADERS = ["accept", "if-modified-since", "if-none-match"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
-# Requests per client address, counted in the shared cache (django-ratelimit).
+# Requests per client address to /api/, counted like short links (django-ratelimit).
 API_RATE_LIMIT = envrate("API_RATE_LIMIT", "120/m")
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_IP_META_KEY = "kb.proxies.client_ip"  # the address the login lockout sees too
-# A cache that cannot count lets requests through rather than refusing every one.
-RATELIMIT_FAIL_OPEN = True
