@@ -3,7 +3,8 @@ PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEV_ENV := DEBUG=1
+# PORT is passed on so that SITE_URL's default (links, preview cards) names this server.
+DEV_ENV := DEBUG=1 PORT=$(PORT)
 # Tests run with DEBUG off, as in production; the key is only for the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
@@ -34,8 +35,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# As in production: DEBUG off; needs SECRET_KEY and ALLOWED_HOSTS (see README, "Deploying").
+# As in production: DEBUG off; needs SECRET_KEY, ALLOWED_HOSTS and SITE_URL (README,
+# "Deploying"). The deploy check refuses to start without them.
 serve: install
+	DEBUG=0 PORT=$(PORT) $(BIN)/python manage.py check --deploy --fail-level ERROR
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DEBUG=0 $(BIN)/python manage.py migrate --no-input
 	DEBUG=0 PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py kb.wsgi

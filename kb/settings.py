@@ -159,8 +159,11 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 SITE_NAME = "kb"
-# The site's absolute base URL, for canonical links and preview cards (never the Host header).
-SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's absolute base URL, for canonical links, preview cards and exports (never the
+# Host header). Unset, it is this machine on PORT, where `make run PORT=N` serves; a
+# production start without it fails the deploy check (kb/checks.py) and `make serve`.
+SITE_URL_IS_SET = bool(os.getenv("SITE_URL"))
+SITE_URL = (os.getenv("SITE_URL") or f"http://127.0.0.1:{envint('PORT', '8000')}").rstrip("/")
 
 # Security: see README, "Security" and "Deploying". HTTPS settings default on when DEBUG is off
 # and SITE_URL is https://; each has its own variable, to turn it off behind a TLS proxy.
