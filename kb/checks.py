@@ -25,9 +25,9 @@ def check_site_url_is_set(app_configs, **kwargs) -> list[Error]:
 def check_site_url_is_a_base_url(app_configs, **kwargs) -> list[Error]:
     """Pages write SITE_URL + path, so it must be a bare http(s) origin."""
     parts = urlsplit(settings.SITE_URL)
-    if parts.scheme in ("http", "https") and parts.netloc and not parts.path.strip("/"):
-        if not (parts.query or parts.fragment):
-            return []
+    bare = not (parts.path.strip("/") or parts.query or parts.fragment)
+    if parts.scheme in ("http", "https") and parts.netloc and bare:
+        return []
     return [
         Error(
             f"SITE_URL must be a scheme and host, such as https://kb.example.org, "
