@@ -7,23 +7,27 @@ found at its current URL runs no extra query.
 from functools import wraps
 
 from django.core.validators import slug_re
-from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponsePermanentRedirect, QueryDict
 from django.urls import reverse
 
 from comparisons.models import Comparison, ComparisonSlug, DimensionSlug
 
 
 class Renamed(Exception):
-    """Raised by a view that found its object under an old slug: URL kwargs to replace."""
+    """Raised by a view that found its object under an old slug.
 
-    def __init__(self, query: str | None = None, **kwargs):
+    `kwargs` are URL kwargs to replace; `values` maps a query parameter to the old slugs in
+    its (comma-separated) values and their current slugs. Every other parameter is kept.
+    """
+
+    def __init__(self, values: dict[str, dict[str, str]] | None = None, **kwargs):
         super().__init__(kwargs)
-        self.query = query  # a replacement query string, or None to keep the request's
+        self.values = values or {}
         self.kwargs = kwargs
 
 
 def follows_renames(view):
-    """Turn `Renamed` into a 301 to the same view with the current slugs and the same query."""
+    """Turn `Renamed` into a 301 to the same view with current slugs and the same query."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, **kwargs):
@@ -31,12 +35,24 @@ def follows_renames(view):
             return view(request, **kwargs)
         except Renamed as renamed:
             url = reverse(request.resolver_match.view_name, kwargs={**kwargs, **renamed.kwargs})
-            query = renamed.query
-            if query is None:
-                query = request.GET.urlencode(safe=",")
+            query = _renamed_query(request.GET, renamed.values)
             return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     return wrapper
+
+
+def _renamed_query(query: QueryDict, values: dict[str, dict[str, str]]) -> str:
+    """`query` with old slugs replaced in place: same parameters, same order (as_of too)."""
+    query = query.copy()
+    for name, renames in values.items():
+        query.setlist(
+            name,
+            [
+                ",".join(renames.get(item.strip().lower(), item) for item in value.split(","))
+                for value in query.getlist(name)
+            ],
+        )
+    return query.urlencode(safe=",")
 
 
 def renamed_comparison(slug: str, visible) -> str | None:

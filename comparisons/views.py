@@ -17,7 +17,6 @@ from comparisons.filters import (
     PARAMETERS,
     FilteredTable,
     apply_filter,
-    normalised_query_string,
     parse_query,
 )
 from comparisons.history import public_row_histories
@@ -55,8 +54,7 @@ def _filtered_table(request: HttpRequest, comparison: Comparison) -> FilteredTab
     view = apply_filter(load_table(comparison, _visible_rows(request)), query)
     renames = renamed_rows(comparison, view.ignored_values("only"))
     if renames:
-        only = tuple(renames.get(slug, slug) for slug in query.get("only"))
-        raise Renamed(query=normalised_query_string({**query.values, "only": only}))
+        raise Renamed(values={"only": renames})
     return view
 
 

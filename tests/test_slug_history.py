@@ -1,6 +1,9 @@
 """Renamed slugs leave permanent redirects behind; deleted rows do not."""
 
+import time
+
 import pytest
+from django.utils import timezone
 
 from comparisons.models import Comparison, ComparisonSlug, Dimension, DimensionSlug
 from tests.conftest import make_comparison
@@ -127,6 +130,37 @@ def test_exports_and_embed_naming_an_old_row_slug_redirect(client, table):
         response = client.get(f"{path}?only=row-1")
         assert response.status_code == 301
         assert response["Location"] == f"{path}?only=opening-row"
+
+
+def test_a_rename_redirect_keeps_every_query_parameter_in_place(client, table):
+    _rename(Comparison, "old-table", "new-table")
+    _rename(Dimension, "row-1", "opening-row")
+    query = "utm_source=chat&only=row-2,ROW-1&as_of=1700000000"
+    first = client.get(f"/compare/old-table/?{query}")
+    assert first.status_code == 301
+    assert first["Location"] == f"/compare/new-table/?{query}"
+    second = client.get(first["Location"])
+    assert second.status_code == 301
+    assert second["Location"] == (
+        "/compare/new-table/?utm_source=chat&only=row-2,opening-row&as_of=1700000000"
+    )
+
+
+def test_a_rename_keeps_changed_since_you_shared_this(client, table):
+    shared_at = int(time.time()) - 60
+    row = _rename(Dimension, "row-1", "opening-row")
+    Dimension.objects.filter(pk=row.pk).update(updated=timezone.now())
+    for old, new in [
+        (f"/compare/old-table/?only=row-1&as_of={shared_at}",
+         f"/compare/old-table/?only=opening-row&as_of={shared_at}"),
+        (f"/compare/old-table/row-1/?as_of={shared_at}",
+         f"/compare/old-table/opening-row/?as_of={shared_at}"),
+    ]:  # fmt: skip
+        response = client.get(old)
+        assert response.status_code == 301
+        assert response["Location"] == new
+        html = client.get(new).content.decode()
+        assert "Changed since this link was shared" in html
 
 
 def test_renamed_table_and_row_both_reach_the_current_row(client, table):
