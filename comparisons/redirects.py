@@ -7,10 +7,11 @@ found at its current URL runs no extra query.
 from functools import wraps
 
 from django.core.validators import slug_re
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponsePermanentRedirect, QueryDict
 from django.urls import reverse
 
-from comparisons.models import Comparison, ComparisonSlug, DimensionSlug
+from comparisons.models import Comparison, ComparisonSlug, Dimension, DimensionSlug
 
 
 class Renamed(Exception):
@@ -88,3 +89,17 @@ def renamed_rows(comparison: Comparison, slugs: list[str]) -> dict[str, str]:
         comparison=comparison, slug__in=slugs, dimension__comparison=comparison
     ).values_list("slug", "dimension__slug")
     return dict(old)
+
+
+def with_old_anchors(rows, comparison: Comparison):
+    """`rows` with `old_anchors`: their old slugs in `comparison`, for the table's old `#` links.
+
+    A copied row link is `/compare/<comparison>/#<row>`; after a rename, an element with the
+    old slug as its id keeps it landing on the row. One query for all rows. Old slugs that
+    are another row's current slug are left out: that row owns the id now.
+    """
+    current = Dimension.objects.filter(comparison=comparison).values("slug")
+    old = DimensionSlug.objects.filter(comparison=comparison).exclude(slug__in=current)
+    return rows.prefetch_related(
+        Prefetch("old_slugs", queryset=old.order_by("slug"), to_attr="old_anchors")
+    )

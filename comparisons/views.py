@@ -30,6 +30,7 @@ from comparisons.redirects import (
     renamed_comparison,
     renamed_dimension,
     renamed_rows,
+    with_old_anchors,
 )
 from comparisons.search import QueryTooLong, search
 from comparisons.tables import Table, load_table, rows_queryset
@@ -48,10 +49,14 @@ def _get_comparison(request: HttpRequest, slug: str) -> Comparison:
         raise Http404("No such comparison.") from None
 
 
-def _filtered_table(request: HttpRequest, comparison: Comparison) -> FilteredTable:
-    """The table as filtered by the query string. `Renamed` if it names old row slugs."""
+def _filtered_table(request: HttpRequest, comparison: Comparison, rows=None) -> FilteredTable:
+    """The table as filtered by the query string. `Renamed` if it names old row slugs.
+
+    `rows` narrows or extends the visible rows' queryset (a prefetch, say).
+    """
     query = parse_query(request.GET)
-    view = apply_filter(load_table(comparison, _visible_rows(request)), query)
+    rows = _visible_rows(request) if rows is None else rows
+    view = apply_filter(load_table(comparison, rows), query)
     renames = renamed_rows(comparison, view.ignored_values("only"))
     if renames:
         raise Renamed(values={"only": renames})
@@ -123,7 +128,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
 @public_page
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     comparison = _get_comparison(request, comparison)
-    view = _filtered_table(request, comparison)
+    view = _filtered_table(
+        request, comparison, with_old_anchors(_visible_rows(request), comparison)
+    )
     as_of = parse_as_of(request.GET, timezone.now())
     share_query = _with_as_of(view.query_string, as_of)
     asks_filter = any(name in request.GET for name in PARAMETERS)

@@ -30,8 +30,11 @@ class PageType:
 
 PAGE_TYPES = [
     PageType("home", "/"),
-    PageType("table", "/compare/{comparison}/"),
-    PageType("filtered view", "/compare/{comparison}/?only={row},{other_row}&tag={tag}"),
+    # The table reads its rows' old slugs too, so that copied `#<old slug>` links still land.
+    PageType("table", "/compare/{comparison}/", extra_queries=1),
+    PageType(
+        "filtered view", "/compare/{comparison}/?only={row},{other_row}&tag={tag}", extra_queries=1
+    ),
     PageType("row", "/compare/{comparison}/{row}/"),
     PageType("change log", "/compare/{comparison}/{row}/changes/"),
     PageType("embed", "/embed/{comparison}/", framable=True),

@@ -85,13 +85,42 @@ def test_a_comparison_without_rows_says_so(client):
 def test_a_missing_entry_leaves_a_labelled_empty_cell(client, comparison):
     Dimension.objects.get(slug="row-1").entries.filter(segment__slug="b2c").delete()
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
-    assert '<td data-segment="B2C"><p class="empty">No entry yet.</p>' in html
+    assert '<td data-segment="B2C" rowspan="2"><p class="empty">No entry yet.</p>' in html
 
 
 def test_the_table_loads_in_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     make_comparison(slug="small", rows=3)
     make_comparison(slug="large", rows=40)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get("/compare/small/")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get("/compare/large/")
+
+
+def test_a_row_header_holds_the_rows_title_alone(client, comparison):
+    """Screen readers announce the row header with every cell: the title, not the whole block."""
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    headers = re.findall(r'<th scope="row">(.*?)</th>', html, re.S)
+    assert len(headers) == 2
+    for number, header in enumerate(headers, start=1):
+        text = re.sub(r"<[^>]+>", "", header).strip()
+        assert text == f"Row {number}"
+    about = html[
+        html.index('<tr class="row-about">') : html.index("</tr>", html.index("row-about"))
+    ]
+    for shown in (
+        "Question 1?",
+        'class="row-link"',
+        'class="difference',
+        'class="tags"',
+        "Updated",
+    ):
+        assert shown in about
+
+
+def test_time_elements_carry_whole_seconds(client, comparison):
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    moments = re.findall(r'<time datetime="([^"]+)"', html)
+    assert moments
+    for moment in moments:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", moment), moment

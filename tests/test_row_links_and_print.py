@@ -19,7 +19,7 @@ def test_every_row_has_a_link_control_to_its_anchor(client, comparison):
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
     for slug in ("row-1", "row-2"):
         assert f'<a class="row-link" href="/compare/b2b-vs-b2c/#{slug}" data-copy-link' in html
-    assert "Link to the row “Row 1”" in html
+    assert "Copy the link to the row “Row 1”" in html
 
 
 def test_the_copy_confirmation_is_announced_politely(client, comparison):

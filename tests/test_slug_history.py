@@ -186,7 +186,44 @@ def test_an_old_slug_of_a_draft_comparison_is_404_for_anonymous(client, table):
     assert client.get("/compare/old-table/").status_code == 404
 
 
-def test_the_current_url_runs_no_slug_history_query(client, table, django_assert_num_queries):
+def test_the_current_url_looks_up_no_old_url(client, table, django_assert_num_queries):
     _rename(Comparison, "old-table", "new-table")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7) as queries:  # the old anchors' query among them
         assert client.get("/compare/new-table/").status_code == 200
+    assert not any("comparisonslug" in query["sql"] for query in queries.captured_queries)
+
+
+def _row_html(html: str, slug: str) -> str:
+    start = html.index(f'<tr id="{slug}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_a_renamed_row_answers_to_its_old_anchors_in_the_table(client, table):
+    _rename(Dimension, "row-1", "first")
+    _rename(Dimension, "first", "opening-row")
+    html = client.get("/compare/old-table/").content.decode()
+    row = _row_html(html, "opening-row")
+    assert '<span class="old-anchor" id="first"></span>' in row
+    assert '<span class="old-anchor" id="row-1"></span>' in row
+    assert html.count('id="row-1"') == 1 and html.count('id="first"') == 1
+
+
+def test_an_old_slug_taken_by_another_row_is_that_rows_anchor_only(client, table):
+    _rename(Dimension, "row-1", "opening-row")
+    _rename(Dimension, "row-2", "row-1")  # row 2 now owns the slug, and the anchor
+    html = client.get("/compare/old-table/").content.decode()
+    assert html.count('id="row-1"') == 1
+    assert '<tr id="row-1"' in html
+    assert "old-anchor" not in _row_html(html, "opening-row")
+
+
+def test_old_anchors_cost_one_query_whatever_the_number_of_rows_and_renames(
+    client, django_assert_max_num_queries, settings
+):
+    settings.PAGE_CACHE = False
+    make_comparison(slug="large", rows=40)
+    for number in range(1, 41):
+        _rename(Dimension, f"row-{number}", f"renamed-{number}", comparison__slug="large")
+    with django_assert_max_num_queries(7):
+        html = client.get("/compare/large/").content.decode()
+    assert html.count('class="old-anchor"') == 40

@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from comparisons.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
@@ -24,6 +27,16 @@ def link_url(url: str) -> str:
 def absolute_url(path: str) -> str:
     """`path` on the site's public base URL (settings.SITE_URL), never the request's Host."""
     return f"{settings.SITE_URL}{path}"
+
+
+@register.filter
+def datetime_attribute(moment: datetime) -> str:
+    """A `<time datetime>` value: ISO 8601 to the second (HTML allows at most 3 decimals)."""
+    if not moment:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.replace(microsecond=0).isoformat()
 
 
 @register.simple_tag
