@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from comparisons import feeds, views
+from comparisons import feeds, sitemaps, views
 
 
 class ExportFormatConverter:
@@ -41,4 +41,6 @@ urlpatterns = [
         name="dimension_preview",
     ),
     path("tags/<slug:tag>/", views.tag_detail, name="tag"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
 ]

@@ -1,0 +1,122 @@
+"""What crawlers read: /robots.txt, and /sitemap.xml listing every published page with lastmod.
+
+Locations are written on SITE_URL, as every absolute link kb makes (never the request's Host).
+Each section is one query, whatever the number of pages (lists, so that Django's paginator
+counts them without a second query).
+"""
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.db.models import Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from taggit.models import Tag
+
+from comparisons.caching import public_page
+from comparisons.models import Comparison, Dimension, Status
+
+
+class OnSiteUrl(Sitemap):
+    def get_urls(self, page=1, site=None, protocol=None):
+        base = urlsplit(settings.SITE_URL)
+        return super().get_urls(page, SimpleNamespace(domain=base.netloc), base.scheme)
+
+
+def _latest(*moments):
+    return max(moment for moment in moments if moment)
+
+
+def _published_rows():
+    return Dimension.objects.published().filter(comparison__status=Status.PUBLISHED)
+
+
+class HomeSitemap(OnSiteUrl):
+    def items(self):
+        return ["home", "tags"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class ComparisonSitemap(OnSiteUrl):
+    """Tables: changed when the comparison, one of its published rows or their cells did."""
+
+    def items(self):
+        published = Q(dimensions__status=Status.PUBLISHED)
+        return list(
+            Comparison.objects.published()
+            .annotate(
+                rows_updated=Max("dimensions__updated", filter=published),
+                cells_updated=Max("dimensions__entries__updated", filter=published),
+            )
+            .order_by("slug")
+        )
+
+    def lastmod(self, comparison):
+        return _latest(comparison.updated, comparison.rows_updated, comparison.cells_updated)
+
+
+class RowSitemap(OnSiteUrl):
+    """Row pages: changed when the row or one of its cells did."""
+
+    def items(self):
+        return list(
+            _published_rows()
+            .select_related("comparison")
+            .only("slug", "updated", "comparison__slug")
+            .annotate(cells_updated=Max("entries__updated"))
+            .order_by("comparison__slug", "position", "pk")
+        )
+
+    def lastmod(self, row):
+        return _latest(row.updated, row.cells_updated)
+
+
+class TagSitemap(OnSiteUrl):
+    """Tag pages (they list rows' titles, questions and tags): changed with their rows."""
+
+    def items(self):
+        return list(
+            Tag.objects.filter(dimension__in=_published_rows())
+            .annotate(rows_updated=Max("dimension__updated"))
+            .order_by("slug")
+        )
+
+    def location(self, tag):
+        return reverse("tag", args=[tag.slug])
+
+    def lastmod(self, tag):
+        return tag.rows_updated
+
+
+SITEMAPS = {
+    "pages": HomeSitemap,
+    "comparisons": ComparisonSitemap,
+    "rows": RowSitemap,
+    "tags": TagSitemap,
+}
+
+
+@require_safe
+@public_page
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """sitemap.xml. Drafts are left out even for staff: crawlers never see them."""
+    return sitemap_view(request, SITEMAPS)
+
+
+@require_safe
+@public_page
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """robots.txt: the sitemap, and search pages kept out of indexes (they are noindex too).
+
+    The admin is named only at its default address: a custom ADMIN_URL stays unadvertised,
+    and the admin's login page asks robots not to index it anyway.
+    """
+    context = {"admin_at_default_address": settings.ADMIN_URL == "admin/"}
+    return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
