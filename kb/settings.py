@@ -144,6 +144,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files served at the site's root by whitenoise: /favicon.ico, which browsers ask for
+# whatever the page says. Unhashed, so cached for a day rather than forever.
+WHITENOISE_ROOT = BASE_DIR / "webroot"
+WHITENOISE_MAX_AGE = 60 * 60 * 24
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
