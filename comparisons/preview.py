@@ -1,8 +1,10 @@
 """The preview-card picture (og:image): exactly the rows of a URL, drawn as a PNG.
 
-1200x630, the size link previews show large. The title, the segment headers, then one
-band per row: its title and difference level, and the first words of each cell. Rows that
-do not fit are counted ("+ 3 more rows"). Fonts are Roboto from the `font-roboto` package.
+1200x630, the size link previews show large. A table or filtered view: the title, the
+segment headers, then one band per row: its title and difference level, and the first words
+of each cell. Rows that do not fit are counted ("+ 3 more rows"). A row page: the row's
+title as the headline, its question, then its cells side by side down to a footer with its
+difference level and tags. Fonts are Roboto from the `font-roboto` package.
 """
 
 import hashlib
@@ -26,7 +28,7 @@ BORDER = "#d6d9de"
 SURFACE = "#f5f6f8"
 
 # Bump when the drawing changes, so cached pictures and ETags are redrawn.
-DRAWING_VERSION = "1"
+DRAWING_VERSION = "2"
 # More than any cell can show: the rest of a long text is never measured.
 MAX_CHARACTERS = 600
 
@@ -82,6 +84,26 @@ def _ellipsis(lines: list[str], face: ImageFont.FreeTypeFont, width: int) -> lis
     return [*lines[:-1], last.rstrip(" ,;:.") + "…"]
 
 
+def alt_text(table: Table, one_row: bool = False) -> str:
+    """What the picture shows, in words (og:image:alt). Names the segments only if the title
+    does not already."""
+    title = table.comparison.title
+    names = [segment.name for segment in table.segments]
+    if not all(name in title for name in names):
+        title = f"{title} ({_joined(names)} side by side)"
+    if one_row:
+        return f"{table.rows[0].dimension.title} — a row of {title}"
+    rows = [row.dimension.title for row in table.rows]
+    if not rows:
+        return f"{title} — no rows"
+    shown = ", ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+    return f"{title} — {len(rows)} row{'s' if len(rows) > 1 else ''}: {shown}"
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def fingerprint(table: Table) -> str:
     """Changes whenever anything the picture shows could change. Runs no query."""
     comparison = table.comparison
@@ -89,6 +111,7 @@ def fingerprint(table: Table) -> str:
     parts += [f"{segment.pk}:{segment.name}" for segment in table.segments]
     for row in table.rows:
         parts.append(f"{row.dimension.pk}:{row.dimension.updated.isoformat()}")
+        parts += [tag.name for tag in row.dimension.tags.all()]  # tagging leaves `updated` be
         parts += [
             f"{cell.entry.pk}:{cell.entry.updated.isoformat()}" for cell in row.cells if cell.entry
         ]
@@ -96,22 +119,79 @@ def fingerprint(table: Table) -> str:
 
 
 def draw_preview(table: Table, subtitle: str) -> bytes:
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle([0, 0, WIDTH, 10], fill=ACCENT)
+    image, draw = _canvas()
     y = 40
     draw.text((MARGIN, y), "kb · comparison tables", font=font(22), fill=MUTED)
     y += 36
-    for line in wrap(table.comparison.title, font(48, bold=True), WIDTH - 2 * MARGIN, 2):
-        draw.text((MARGIN, y), line, font=font(48, bold=True), fill=FOREGROUND)
-        y += 58
+    y = _headline(draw, table.comparison.title, y)
     if subtitle:
         draw.text((MARGIN, y), subtitle, font=font(24), fill=MUTED)
         y += 40
     _draw_table(draw, table, y + 8)
+    return _png(image)
+
+
+def draw_row_preview(table: Table) -> bytes:
+    """One row's picture: the row is the headline, its cells fill the card."""
+    row = table.rows[0]
+    dimension = row.dimension
+    image, draw = _canvas()
+    y = 40
+    kicker = wrap(f"kb · {table.comparison.title}", font(22), WIDTH - 2 * MARGIN, 1)
+    draw.text((MARGIN, y), kicker[0], font=font(22), fill=MUTED)
+    y = _headline(draw, dimension.title, y + 36)
+    for line in wrap(dimension.question, font(26), WIDTH - 2 * MARGIN, 2):
+        draw.text((MARGIN, y), line, font=font(26), fill=MUTED)
+        y += 34
+    footer_y = HEIGHT - 52
+    draw.line([MARGIN, footer_y - 14, WIDTH - MARGIN, footer_y - 14], fill=BORDER, width=1)
+    tags = ", ".join(tag.name for tag in dimension.tags.all())
+    footer = f"Difference: {dimension.get_difference_display()}"
+    footer = wrap(f"{footer} · Tags: {tags}" if tags else footer, font(22), WIDTH - 2 * MARGIN, 1)
+    draw.text((MARGIN, footer_y), footer[0], font=font(22), fill=MUTED)
+    _draw_cells(draw, row, top=y + 22, bottom=footer_y - 28)
+    return _png(image)
+
+
+def _canvas() -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, WIDTH, 10], fill=ACCENT)
+    return image, draw
+
+
+def _headline(draw: ImageDraw.ImageDraw, text: str, y: int) -> int:
+    for line in wrap(text, font(48, bold=True), WIDTH - 2 * MARGIN, 2):
+        draw.text((MARGIN, y), line, font=font(48, bold=True), fill=FOREGROUND)
+        y += 58
+    return y
+
+
+def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def _draw_cells(draw: ImageDraw.ImageDraw, row, top: int, bottom: int) -> None:
+    """The row's cells side by side, each under its segment's name, as many lines as fit."""
+    columns = max(len(row.cells), 1)
+    gap = 40
+    width = (WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
+    texts = [plain_text(cell.entry.body) if cell.entry else "No entry yet." for cell in row.cells]
+    # Short cells in large type, long ones in smaller type: the largest size that fits them.
+    for size in (36, 32, 28, 26):
+        body, line_height = font(size), round(size * 1.3)
+        lines = max((bottom - top - 44) // line_height, 1)
+        wrapped = [wrap(text, body, width, lines + 1) for text in texts]
+        if all(len(cell_lines) <= lines for cell_lines in wrapped):
+            break
+    for index, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+        x = MARGIN + index * (width + gap)
+        name = wrap(cell.segment.name, font(26, bold=True), width, 1)
+        draw.text((x, top), name[0] if name else "", font=font(26, bold=True), fill=ACCENT)
+        for number, line in enumerate(wrap(text, body, width, lines)):
+            draw.text((x, top + 44 + number * line_height), line, font=body, fill=FOREGROUND)
 
 
 def _draw_table(draw: ImageDraw.ImageDraw, table: Table, top: int) -> None:

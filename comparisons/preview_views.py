@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from comparisons.caching import get_or_compute
-from comparisons.preview import draw_preview, fingerprint
+from comparisons.preview import draw_preview, draw_row_preview, fingerprint
 from comparisons.tables import Table
 
 # Long enough to spare redrawing for every crawler; the key changes when the content does.
@@ -16,12 +16,21 @@ BROWSER_SECONDS = 60 * 5
 
 def preview_response(request: HttpRequest, table: Table, subtitle: str, url: str) -> HttpResponse:
     """The PNG of `table`, drawn once per URL and content (`url` is the canonical one)."""
+    return _picture_response(request, table, url, lambda: draw_preview(table, subtitle))
+
+
+def row_preview_response(request: HttpRequest, table: Table, url: str) -> HttpResponse:
+    """The PNG of a table's one row, headlined by the row."""
+    return _picture_response(request, table, url, lambda: draw_row_preview(table))
+
+
+def _picture_response(request: HttpRequest, table: Table, url: str, draw) -> HttpResponse:
     etag = f'"{fingerprint(table)}"'
     conditional = get_conditional_response(request, etag=etag)
     if conditional is not None:
         return conditional
     key = "preview:" + hashlib.sha256(f"{url} {etag}".encode()).hexdigest()
-    picture = get_or_compute(key, lambda: draw_preview(table, subtitle), CACHE_SECONDS)
+    picture = get_or_compute(key, draw, CACHE_SECONDS)
     response = HttpResponse(picture, content_type="image/png")
     response["ETag"] = etag
     # A staff member's picture may show drafts: no shared cache may keep it.

@@ -23,7 +23,7 @@ from comparisons.history import public_row_histories
 from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
 from comparisons.moments import parse_moment, unix_time
 from comparisons.pinned import load_table_as_of
-from comparisons.preview_views import preview_response
+from comparisons.preview_views import preview_response, row_preview_response
 from comparisons.redirects import (
     Renamed,
     follows_renames,
@@ -276,7 +276,7 @@ def comparison_preview(request: HttpRequest, comparison: str) -> HttpResponse:
 def dimension_preview(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     """The preview-card picture of one row."""
     table = _row_table(request, comparison, dimension)
-    return preview_response(request, table, _segments_line(table, ""), request.path)
+    return row_preview_response(request, table, request.path)
 
 
 def _segments_line(table: Table, prefix: str) -> str:

@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 
+from comparisons.models import Comparison
 from tests.conftest import make_comparison
 from tests.pages import HTML, SAMPLE, page_types
 
@@ -77,3 +78,43 @@ def test_the_table_card_describes_the_comparison(client, comparison):
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
     assert _meta(html, "property", "og:title") == "Comparison b2b-vs-b2c"
     assert _meta(html, "property", "og:description") == "A summary."
+
+
+def test_a_filtered_views_card_title_names_its_rows_like_its_page_title(client):
+    make_comparison(rows=3)
+    html = client.get("/compare/b2b-vs-b2c/?only=row-1,row-3").content.decode()
+    assert _meta(html, "property", "og:title") == "Row 1, Row 3 · Comparison b2b-vs-b2c"
+
+
+def test_the_picture_description_says_what_it_shows_without_repeating_itself(client):
+    make_comparison(rows=7)
+    Comparison.objects.update(title="Product management: B2B vs B2C")
+    table = _meta(client.get("/compare/b2b-vs-b2c/").content.decode(), "property", "og:image:alt")
+    assert table == (
+        "Product management: B2B vs B2C — 7 rows: Row 1, Row 2, Row 3, Row 4, Row 5 and 2 more"
+    )
+    html = client.get("/compare/b2b-vs-b2c/?only=row-2").content.decode()
+    assert _meta(html, "property", "og:image:alt") == (
+        "Product management: B2B vs B2C — 1 row: Row 2"
+    )
+    row = client.get("/compare/b2b-vs-b2c/row-2/").content.decode()
+    alt = _meta(row, "property", "og:image:alt")
+    assert alt == "Row 2 — a row of Product management: B2B vs B2C"
+    assert _meta(row, "name", "twitter:image:alt") == alt
+
+
+def test_the_picture_description_names_segments_the_title_does_not(client):
+    make_comparison(rows=1)
+    html = client.get("/compare/b2b-vs-b2c/row-1/").content.decode()
+    assert _meta(html, "property", "og:image:alt") == (
+        "Row 1 — a row of Comparison b2b-vs-b2c (B2B and B2C side by side)"
+    )
+
+
+def test_a_missing_page_points_no_card_or_canonical_at_itself(client):
+    response = client.get("/compare/no-such-table/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'rel="canonical"' not in html
+    assert 'property="og:url"' not in html
+    assert '<meta name="robots" content="noindex">' in html

@@ -169,3 +169,19 @@ def test_long_text_is_cut_with_an_ellipsis_within_the_width():
     assert plain_text("**Bold** and [a link](https://example.com)\n\nnext") == (
         "Bold and a link next"
     )
+
+
+def test_a_row_picture_is_headlined_by_the_row_and_filled_with_its_cells(client, table):
+    row_picture = _picture(client.get(ROW_IMAGE)).convert("L")
+    table_picture = _picture(client.get(f"{TABLE_IMAGE}?only=row-1")).convert("L")
+    assert row_picture.tobytes() != table_picture.tobytes()
+    # Ink in the lower third: the cells, then the footer with level and tags.
+    lower_third = row_picture.crop((0, 420, 1200, 630))
+    dark = sum(lower_third.histogram()[:128])  # pixels darker than mid-grey
+    assert dark > 500
+
+
+def test_retagging_a_row_redraws_its_picture(client, table):
+    before = client.get(ROW_IMAGE)["ETag"]
+    Dimension.objects.get(slug="row-1").tags.add("pricing")
+    assert client.get(ROW_IMAGE)["ETag"] != before

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from comparisons.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
+from comparisons.preview import alt_text
 from comparisons.sources import http_url
 
 register = template.Library()
@@ -48,3 +49,9 @@ def site_name() -> str:
 def changes_url(dimension) -> str:
     """Where to see what changed on a row (see comparisons.changes)."""
     return _changes_url(dimension)
+
+
+@register.simple_tag
+def preview_alt(table, one_row: bool = False) -> str:
+    """The preview picture's description (og:image:alt). Runs no query."""
+    return alt_text(table, one_row)
