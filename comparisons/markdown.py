@@ -4,6 +4,7 @@ Whatever an editor types (raw HTML, event handlers, javascript: links) comes out
 inert: only the tags and URL schemes listed here survive.
 """
 
+import re
 from functools import lru_cache
 
 import markdown as markdown_lib
@@ -32,3 +33,12 @@ def sanitize(html: str) -> str:
 def render_markdown(text: str) -> SafeString:
     html = markdown_lib.markdown(text or "", extensions=["sane_lists"], output_format="html")
     return mark_safe(sanitize(html))
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as the words a reader sees: no markup, links as their text, one line."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"[*_`#>|~]+", "", text)
+    # Control characters would draw as boxes.
+    text = "".join(char if char.isprintable() else " " for char in text)
+    return " ".join(text.split())

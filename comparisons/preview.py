@@ -9,12 +9,12 @@ difference level and tags. Fonts are Roboto from the `font-roboto` package.
 
 import hashlib
 import io
-import re
 from functools import cache
 
 import font_roboto
 from PIL import Image, ImageDraw, ImageFont
 
+from comparisons.markdown import plain_text
 from comparisons.tables import Table
 
 WIDTH, HEIGHT = 1200, 630
@@ -36,15 +36,6 @@ MAX_CHARACTERS = 600
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(font_roboto.RobotoBold if bold else font_roboto.Roboto, size)
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown as the words a reader sees: no markup, links as their text, one line."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    text = re.sub(r"[*_`#>|~]+", "", text)
-    # Control characters would draw as boxes.
-    text = "".join(char if char.isprintable() else " " for char in text)
-    return " ".join(text.split())
 
 
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:

@@ -1,37 +1,33 @@
 """Full-text search over rows: the one place that knows which database does the matching.
 
-`search(text, user, page)` is all a view needs. On PostgreSQL the matching, ranking and
-snippets come from the database (a weighted `tsvector` per row, kept in
-`Dimension.search_vector` with a GIN index); elsewhere (SQLite) the same rules are applied
-in Python to the visible rows: stemmed words, quoted phrases, `-word` exclusion.
+`search(text, user, page)` is all a view needs. On PostgreSQL the matching and ranking come
+from the database (a weighted `tsvector` per row, kept in `Dimension.search_vector` with a
+GIN index); elsewhere (SQLite) the same rules are applied in Python to the visible rows:
+Snowball-stemmed words, quoted phrases, `-word` exclusion. Snippets are made in Python on
+both, from the page's rows only (comparisons/snippets.py).
 """
 
 import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Cast, Coalesce, Concat
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models.functions import Coalesce
+from django.utils.safestring import SafeString
 from taggit.models import TaggedItem
 
 from comparisons.models import Comparison, Dimension, Entry
+from comparisons.snippets import Snippet, highlight, matched_tags, snippets
 from comparisons.tables import rows_queryset
+from comparisons.words import STOP_WORDS
+from comparisons.words import stems as word_stems
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
 CONFIG = "english"
-# Sentinels around highlighted words: the snippet is escaped whole, then they become <mark>.
-START, STOP = "\ue000", "\ue001"
 
 
 class QueryTooLong(ValueError):
@@ -41,8 +37,19 @@ class QueryTooLong(ValueError):
 @dataclass
 class Hit:
     dimension: Dimension
-    title: SafeString
-    snippet: SafeString
+    title: SafeString  # with the matched words in <mark>
+    snippets: list[Snippet]  # where else it matched, labelled
+    matched_tags: list[str]  # names of the tags it matched by
+
+
+def _hit(dimension: Dimension, wanted: frozenset[str]) -> Hit:
+    """A result as shown. Needs the row's tags and entries prefetched: runs no query."""
+    return Hit(
+        dimension,
+        highlight(dimension.title, wanted),
+        snippets(dimension, wanted),
+        matched_tags(dimension, wanted),
+    )
 
 
 @dataclass
@@ -71,7 +78,7 @@ def search(text: str, user, page_number) -> Results:
     if _uses_postgres():
         matches = _PostgresHits(rows, query)
         page = Paginator(matches, PAGE_SIZE).get_page(page_number)
-        page.object_list = matches.hits_for(page.object_list)
+        page.object_list = matches.hits_for(page.object_list, parse(query).highlighted)
     else:
         page = Paginator(_python_hits(rows, query), PAGE_SIZE).get_page(page_number)
     return Results(query, page, _grouped(page.object_list))
@@ -88,13 +95,6 @@ def _grouped(hits: list[Hit]) -> list[tuple[Comparison, list[Hit]]]:
         comparison = hit.dimension.comparison
         groups.setdefault(comparison.pk, (comparison, []))[1].append(hit)
     return list(groups.values())
-
-
-def _marked(headline: str) -> SafeString:
-    """Escape everything, then turn the sentinels we asked for (and only them) into <mark>."""
-    text = escape(headline.replace("*", ""))
-    text = re.sub(f"{START}(.*?){STOP}", r"<mark>\1</mark>", text)
-    return mark_safe(text.replace(START, "").replace(STOP, ""))
 
 
 # --- PostgreSQL ------------------------------------------------------------------------
@@ -148,18 +148,6 @@ def refresh_search_vectors(dimension_ids=None) -> None:
     rows.update(search_vector=_document())
 
 
-def _snippet_text():
-    """The text snippets are cut from: question, common ground, then the cells."""
-    parts = [
-        Cast("question", TextField()),
-        Value(" "),
-        F("common_ground"),
-        Value(" "),
-        Coalesce(_entries_text(), Value(""), output_field=TextField()),
-    ]
-    return Concat(*parts, output_field=TextField())
-
-
 class _PostgresHits:
     """Matching rows for the paginator: counts and slices in the database."""
 
@@ -182,78 +170,16 @@ class _PostgresHits:
     def __getitem__(self, index):
         return self.matches[index]
 
-    def hits_for(self, page_rows) -> list[Hit]:
-        """The page's rows with highlighted title and snippet: two queries (rows, tags)."""
+    def hits_for(self, page_rows, wanted: frozenset[str]) -> list[Hit]:
+        """The page's rows as results: three queries (rows, their tags, their cells)."""
         ids = [row.pk for row in page_rows]
-        highlighted = (
-            Dimension.objects.filter(pk__in=ids)
-            .select_related("comparison")
-            .prefetch_related("tags")
-            .defer("search_vector")
-            .annotate(
-                title_headline=SearchHeadline(
-                    "title",
-                    self.query,
-                    config=CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    highlight_all=True,
-                ),
-                snippet_headline=SearchHeadline(
-                    _snippet_text(),
-                    self.query,
-                    config=CONFIG,
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_fragments=2,
-                    max_words=25,
-                    min_words=8,
-                    fragment_delimiter=" … ",
-                ),
-            )
-        )
-        by_id = {row.pk: row for row in highlighted}
-        return [
-            Hit(
-                by_id[pk],
-                _marked(by_id[pk].title_headline),
-                _marked(by_id[pk].snippet_headline),
-            )
-            for pk in ids
-            if pk in by_id
-        ]
+        by_id = {row.pk: row for row in rows_queryset(Dimension.objects.filter(pk__in=ids))}
+        return [_hit(by_id[pk], wanted) for pk in ids if pk in by_id]
 
 
 # --- Other databases (SQLite) -----------------------------------------------------------
 
-WORD = re.compile(r"\w+")
-# A few English stop words, as PostgreSQL's "english" configuration drops them too.
-STOP_WORDS = frozenset(
-    [
-        *("a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have"),
-        *("in", "is", "it", "its", "of", "on", "or", "that", "the", "their", "them", "they"),
-        *("this", "to", "was", "were", "will", "with"),
-    ]
-)
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
-
-
-def stem(word: str) -> str:
-    """A light English stemmer: enough that "dogfooding" meets "dogfood" and plurals meet."""
-    word = word.lower()
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def _stems(text: str) -> list[str]:
-    return [stem(word) for word in WORD.findall(text)]
 
 
 @dataclass(frozen=True)
@@ -276,7 +202,7 @@ def parse(query: str) -> ParsedQuery:
     words, phrases, excluded = [], [], []
     for match in re.finditer(r'(-?)"([^"]*)"?|(-?)([^\s"]+)', query):
         if match.group(2) is not None:
-            stems = tuple(s for s in _stems(match.group(2)) if s not in STOP_WORDS)
+            stems = tuple(s for s in word_stems(match.group(2)) if s not in STOP_WORDS)
             target = excluded if match.group(1) else phrases
             if stems and match.group(1):
                 excluded.extend(stems)
@@ -285,7 +211,7 @@ def parse(query: str) -> ParsedQuery:
             elif stems:
                 target.append(stems)
         else:
-            stems = [s for s in _stems(match.group(4)) if s not in STOP_WORDS]
+            stems = [s for s in word_stems(match.group(4)) if s not in STOP_WORDS]
             (excluded if match.group(3) else words).extend(stems)
     return ParsedQuery(tuple(words), tuple(phrases), tuple(excluded))
 
@@ -309,7 +235,7 @@ def _contains(stems: list[str], phrase: tuple[str, ...]) -> bool:
 
 def _rank(dimension: Dimension, parsed: ParsedQuery) -> float:
     """0 if the row does not match; otherwise higher for matches in weightier fields."""
-    fields = [(_stems(text), weight) for text, weight in _fields(dimension)]
+    fields = [(word_stems(text), weight) for text, weight in _fields(dimension)]
     every = [s for stems, _ in fields for s in stems]
     if any(s in every for s in parsed.excluded):
         return 0.0
@@ -319,20 +245,6 @@ def _rank(dimension: Dimension, parsed: ParsedQuery) -> float:
         return 0.0
     wanted = parsed.highlighted
     return sum(WEIGHTS[weight] * sum(s in wanted for s in stems) for stems, weight in fields)
-
-
-def _highlight(text: str, wanted: frozenset[str]) -> str:
-    return WORD.sub(lambda m: f"{START}{m[0]}{STOP}" if stem(m[0]) in wanted else m[0], text)
-
-
-def _snippet(dimension: Dimension, wanted: frozenset[str], words: int = 30) -> str:
-    """Around the first highlighted word of the question, common ground or cells."""
-    texts = [dimension.question, dimension.common_ground]
-    texts += [entry.body for entry in dimension.entries.all()]
-    marked = _highlight(" ".join(t for t in texts if t), wanted).split()
-    first = next((i for i, w in enumerate(marked) if START in w), 0)
-    start = max(0, first - 8)
-    return " ".join(marked[start : start + words])
 
 
 def _python_hits(rows, query: str) -> list[Hit]:
@@ -345,8 +257,4 @@ def _python_hits(rows, query: str) -> list[Hit]:
         if rank:
             ranked.append((rank, dimension))
     ranked.sort(key=lambda r: (-r[0], r[1].comparison.title, r[1].position, r[1].pk))
-    wanted = parsed.highlighted
-    return [
-        Hit(d, _marked(_highlight(d.title, wanted)), _marked(_snippet(d, wanted)))
-        for _, d in ranked
-    ]
+    return [_hit(dimension, parsed.highlighted) for _, dimension in ranked]

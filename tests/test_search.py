@@ -7,7 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comparisons.models import Comparison, Dimension, Entry, Status
-from comparisons.search import PAGE_SIZE, parse, search, stem
+from comparisons.search import PAGE_SIZE, parse, search
+from comparisons.words import stem
 from tests.conftest import make_comparison
 
 pytestmark = pytest.mark.django_db
