@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -159,7 +160,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
         "status",
         "difference",
         "tag_list",
-        "updated",
+        "updated_on",
         "version",  # a hidden input: list edits are checked and merged like the form's
     ]
     list_display_links = ["title"]
@@ -205,6 +206,10 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
     @admin.display(description="Tags")
     def tag_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description="Updated", ordering="updated")
+    def updated_on(self, obj):
+        return date_format(obj.updated, "j M Y")
 
     def get_urls(self):
         extra = [

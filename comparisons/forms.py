@@ -8,7 +8,7 @@ from comparisons.sources import format_sources, parse_sources
 class SourcesField(forms.CharField):
     """Sources edited as text, one `Title | URL` per line, stored as a list."""
 
-    widget = forms.Textarea(attrs={"rows": 3, "placeholder": "Title | https://example.com/page"})
+    widget = forms.Textarea(attrs={"rows": 6, "placeholder": "Title | https://example.com/page"})
 
     def prepare_value(self, value):
         return format_sources(value) if isinstance(value, list) else value
@@ -21,7 +21,11 @@ class DimensionForm(ConflictCheckedForm):
     class Meta:
         model = Dimension
         fields = "__all__"
-        widgets = {"version": forms.HiddenInput}
+        widgets = {
+            "version": forms.HiddenInput,
+            # Two lines: the whole question in view (it may be 250 characters long).
+            "question": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class DimensionListForm(ConflictCheckedForm):

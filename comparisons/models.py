@@ -227,6 +227,9 @@ class Dimension(RemembersSlugs, Versioned):
     history = HistoricalRecords(bases=[TagsInHistory], excluded_fields=["search_vector"])
 
     class Meta:
+        # "Row" is the word readers and the README use; the model keeps its name in code.
+        verbose_name = "row"
+        verbose_name_plural = "rows"
         # No default ordering: the table orders its rows (comparisons/tables.py), the admin
         # and search theirs; a default here would join the comparison on every query.
         indexes = [GinIndex(fields=["search_vector"], name="dimension_search_vector_gin")]

@@ -65,7 +65,7 @@ def test_an_editor_changes_an_entry_in_the_admin_and_the_table_shows_it(open_pag
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill("password")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("link", name="Dimensions").first.click()
+    page.get_by_role("link", name="Rows").first.click()
     page.get_by_role("link", name="Customers and target market").click()
     segment_field = page.locator(
         f"select[name$='-segment']:has(option[value='{entry.segment_id}']:checked)"
