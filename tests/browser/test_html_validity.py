@@ -1,0 +1,63 @@
+"""Every public page type is valid HTML: the Nu HTML checker (vnu-jar, run with Java) reports
+no error and no warning.
+
+The pages are the one list in tests/browser/pages.py, rendered with the default content and
+checked in one run of the checker (about ten seconds, most of it starting Java).
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tests.browser.conftest import ROOT, _require
+from tests.browser.pages import PUBLIC_PAGES
+
+pytestmark = pytest.mark.browser
+
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def nu_problems(pages: list[Path]) -> list[str]:
+    """Errors and warnings as `page:line: message` (the checker's info notes left out)."""
+    java = Path(shutil.which("java") or "/usr/bin/java")
+    _require(java, "Java")
+    _require(VNU, "the Nu HTML checker (vnu-jar)")
+    checked = subprocess.run(
+        [str(java), "-jar", str(VNU), "--format", "json", "--stdout", "--exit-zero-always"]
+        + [str(page) for page in sorted(pages)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return [
+        f"{Path(message.get('url', '?')).stem}:{message.get('lastLine', '?')}: {message['message']}"
+        for message in json.loads(checked.stdout)["messages"]
+        if message["type"] != "info" or message.get("subType") == "warning"
+    ]
+
+
+@pytest.mark.django_db
+def test_every_public_page_type_is_valid_html(tmp_path):
+    call_command("load_default_content", verbosity=0)
+    client = Client()
+    for name, path in PUBLIC_PAGES.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+    assert nu_problems(list(tmp_path.glob("*.html"))) == []
+
+
+def test_the_checker_reports_what_the_issue_found(tmp_path):
+    """The check above can fail: a `<time>` with microseconds is an error, and is reported."""
+    page = tmp_path / "time.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><title>t</title>'
+        '<time datetime="2026-12-01T15:16:00.123456+00:00">1 Dec</time>'
+    )
+    [problem] = nu_problems([page])
+    assert "A fraction of a second must be one, two, or three digits" in problem
