@@ -102,7 +102,7 @@ def fingerprint(table: Table) -> str:
     parts += [f"{segment.pk}:{segment.name}" for segment in table.segments]
     for row in table.rows:
         parts.append(f"{row.dimension.pk}:{row.dimension.updated.isoformat()}")
-        parts += [tag.name for tag in row.dimension.tags.all()]  # tagging leaves `updated` be
+        parts += [tag.name for tag in row.tags]  # tagging leaves `updated` as it was
         parts += [
             f"{cell.entry.pk}:{cell.entry.updated.isoformat()}" for cell in row.cells if cell.entry
         ]
@@ -136,7 +136,7 @@ def draw_row_preview(table: Table) -> bytes:
         y += 34
     footer_y = HEIGHT - 52
     draw.line([MARGIN, footer_y - 14, WIDTH - MARGIN, footer_y - 14], fill=BORDER, width=1)
-    tags = ", ".join(tag.name for tag in dimension.tags.all())
+    tags = ", ".join(tag.name for tag in row.tags)
     footer = f"Difference: {dimension.get_difference_display()}"
     footer = wrap(f"{footer} · Tags: {tags}" if tags else footer, font(22), WIDTH - 2 * MARGIN, 1)
     draw.text((MARGIN, footer_y), footer[0], font=font(22), fill=MUTED)
