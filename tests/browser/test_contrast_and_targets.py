@@ -40,8 +40,8 @@ def test_the_search_field_edge_and_placeholder_can_be_seen(open_page, color_sche
 @pytest.mark.parametrize(
     ("path", "selector"),
     [
-        (PUBLIC_PAGES["comparison"], ".row-link"),
-        (PUBLIC_PAGES["comparison"], ".sources a"),
+        (PUBLIC_PAGES["table"], ".row-link"),
+        (PUBLIC_PAGES["table"], ".sources a"),
         (PUBLIC_PAGES["embed"], ".sources a"),
         (PUBLIC_PAGES["embed"], ".embed-source a"),
     ],
