@@ -81,9 +81,10 @@ def test_the_filtered_view_loads_in_a_fixed_number_of_queries(
 ):
     make_comparison(slug="small", rows=3)
     make_comparison(slug="large", rows=40)
-    with django_assert_max_num_queries(6):
+    # The table's budget (tests/test_query_budget.py): its old anchors are one query.
+    with django_assert_max_num_queries(7):
         client.get("/compare/small/?only=row-1,row-2&tag=research&segments=b2b")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get("/compare/large/?only=row-1,row-30&tag=research&segments=b2b")
 
 
