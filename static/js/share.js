@@ -84,6 +84,17 @@
       anchor.setAttribute("href", anchor.href);
     });
     table.querySelectorAll(LEFT_OUT).forEach(function (element) { element.remove(); });
+    // What is left of each row's "about" cell (its question), under the title on the page,
+    // joins the title's cell: one line per row in the pasted table.
+    table.querySelectorAll(".row-about").forEach(function (about) {
+      var titleRow = about.previousElementSibling;
+      var header = titleRow.querySelector("th");
+      var cell = about.firstElementChild;
+      header.append.apply(header, Array.from(cell.childNodes));
+      if (cell.rowSpan > 1) header.rowSpan = cell.rowSpan;  // across the common ground too
+      titleRow.querySelectorAll("td[rowspan]").forEach(function (td) { td.removeAttribute("rowspan"); });
+      about.remove();
+    });
     // What the page says with style ("Common ground", the numbered sources), said in words.
     table.querySelectorAll(".common-ground .label").forEach(function (label) {
       var strong = document.createElement("strong");
