@@ -72,11 +72,12 @@ def test_the_backup_names_relations_by_slug_and_keeps_ids(comparison, tmp_path):
 
 
 def test_it_keeps_timestamps_and_row_order(comparison, tmp_path):
-    before = list(Dimension.objects.values_list("slug", "position", "created", "updated"))
+    fields = ("slug", "position", "created", "updated")
+    before = list(Dimension.objects.order_by("pk").values_list(*fields))  # no default order
     path = _export(tmp_path)
     _wipe()
     _import(path)
-    assert list(Dimension.objects.values_list("slug", "position", "created", "updated")) == before
+    assert list(Dimension.objects.order_by("pk").values_list(*fields)) == before
     assert [s.slug for s in Comparison.objects.get().ordered_segments()] == ["b2b", "b2c"]
 
 
