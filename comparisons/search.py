@@ -16,6 +16,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from taggit.models import TaggedItem
 
@@ -40,6 +41,11 @@ class Hit:
     title: SafeString  # with the matched words in <mark>
     snippets: list[Snippet]  # where else it matched, labelled
     matched_tags: list[str]  # names of the tags it matched by
+
+    @property
+    def snippet(self) -> SafeString:
+        """The snippets on one line ("B2B: … the <mark>sales</mark> team …"), for the API."""
+        return format_html_join(" · ", "{}: {}", ((s.label, s.text) for s in self.snippets))
 
 
 def _hit(dimension: Dimension, wanted: frozenset[str]) -> Hit:
