@@ -1,11 +1,9 @@
 """History of rows in the admin: who, when, what; diffs of fields and entries; restore."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from comparisons.history import ROW_DELETED, row_versions
 from comparisons.models import Comparison, Dimension, DimensionSlug, Entry, Segment
-from comparisons.roles import EDITORS
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import make_comparison
 
@@ -163,15 +161,11 @@ def test_restore_answers_get_with_405_and_unknown_versions_with_404(editor_clien
     assert editor_client.get(_history_url(999999)).status_code == 404
 
 
-def test_editors_may_read_history_and_restore(client, row):
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user("casey", "c@example.com", "pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    granted = set(Group.objects.get(name=EDITORS).permissions.values_list("codename", flat=True))
+def test_editors_may_read_history_and_restore(client, row, editor):
+    granted = set(editor.groups.get().permissions.values_list("codename", flat=True))
     assert {"view_historicaldimension", "view_historicalentry"} <= granted
     assert {"view_historicalcomparison", "view_historicalsegment"} <= granted
-    client.force_login(user)
+    client.force_login(editor)
     client.post(change_url(row), opened_dimension_form(row, title="Changed"))
     assert client.get(_history_url(row.pk)).status_code == 200
     assert _restore(client, row_versions(row.pk)[-1]).status_code == 302

@@ -202,9 +202,7 @@ def test_the_parser_reads_web_search_syntax():
 
 def test_the_gin_index_serves_the_match_on_postgresql(default_content):
     if connection.vendor != "postgresql":
-        # The fallback matches in Python and never fills the vector.
-        assert not Dimension.objects.filter(search_vector__isnull=False).exists()
-        return
+        pytest.skip("SQLite has no search index: its search matches stems in Python")
     from django.contrib.postgres.search import SearchQuery
 
     query = SearchQuery("dogfood", search_type="websearch", config="english")
