@@ -91,7 +91,7 @@ def setup_django(env: dict[str, str]) -> None:
 def load_content() -> dict[str, int]:
     from django.core.management import call_command
 
-    from comparisons.synthetic import make_synthetic_content, update_planner_statistics
+    from benchmarks.synthetic import make_synthetic_content, update_planner_statistics
 
     call_command("migrate", verbosity=0)
     call_command("load_default_content", verbosity=0)

@@ -1,6 +1,9 @@
+"""Benchmark data from the command line; the generator lives with the benchmarks
+(benchmarks/synthetic.py), so run it from the checkout."""
+
 from django.core.management.base import BaseCommand
 
-from comparisons.synthetic import make_synthetic_content, update_planner_statistics
+from benchmarks.synthetic import make_synthetic_content, update_planner_statistics
 
 
 class Command(BaseCommand):
