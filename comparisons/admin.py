@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from comparisons.admin_import import EditSafeImportMixin
 from comparisons.forms import DimensionForm, DimensionListForm, EntryForm
-from comparisons.history import RestoreError, deleted_rows, restore, row_versions
+from comparisons.history import RestoreError, deleted_rows, restore, row_revisions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.resources import DimensionResource
 from comparisons.versioning import EditConflict
@@ -219,7 +219,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
                 name="comparisons_dimension_deleted",
             ),
             path(
-                "<path:object_id>/history/<str:version_key>/restore/",
+                "<path:object_id>/history/<str:revision_key>/restore/",
                 self.admin_site.admin_view(self.restore_view),
                 name="comparisons_dimension_restore",
             ),
@@ -268,18 +268,18 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
                 messages.INFO,
             )
 
-    def _versions(self, request, object_id):
+    def _revisions(self, request, object_id):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         if not str(object_id).isdigit():
             raise Http404("No such row.")
-        versions = row_versions(int(object_id))
-        if not versions:
+        revisions = row_revisions(int(object_id))
+        if not revisions:
             raise Http404("This row has no history.")
-        return versions
+        return revisions
 
     def history_view(self, request, object_id, extra_context=None):
-        """Each version of the row with a diff of its fields and entries, and restore."""
+        """Each revision of the row with a diff of its fields and entries, and restore."""
         object_id = unquote(object_id)
         if not (str(object_id).isdigit() and Dimension.history.filter(id=object_id).exists()):
             # Saved before history was recorded, or unknown: 404 as the change form does.
@@ -291,20 +291,20 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
                 "title": f"History of “{obj}”",
                 "opts": self.model._meta,
                 "object_id": obj.pk,
-                "versions": [],
+                "revisions": [],
             }
             return render(request, "admin/comparisons/dimension/row_history.html", context)
-        versions = self._versions(request, object_id)
-        newest = versions[0].record
+        revisions = self._revisions(request, object_id)
+        newest = revisions[0].record
         context = {
             **self.admin_site.each_context(request),
             "title": f"History of “{newest.title}”",
             "opts": self.model._meta,
             "object_id": newest.id,
-            "versions": versions,
-            "is_deleted": versions[0].is_deletion,
+            "revisions": revisions,
+            "is_deleted": revisions[0].is_deletion,
             "can_restore": self.has_change_permission(request)
-            and (not versions[0].is_deletion or self.has_add_permission(request)),
+            and (not revisions[0].is_deletion or self.has_add_permission(request)),
         }
         return render(request, "admin/comparisons/dimension/row_history.html", context)
 
@@ -312,20 +312,20 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
         url = reverse("admin:comparisons_dimension_history", args=[object_id])
         return HttpResponseRedirect(f"{url}#version-row-{version_id}")
 
-    def restore_view(self, request, object_id, version_key):
+    def restore_view(self, request, object_id, revision_key):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        versions = self._versions(request, unquote(object_id))
-        version = next((v for v in versions if v.key == version_key), None)
-        if version is None:
+        revisions = self._revisions(request, unquote(object_id))
+        revision = next((v for v in revisions if v.key == revision_key), None)
+        if revision is None:
             raise Http404("No such version of this row.")
         if not self.has_change_permission(request) or (
-            versions[0].is_deletion and not self.has_add_permission(request)
+            revisions[0].is_deletion and not self.has_add_permission(request)
         ):
             raise PermissionDenied
-        history_url = reverse("admin:comparisons_dimension_history", args=[version.record.id])
+        history_url = reverse("admin:comparisons_dimension_history", args=[revision.record.id])
         try:
-            dimension = restore(version)
+            dimension = restore(revision)
         except RestoreError as error:
             self.message_user(request, f"Not restored: {error}", messages.ERROR)
             return HttpResponseRedirect(history_url)
@@ -334,9 +334,10 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
                 request, "Not restored: the row was saved meanwhile. Try again.", messages.ERROR
             )
             return HttpResponseRedirect(history_url)
+        when = f"{revision.date:%d %b %Y %H:%M}"
         self.message_user(
             request,
-            f"Restored “{dimension}” as it was on {version.date:%d %b %Y %H:%M}, with its entries.",
+            f"Restored “{dimension}” as it was on {when}, with its entries.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(

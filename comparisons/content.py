@@ -98,7 +98,7 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
 
 
 def _created(model, **fields):
-    """A new object saved through the write path, its history version marked as loaded."""
+    """A new object saved through the write path, its history record marked as loaded."""
     obj = model(**fields)
     obj._change_reason = LOADED
     obj.save()

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 from comparisons.caching import public_page
 from comparisons.changes import changes_url
 from comparisons.exports import absolute
-from comparisons.history import RowVersion, public_row_histories
+from comparisons.history import RowRevision, public_row_histories
 from comparisons.models import Dimension, Segment
 from comparisons.redirects import follows_renames
 from comparisons.views import _filtered_table, _get_comparison, _row_table
@@ -47,7 +47,7 @@ class Followed:
 @dataclass(frozen=True)
 class Change:
     dimension: Dimension  # the row as it is now: its title and URLs
-    version: RowVersion  # one version readers saw, described against the one they saw before
+    revision: RowRevision  # one revision readers saw, described against the one they saw before
 
 
 def public_changes(followed: Followed, limit: int) -> list[Change]:
@@ -59,19 +59,19 @@ def public_changes(followed: Followed, limit: int) -> list[Change]:
     histories = public_row_histories([row.pk for row in followed.rows])
     changes = []
     for row in followed.rows:
-        for version in histories.get(row.pk, []):
-            version = replace(
-                version, entry_changes=[c for c in version.entry_changes if c.segment in shown]
+        for revision in histories.get(row.pk, []):
+            revision = replace(
+                revision, entry_changes=[c for c in revision.entry_changes if c.segment in shown]
             )
             # What the change log lists (comparisons.views.dimension_changes), in these columns.
             if (
-                version.first_shown
-                or version.is_deletion
-                or version.field_changes
-                or version.entry_changes
+                revision.first_shown
+                or revision.is_deletion
+                or revision.field_changes
+                or revision.entry_changes
             ):
-                changes.append(Change(row, version))
-    changes.sort(key=lambda change: (change.version.date, change.version.key), reverse=True)
+                changes.append(Change(row, revision))
+    changes.sort(key=lambda change: (change.revision.date, change.revision.key), reverse=True)
     return changes[:limit]
 
 
@@ -109,30 +109,30 @@ class ChangesFeed(Feed):
         return public_changes(followed, limit=ENTRIES)
 
     def item_title(self, change: Change) -> str:
-        return f"{change.dimension.title}: {change.version.summary()}"
+        return f"{change.dimension.title}: {change.revision.summary()}"
 
     def item_description(self, change: Change) -> str:
         # HTML (Atom's summary type="html"): everything an editor wrote is escaped.
         row = change.dimension
         return (
-            f"<p>{escape(change.version.summary())}</p>"
+            f"<p>{escape(change.revision.summary())}</p>"
             f'<p><a href="{escape(absolute(row.get_absolute_url()))}">{escape(row.title)}</a>'
             f" in {escape(row.comparison.title)}</p>"
         )
 
     def item_link(self, change: Change) -> str:
         """The change on the row's change log."""
-        return absolute(f"{changes_url(change.dimension)}#{change.version.key}")
+        return absolute(f"{changes_url(change.dimension)}#{change.revision.key}")
 
     def item_guid(self, change: Change) -> str:
         # A tag URI (RFC 4151): stays the same when the row is renamed or the site moves path.
-        return f"tag:{urlsplit(settings.SITE_URL).hostname},2025:kb:change:{change.version.key}"
+        return f"tag:{urlsplit(settings.SITE_URL).hostname},2025:kb:change:{change.revision.key}"
 
     def item_pubdate(self, change: Change) -> datetime:
-        return change.version.date
+        return change.revision.date
 
     def item_updateddate(self, change: Change) -> datetime:
-        return change.version.date
+        return change.revision.date
 
 
 class ViewChangesFeed(ChangesFeed):

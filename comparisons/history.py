@@ -1,19 +1,22 @@
-"""A row's history: each version of a row together with its cells, and what readers saw.
+"""A row's history: each revision of a row together with its cells, and what readers saw.
 
 django-simple-history records every save of a row (`Dimension`) and of a cell (`Entry`)
-separately. A *row version* is the row and its cells as one save left them. The admin saves
+separately. A *row revision* is the row and its cells as one save left them. The admin saves
 the row first and its cells right after, so the cell records that follow a row record, by the
-same editor within `SAME_SAVE`, belong to that row record's version; a cell saved on its own
-(in the shell, by an import that changed only cells) starts a version of its own. Cells deleted
-because their row was deleted are marked (ROW_DELETED) so the version before the deletion
+same editor within `SAME_SAVE`, belong to that row record's revision; a cell saved on its own
+(in the shell, by an import that changed only cells) starts a revision of its own. Cells deleted
+because their row was deleted are marked (ROW_DELETED) so the revision before the deletion
 still shows them, and a restored row comes back with its cells.
 
-What readers saw is a narrower history: a version is public from the moment the row and its
+What readers saw is a narrower history: a revision is public from the moment the row and its
 comparison were both published (`public_row_histories`). Change logs, feeds and pinned embeds
 read only that; the admin reads everything.
 
-Reading the history of any number of rows runs three queries (row versions, cell versions
-with their segments, the comparisons' versions), whatever its length.
+Reading the history of any number of rows runs three queries (row revisions, cell revisions
+with their segments, the comparisons' records), whatever its length.
+
+Words: a *record* is one of django-simple-history's rows; a *revision* is what the admin shows
+editors as a "version" of the row. `version` in code is only the edit counter (versioning.py).
 """
 
 import difflib
@@ -37,7 +40,7 @@ SAME_SAVE = timedelta(seconds=5)
 
 
 class RestoreError(Exception):
-    """The version cannot be restored as it is; nothing was changed."""
+    """The revision cannot be restored as it is; nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -59,20 +62,20 @@ class EntryChange:
 
 
 @dataclass
-class RowVersion:
-    record: object  # the HistoricalDimension in force: the row's fields at this version
-    entries: dict[int, object]  # entry id -> HistoricalEntry, as they were at this version
-    started_by: object  # the record of the save that made this version: the row's or a cell's
+class RowRevision:
+    record: object  # the HistoricalDimension in force: the row's fields at this revision
+    entries: dict[int, object]  # entry id -> HistoricalEntry, as they were at this revision
+    started_by: object  # the record of the save that made this revision: the row's or a cell's
     field_changes: list[FieldChange] = field(default_factory=list)
     entry_changes: list[EntryChange] = field(default_factory=list)
     is_current: bool = False
-    shown_at: datetime | None = None  # public histories: when readers first saw this version
-    first_shown: bool = False  # public histories: the first version readers saw
+    shown_at: datetime | None = None  # public histories: when readers first saw this revision
+    first_shown: bool = False  # public histories: the first revision readers saw
     segments: dict = field(default_factory=dict, repr=False)  # segment id -> Segment
 
     @property
     def key(self) -> str:
-        """Names the version in URLs: `row-<history id>` or `cell-<history id>`."""
+        """Names the revision in URLs: `row-<history id>` or `cell-<history id>`."""
         kind = "row" if self.started_by is self.record else "cell"
         return f"{kind}-{self.started_by.history_id}"
 
@@ -184,53 +187,53 @@ def _same_save(start, record) -> bool:
     )
 
 
-def _versions_of(records, entry_records, segments) -> list[RowVersion]:
-    """The versions of one row, oldest first, from its row and cell records (oldest first)."""
+def _revisions_of(records, entry_records, segments) -> list[RowRevision]:
+    """The revisions of one row, oldest first, from its row and cell records (oldest first)."""
     events = [(r.history_date, 0, r.history_id, r) for r in records]
     events += [
         (e.history_date, 1, e.history_id, e)
         for e in entry_records
-        # Deleted with the row: the deletion's version has no cells anyway.
+        # Deleted with the row: the deletion's revision has no cells anyway.
         if not (e.history_type == "-" and e.history_change_reason == ROW_DELETED)
     ]
-    versions: list[RowVersion] = []
+    revisions: list[RowRevision] = []
     entries: dict[int, object] = {}
     for _date, kind, _id, record in sorted(events, key=lambda event: event[:3]):
         if kind == 0:
             if record.history_type == "-":
                 entries = {}
-            versions.append(RowVersion(record, dict(entries), record, segments=segments))
+            revisions.append(RowRevision(record, dict(entries), record, segments=segments))
             continue
         if record.history_type == "-":
             entries.pop(record.id, None)
         else:
             entries[record.id] = record
-        last = versions[-1] if versions else None
+        last = revisions[-1] if revisions else None
         if last is None or last.is_deletion:
-            continue  # cells of a row with no version yet, or of a deleted row
+            continue  # cells of a row with no revision yet, or of a deleted row
         if _same_save(last.started_by, record):
             last.entries = dict(entries)
         else:
-            versions.append(RowVersion(last.record, dict(entries), record, segments=segments))
-    for previous, version in zip([None, *versions], versions, strict=False):
-        _describe(version, previous)
-    if versions and not versions[-1].is_deletion:
-        versions[-1].is_current = True
-    return versions
+            revisions.append(RowRevision(last.record, dict(entries), record, segments=segments))
+    for previous, revision in zip([None, *revisions], revisions, strict=False):
+        _describe(revision, previous)
+    if revisions and not revisions[-1].is_deletion:
+        revisions[-1].is_current = True
+    return revisions
 
 
-def _describe(version: RowVersion, previous: RowVersion | None) -> None:
+def _describe(revision: RowRevision, previous: RowRevision | None) -> None:
     """Fill in what changed since `previous` (None: since nothing)."""
     before = previous.entries if previous else {}
-    version.entry_changes = _entry_changes(before, version.entries, version.segments)
-    if previous and not version.is_deletion and previous.record is not version.record:
-        version.field_changes = _field_changes(Dimension, version.record, previous.record)
+    revision.entry_changes = _entry_changes(before, revision.entries, revision.segments)
+    if previous and not revision.is_deletion and previous.record is not revision.record:
+        revision.field_changes = _field_changes(Dimension, revision.record, previous.record)
     else:
-        version.field_changes = []
+        revision.field_changes = []
 
 
-def row_histories(dimension_ids) -> dict[int, list[RowVersion]]:
-    """Every version of each row, oldest first. Runs two queries, whatever the lengths."""
+def row_histories(dimension_ids) -> dict[int, list[RowRevision]]:
+    """Every revision of each row, oldest first. Runs two queries, whatever the lengths."""
     dimension_ids = list(dimension_ids)
     records = defaultdict(list)
     for record in (
@@ -250,16 +253,16 @@ def row_histories(dimension_ids) -> dict[int, list[RowVersion]]:
         if record.segment is not None:
             segments[record.segment_id] = record.segment
     return {
-        pk: _versions_of(records[pk], entry_records[pk], segments)
+        pk: _revisions_of(records[pk], entry_records[pk], segments)
         for pk in dimension_ids
         if records[pk]
     }
 
 
-def row_versions(dimension_id: int) -> list[RowVersion]:
-    """Every version of the row, newest first, each with what changed since the one before."""
-    versions = row_histories([dimension_id]).get(dimension_id, [])
-    return versions[::-1]
+def row_revisions(dimension_id: int) -> list[RowRevision]:
+    """Every revision of the row, newest first, each with what changed since the one before."""
+    revisions = row_histories([dimension_id]).get(dimension_id, [])
+    return revisions[::-1]
 
 
 # --- What readers saw ------------------------------------------------------------------------
@@ -309,11 +312,11 @@ def was_published(periods: list[Period], moment: datetime) -> bool:
     return any(period.contains(moment) for period in periods)
 
 
-def _first_seen(version: RowVersion, end: datetime | None, periods: list[Period]):
-    """The first moment readers could see `version` (before `end`), or None if never."""
-    if version.is_deletion or version.record.status != Status.PUBLISHED:
+def _first_seen(revision: RowRevision, end: datetime | None, periods: list[Period]):
+    """The first moment readers could see `revision` (before `end`), or None if never."""
+    if revision.is_deletion or revision.record.status != Status.PUBLISHED:
         return None
-    start = version.started_by.history_date
+    start = revision.started_by.history_date
     for period in periods:
         seen = max(start, period.start)
         if (end is None or seen < end) and (period.end is None or seen < period.end):
@@ -321,43 +324,43 @@ def _first_seen(version: RowVersion, end: datetime | None, periods: list[Period]
     return None
 
 
-def public_versions(versions: list[RowVersion], periods: list[Period]) -> list[RowVersion]:
-    """The versions readers saw (oldest first), each dated when first seen and described
-    against the version seen before it: nothing written while the row or its comparison was
+def public_revisions(revisions: list[RowRevision], periods: list[Period]) -> list[RowRevision]:
+    """The revisions readers saw (oldest first), each dated when first seen and described
+    against the revision seen before it: nothing written while the row or its comparison was
     a draft is shown, except as part of what was later published."""
-    public: list[RowVersion] = []
-    shown_last = None  # the last version readers saw, deletions aside
-    for index, version in enumerate(versions):
-        if version.is_deletion:
-            before = versions[index - 1] if index else None
-            start = version.started_by.history_date
+    public: list[RowRevision] = []
+    shown_last = None  # the last revision readers saw, deletions aside
+    for index, revision in enumerate(revisions):
+        if revision.is_deletion:
+            before = revisions[index - 1] if index else None
+            start = revision.started_by.history_date
             seen_until_then = (
                 before is not None
                 and before.record.status == Status.PUBLISHED
                 and was_published(periods, start)
             )
             if seen_until_then and public:
-                public.append(replace(version, field_changes=[], entry_changes=[]))
+                public.append(replace(revision, field_changes=[], entry_changes=[]))
             continue
-        end = versions[index + 1].started_by.history_date if index + 1 < len(versions) else None
-        seen = _first_seen(version, end, periods)
+        end = revisions[index + 1].started_by.history_date if index + 1 < len(revisions) else None
+        seen = _first_seen(revision, end, periods)
         if seen is None:
             continue
-        shown = replace(version, shown_at=seen, first_shown=shown_last is None)
+        shown = replace(revision, shown_at=seen, first_shown=shown_last is None)
         _describe(shown, shown_last)
         public.append(shown)
         shown_last = shown
     return public
 
 
-def public_row_histories(dimension_ids) -> dict[int, list[RowVersion]]:
-    """The versions of each row that readers saw, oldest first. Runs three queries."""
+def public_row_histories(dimension_ids) -> dict[int, list[RowRevision]]:
+    """The revisions of each row that readers saw, oldest first. Runs three queries."""
     histories = row_histories(dimension_ids)
-    comparisons = {versions[-1].record.comparison_id for versions in histories.values()}
+    comparisons = {revisions[-1].record.comparison_id for revisions in histories.values()}
     known = timelines(comparisons)
     return {
-        pk: public_versions(versions, known[versions[-1].record.comparison_id].periods)
-        for pk, versions in histories.items()
+        pk: public_revisions(revisions, known[revisions[-1].record.comparison_id].periods)
+        for pk, revisions in histories.items()
     }
 
 
@@ -402,15 +405,15 @@ def deleted_rows():
 
 
 @transaction.atomic
-def restore(version: RowVersion) -> Dimension:
-    """Make `version` the row's current state, entries included; recorded as a new version.
+def restore(revision: RowRevision) -> Dimension:
+    """Make `revision` the row's current state, entries included; recorded as a new revision.
 
     Works for a deleted row too: it comes back under its old id, with the entries it had.
     """
-    if not version.restorable:
+    if not revision.restorable:
         raise RestoreError("Pick a version before the deletion, or an older version.")
-    record = version.record
-    reason = f"Restored the version of {timezone.localtime(version.date):%d %b %Y %H:%M}"
+    record = revision.record
+    reason = f"Restored the version of {timezone.localtime(revision.date):%d %b %Y %H:%M}"
     if not Comparison.objects.filter(pk=record.comparison_id).exists():
         raise RestoreError("Its comparison was deleted: restore the comparison first.")
     taken = Dimension.objects.filter(comparison_id=record.comparison_id, slug=record.slug)
@@ -418,15 +421,15 @@ def restore(version: RowVersion) -> Dimension:
         raise RestoreError(
             f"Another row of the comparison now has the slug “{record.slug}”: rename it first."
         )
-    missing = {e.segment_id for e in version.entries.values()} - set(
-        Segment.objects.filter(pk__in=[e.segment_id for e in version.entries.values()]).values_list(
-            "pk", flat=True
-        )
+    missing = {e.segment_id for e in revision.entries.values()} - set(
+        Segment.objects.filter(
+            pk__in=[e.segment_id for e in revision.entries.values()]
+        ).values_list("pk", flat=True)
     )
     if missing:
         raise RestoreError("A segment of this version was deleted: recreate it first.")
 
-    # Locked until the restore commits: a save racing it waits, then finds a newer version.
+    # Locked until the restore commits: a save racing it waits, then finds a newer edit version.
     current = Dimension.objects.select_for_update().filter(pk=record.id).first()
     dimension = record.instance
     dimension._change_reason = reason
@@ -442,10 +445,10 @@ def restore(version: RowVersion) -> Dimension:
 
     live = {entry.pk: entry for entry in Entry.objects.filter(dimension_id=record.id)}
     for entry_id, entry in live.items():
-        if entry_id not in version.entries:
+        if entry_id not in revision.entries:
             entry._change_reason = reason
             entry.delete()
-    for entry_id, entry_record in version.entries.items():
+    for entry_id, entry_record in revision.entries.items():
         entry = entry_record.instance
         entry._change_reason = reason
         if entry_id in live:

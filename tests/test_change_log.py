@@ -89,10 +89,10 @@ def test_unknown_rows_and_comparisons_have_no_change_log(client, row):
 
 
 def test_a_restore_shows_in_the_change_log(anonymous, editor_client, row):
-    from comparisons.history import row_versions
+    from comparisons.history import row_revisions
 
     editor_client.post(change_url(row), opened_dimension_form(row, title="Changed"))
-    first = row_versions(row.pk)[-1]
+    first = row_revisions(row.pk)[-1]
     editor_client.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
     html = anonymous.get(CHANGES).content.decode()
     assert "Restored the version of" in html

@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comparisons.backup import delete_everything
-from comparisons.history import row_versions
+from comparisons.history import row_revisions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
@@ -66,7 +66,7 @@ def _cells(html: str) -> int:
 def test_restoring_an_edited_default_row_brings_back_its_cells(loaded, editor_client, client):
     row = loaded.dimensions.get(slug="dogfooding")
     editor_client.post(change_url(row), opened_dimension_form(row, title="Dogfooding, edited"))
-    earlier = row_versions(row.pk)[1]
+    earlier = row_revisions(row.pk)[1]
     response = editor_client.post(
         f"/admin/comparisons/dimension/{row.pk}/history/{earlier.key}/restore/", follow=True
     )
@@ -82,13 +82,13 @@ def test_restoring_any_version_of_any_default_row_loses_no_cell(loaded, editor_c
         editor_client.post(
             change_url(row), opened_dimension_form(row, title=f"{row.title}!", b2b_body="Edited")
         )
-        for version in row_versions(row.pk):
-            if version.restorable:
+        for revision in row_revisions(row.pk):
+            if revision.restorable:
                 editor_client.post(
-                    f"/admin/comparisons/dimension/{row.pk}/history/{version.key}/restore/"
+                    f"/admin/comparisons/dimension/{row.pk}/history/{revision.key}/restore/"
                 )
-                assert row.entries.count() == cells, (row.slug, version.key)
-                assert len(version.entries) == cells
+                assert row.entries.count() == cells, (row.slug, revision.key)
+                assert len(revision.entries) == cells
 
 
 # 2. Pinned embeds are blank.
@@ -255,6 +255,6 @@ def test_the_migration_gives_bulk_loaded_content_a_version_dated_when_it_last_ch
     row = loaded.dimensions.get(slug="dogfooding")
     editor_client.post(change_url(row), opened_dimension_form(row, title="Edited"))
     editor_client.post(
-        f"/admin/comparisons/dimension/{row.pk}/history/{row_versions(row.pk)[1].key}/restore/"
+        f"/admin/comparisons/dimension/{row.pk}/history/{row_revisions(row.pk)[1].key}/restore/"
     )
     assert row.entries.count() == 2

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comparisons.history import ROW_DELETED, row_versions
+from comparisons.history import ROW_DELETED, row_revisions
 from comparisons.models import Comparison, Dimension, DimensionSlug, Entry, Segment
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import make_comparison
@@ -20,9 +20,9 @@ def _history_url(dimension_id):
     return f"/admin/comparisons/dimension/{dimension_id}/history/"
 
 
-def _restore(client, version):
+def _restore(client, revision):
     return client.post(
-        f"/admin/comparisons/dimension/{version.record.id}/history/{version.key}/restore/"
+        f"/admin/comparisons/dimension/{revision.record.id}/history/{revision.key}/restore/"
     )
 
 
@@ -38,7 +38,7 @@ def test_an_admin_edit_records_who_when_and_what(editor_client, editor, row):
     editor_client.post(
         change_url(row), opened_dimension_form(row, title="Renamed", b2b_body="New B2B text")
     )
-    newest = row_versions(row.pk)[0]
+    newest = row_revisions(row.pk)[0]
     assert newest.record.history_user == editor
     assert newest.record.history_date is not None
     assert [(c.name, c.old, c.new) for c in newest.field_changes] == [("title", "Row 1", "Renamed")]
@@ -62,7 +62,9 @@ def test_the_history_page_shows_each_version_with_a_diff_of_fields_and_entries(e
 def test_entries_of_a_version_are_those_it_was_saved_with(editor_client, row):
     editor_client.post(change_url(row), opened_dimension_form(row, b2b_body="Second text"))
     editor_client.post(change_url(row), opened_dimension_form(row, b2b_body="Third text"))
-    bodies = [sorted(e.body for e in version.entries.values()) for version in row_versions(row.pk)]
+    bodies = [
+        sorted(e.body for e in revision.entries.values()) for revision in row_revisions(row.pk)
+    ]
     assert bodies == [
         ["B2C answer for row 1", "Third text"],
         ["B2C answer for row 1", "Second text"],
@@ -75,7 +77,7 @@ def test_restoring_a_version_brings_back_its_fields_and_entries_in_one_action(ed
         change_url(row), opened_dimension_form(row, title="Changed", b2b_body="Changed text")
     )
     row.entries.get(segment__slug="b2c").delete()
-    first = row_versions(row.pk)[-1]
+    first = row_revisions(row.pk)[-1]
 
     response = _restore(editor_client, first)
 
@@ -90,13 +92,13 @@ def test_restoring_a_version_brings_back_its_fields_and_entries_in_one_action(ed
 
 def test_a_restore_is_itself_recorded_and_can_be_undone(editor_client, editor, row):
     editor_client.post(change_url(row), opened_dimension_form(row, title="Changed"))
-    _restore(editor_client, row_versions(row.pk)[-1])
-    newest = row_versions(row.pk)[0]
+    _restore(editor_client, row_revisions(row.pk)[-1])
+    newest = row_revisions(row.pk)[0]
     assert newest.record.history_change_reason.startswith("Restored the version of")
     assert newest.record.history_user == editor
     assert [(c.old, c.new) for c in newest.field_changes] == [("Changed", "Row 1")]
     # The version before the restore is still there, and restorable.
-    _restore(editor_client, row_versions(row.pk)[1])
+    _restore(editor_client, row_revisions(row.pk)[1])
     row.refresh_from_db()
     assert row.title == "Changed"
 
@@ -115,7 +117,7 @@ def test_deleting_a_row_keeps_its_history_and_it_can_be_restored_with_its_entrie
     history = editor_client.get(_history_url(row.pk)).content.decode()
     assert "This row is deleted" in history
 
-    before_deletion = row_versions(row.pk)[1]
+    before_deletion = row_revisions(row.pk)[1]
     assert len(before_deletion.entries) == 2
     assert _restore(editor_client, before_deletion).status_code == 302
 
@@ -132,7 +134,7 @@ def test_deleting_a_row_keeps_its_history_and_it_can_be_restored_with_its_entrie
 def test_a_restore_that_changes_the_slug_keeps_the_old_url_working(editor_client, client, row):
     editor_client.post(change_url(row), opened_dimension_form(row, slug="renamed"))
     assert client.get("/compare/b2b-vs-b2c/row-1/").status_code == 301
-    _restore(editor_client, row_versions(row.pk)[-1])  # back to "row-1"
+    _restore(editor_client, row_revisions(row.pk)[-1])  # back to "row-1"
     row.refresh_from_db()
     assert row.slug == "row-1"
     assert DimensionSlug.objects.get(slug="renamed").dimension_id == row.pk
@@ -144,7 +146,7 @@ def test_a_restore_that_changes_the_slug_keeps_the_old_url_working(editor_client
 def test_a_restore_refuses_a_slug_taken_meanwhile_and_changes_nothing(editor_client, row):
     editor_client.post(change_url(row), opened_dimension_form(row, slug="renamed"))
     Dimension.objects.create(comparison=row.comparison, title="Other", slug="row-1")
-    response = _restore(editor_client, row_versions(row.pk)[-1])
+    response = _restore(editor_client, row_revisions(row.pk)[-1])
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.slug == "renamed"
@@ -153,8 +155,8 @@ def test_a_restore_refuses_a_slug_taken_meanwhile_and_changes_nothing(editor_cli
 
 
 def test_restore_answers_get_with_405_and_unknown_versions_with_404(editor_client, row):
-    version = row_versions(row.pk)[0]
-    url = f"/admin/comparisons/dimension/{row.pk}/history/{version.record.history_id}/restore/"
+    revision = row_revisions(row.pk)[0]
+    url = f"/admin/comparisons/dimension/{row.pk}/history/{revision.record.history_id}/restore/"
     assert editor_client.get(url).status_code == 405
     bad = f"/admin/comparisons/dimension/{row.pk}/history/999999/restore/"
     assert editor_client.post(bad).status_code == 404
@@ -168,7 +170,7 @@ def test_editors_may_read_history_and_restore(client, row, editor):
     client.force_login(editor)
     client.post(change_url(row), opened_dimension_form(row, title="Changed"))
     assert client.get(_history_url(row.pk)).status_code == 200
-    assert _restore(client, row_versions(row.pk)[-1]).status_code == 302
+    assert _restore(client, row_revisions(row.pk)[-1]).status_code == 302
     assert Dimension.objects.get().title == "Row 1"
 
 
@@ -206,10 +208,10 @@ def test_the_word_diff_groups_a_replaced_phrase_and_keeps_the_rest():
 
 
 def test_the_per_version_page_of_simple_history_leads_to_the_row_history(editor_client, row):
-    version = row_versions(row.pk)[0]
-    response = editor_client.get(f"{_history_url(row.pk)}{version.record.history_id}/")
+    revision = row_revisions(row.pk)[0]
+    response = editor_client.get(f"{_history_url(row.pk)}{revision.record.history_id}/")
     assert response.status_code == 302
-    assert response["Location"] == f"{_history_url(row.pk)}#version-{version.key}"
+    assert response["Location"] == f"{_history_url(row.pk)}#version-{revision.key}"
 
 
 def test_positions_edited_in_the_list_are_saved_and_recorded(editor_client, row):
@@ -228,7 +230,7 @@ def test_positions_edited_in_the_list_are_saved_and_recorded(editor_client, row)
     assert response.status_code == 302
     row.refresh_from_db()
     assert (row.position, row.version) == (7, 2)
-    assert [(c.old, c.new) for c in row_versions(row.pk)[0].field_changes] == [(1, 7)]
+    assert [(c.old, c.new) for c in row_revisions(row.pk)[0].field_changes] == [(1, 7)]
 
 
 def test_a_row_deleted_with_the_bulk_action_comes_back_with_its_entries(editor_client, row):
@@ -238,15 +240,15 @@ def test_a_row_deleted_with_the_bulk_action_comes_back_with_its_entries(editor_c
     )
     assert response.status_code == 302
     assert not Dimension.objects.exists()
-    _restore(editor_client, row_versions(row.pk)[1])
+    _restore(editor_client, row_revisions(row.pk)[1])
     assert Dimension.objects.get().entries.count() == 2
     # The restored row's history goes on: deleted, then restored.
-    assert [v.record.history_type for v in row_versions(row.pk)] == ["+", "-", "+"]
+    assert [v.record.history_type for v in row_revisions(row.pk)] == ["+", "-", "+"]
 
 
 def test_tags_are_part_of_each_version_and_of_a_restore(editor_client, row):
     editor_client.post(change_url(row), opened_dimension_form(row, tags="pricing, research"))
-    newest, first = row_versions(row.pk)[0], row_versions(row.pk)[-1]
+    newest, first = row_revisions(row.pk)[0], row_revisions(row.pk)[-1]
     assert (first.record.tag_names, newest.record.tag_names) == ("research", "pricing, research")
     assert [(c.name, c.old, c.new) for c in newest.field_changes] == [
         ("tags", "research", "pricing, research")
@@ -257,5 +259,5 @@ def test_tags_are_part_of_each_version_and_of_a_restore(editor_client, row):
 
 def test_a_deleted_row_comes_back_with_its_tags(editor_client, row):
     editor_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
-    _restore(editor_client, row_versions(row.pk)[1])
+    _restore(editor_client, row_revisions(row.pk)[1])
     assert list(Dimension.objects.get().tags.names()) == ["research"]

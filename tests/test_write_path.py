@@ -1,4 +1,4 @@
-"""Every way content changes keeps the same promises (comparisons/writes.py): a history version
+"""Every way content changes keeps the same promises (comparisons/writes.py): a history record
 of every object written, cached pages made stale, search finding the new text, old slugs
 redirecting. One test per promise, run over every write path."""
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from comparisons.backup import delete_everything
 from comparisons.caching import current_version
-from comparisons.history import row_versions
+from comparisons.history import row_revisions
 from comparisons.models import Comparison, Dimension, Entry, Status
 from comparisons.resources import DimensionResource
 from comparisons.search import search
@@ -94,7 +94,7 @@ def import_confirm(client) -> Written:
 def restore(client) -> Written:
     row = _row()
     client.post(change_url(row), opened_dimension_form(row, slug="moved", b2b_body="Later text"))
-    first = row_versions(row.pk)[-1]
+    first = row_revisions(row.pk)[-1]
     client.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
     assert _row("row-1").entries.count() == 2
     return Written([row, *row.entries.all()], "answer", ["/compare/b2b-vs-b2c/moved/"])
