@@ -1,5 +1,5 @@
-"""Moments named in URLs as unix timestamps: when a share link was made (`as_of`), the
-version a pinned embed shows (`version`)."""
+"""Moments named in URLs as unix timestamps: when a share link was made (`as_of`,
+comparisons/changes.py), the moment an embed is pinned to (its pin, comparisons/pinned.py)."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,21 +1,38 @@
 """A table as readers saw it at a past moment, rebuilt from history: what a pinned embed shows.
 
-An embed snippet may carry `version=<unix time>`, the moment its author copied it. The embed
-then renders the rows and cells readers could see at that moment, from django-simple-history's
-records, so the page it was pasted into keeps saying what its author read, with a link to the
-current version. Only what was public then is shown: a row appears if it and its comparison
-were both published at that moment (comparisons/history.py keeps the rule).
+An embed snippet may carry a *pin*, `version=<unix time>`: the moment its author copied it.
+The embed then renders the rows and cells readers could see at that moment, from
+django-simple-history's records, so the page it was pasted into keeps saying what its author
+read, with a link to the current table. Only what was public then is shown: a row appears if
+it and its comparison were both published at that moment (comparisons/history.py keeps the
+rule).
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.http import QueryDict
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from comparisons.history import Timeline, timelines, was_published
 from comparisons.models import Comparison, Dimension, Entry, Status
+from comparisons.moments import parse_moment, unix_time
 from comparisons.tables import Table, build_row
+
+# The pin's URL parameter. Called `version` in snippets already pasted on other sites, so the
+# name stays; in code it is the pin (`version` is the edit counter, comparisons/versioning.py).
+PIN = "version"
+
+
+def parse_pin(query: QueryDict, now: datetime) -> datetime | None:
+    """The moment an embed is pinned to, or None if absent or not a plausible past moment."""
+    return parse_moment(query.get(PIN), now)
+
+
+def pin_query(moment: datetime) -> str:
+    """The query parameter that pins an embed to `moment`."""
+    return f"{PIN}={unix_time(moment)}"
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,7 @@ from comparisons.filters import (
 )
 from comparisons.history import public_row_histories
 from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
-from comparisons.moments import parse_moment, unix_time
-from comparisons.pinned import load_table_as_of
+from comparisons.pinned import load_table_as_of, parse_pin, pin_query
 from comparisons.preview_views import preview_response, row_preview_response
 from comparisons.redirects import (
     Renamed,
@@ -144,7 +143,7 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
             "view": view,
             "table": view.table,
             "canonical_path": _url_with_query(request.path, view.query_string),
-            "pinned_version": unix_time(timezone.now()),
+            "pin_query": pin_query(timezone.now()),
             "changed_rows": changed_rows(view.table.rows, as_of),
         },
     )
@@ -157,13 +156,13 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
 def embed(request: HttpRequest, comparison: str) -> HttpResponse:
     """The table with minimal chrome: the only page other sites may frame.
 
-    With `version=<unix time>` it shows the rows as they were then (a pinned embed).
+    Pinned (`version=<unix time>`), it shows the rows as they were then.
     """
     comparison = _get_comparison(request, comparison)
-    pinned_at = parse_moment(request.GET.get("version"), timezone.now())
+    pinned_at = parse_pin(request.GET, timezone.now())
     past = None
     if pinned_at:
-        # Row slugs in `only` are the ones of that version: no renames to follow.
+        # Row slugs in `only` are the ones of that moment: no renames to follow.
         past = load_table_as_of(comparison, pinned_at)
         view = apply_filter(past.table, parse_query(request.GET))
     else:
