@@ -8,9 +8,10 @@ is written as a username and restored where a user of that name exists. Which mo
 covered, and in which order, is the one list SECTIONS: to back up a new model, add a section
 for it after its parents.
 
-Backups of version 1 (before history was carried) still restore: their content gets one
-version each, dated at the restore, and pinned embeds say plainly that no record exists
-before that date.
+A backup names the layout of its data with a schema number (`schema`; files written before
+that name call it `version`, and still restore). Backups of schema 1 (before history was
+carried) still restore: their content gets one history record each, dated at the restore, and
+pinned embeds say plainly that no record exists before that date.
 """
 
 from collections import defaultdict
@@ -44,8 +45,8 @@ from comparisons.writes import (
 )
 
 FORMAT = "kb-backup"
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+SCHEMA = 2
+READABLE_SCHEMAS = (1, 2)
 WITHOUT_HISTORY = "Restored from a backup without history"
 
 
@@ -140,7 +141,7 @@ class ModelSection:
             self.model.objects.bulk_update(objects, stamped)
 
     def _build(self, item: dict, keys: Keys):
-        obj = self.model(pk=item.get("id"))  # version 1 backups carry no ids
+        obj = self.model(pk=item.get("id"))  # schema 1 backups carry no ids
         for field in self._fields():
             if field.name not in item:
                 continue  # a field added after the backup was made keeps its default
@@ -278,7 +279,7 @@ def export_kb() -> dict:
         data = {section.name: section.dump(keys) for section in SECTIONS}
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "schema": SCHEMA,
         "exported": timezone.now().isoformat(),
         "data": data,
     }
@@ -310,8 +311,8 @@ def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
             raise BackupError(f"Section {section.name!r} is malformed: {error!r}") from None
         counts[section.name] = len(items)
     _continue_ids_after_the_backups()
-    if backup["version"] == 1:
-        _record_versions_now()
+    if _schema_of(backup) == 1:
+        _record_history_now()
     content_changed(None, Dimension.objects.values_list("pk", flat=True))
     return counts
 
@@ -319,8 +320,8 @@ def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
 def _checked_data(backup) -> dict:
     if not isinstance(backup, dict) or backup.get("format") != FORMAT:
         raise BackupError("This is not a kb backup file.")
-    if backup.get("version") not in READABLE_VERSIONS:
-        raise BackupError(f"Backup version {backup.get('version')!r} is not {VERSION}.")
+    if _schema_of(backup) not in READABLE_SCHEMAS:
+        raise BackupError(f"Backup schema {_schema_of(backup)!r} is not {SCHEMA}.")
     data = backup.get("data")
     if not isinstance(data, dict):
         raise BackupError("The backup has no data.")
@@ -328,7 +329,7 @@ def _checked_data(backup) -> dict:
     if unknown:
         # Restoring without them would silently drop content.
         raise BackupError(
-            f"The backup has sections this version cannot restore: {sorted(unknown)}."
+            f"The backup has sections this version of kb cannot restore: {sorted(unknown)}."
         )
     return data
 
@@ -376,8 +377,14 @@ def _next_id_after(model, highest: int | None) -> None:
                 )
 
 
-def _record_versions_now() -> None:
-    """A backup without history: one version of everything, dated now."""
+def _schema_of(backup: dict):
+    """The layout the backup's data follows (called `version` in files written before kb
+    named it `schema`: the number is the same)."""
+    return backup.get("schema", backup.get("version"))
+
+
+def _record_history_now() -> None:
+    """A backup without history: one history record of everything, dated now."""
     for model in (Segment, Comparison, Entry):
         record_history(list(model.objects.all()), WITHOUT_HISTORY)
     rows = list(Dimension.objects.prefetch_related("tags"))

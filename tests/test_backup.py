@@ -117,7 +117,8 @@ def test_a_broken_backup_never_half_applies_even_with_replace(comparison, tmp_pa
     [
         ("not json", "Cannot read"),
         ('{"format": "something-else"}', "not a kb backup"),
-        ('{"format": "kb-backup", "version": 99, "data": {}}', "version 99"),
+        ('{"format": "kb-backup", "schema": 99, "data": {}}', "schema 99"),
+        ('{"format": "kb-backup", "version": 99, "data": {}}', "schema 99"),
         ('{"format": "kb-backup", "version": 1, "data": {"polls": []}}', "cannot restore"),
     ],
 )
@@ -145,3 +146,30 @@ def test_old_links_keep_redirecting_after_a_restore(client, comparison, tmp_path
     response = client.get("/compare/b2b-vs-b2c/row-1/", follow=True)
     assert response.redirect_chain[-1] == ("/compare/renamed-table/renamed-row/", 301)
     assert response.status_code == 200
+
+
+def test_files_that_call_their_schema_version_still_restore(loaded, tmp_path):
+    path = _export(tmp_path)
+    backup = json.loads(path.read_text())
+    backup["version"] = backup.pop("schema")
+    path.write_text(json.dumps(backup))
+    _wipe()
+    _import(path)
+    assert Dimension.objects.filter(comparison__slug="product-management-b2b-vs-b2c").exists()
+
+
+def test_a_schema_1_backup_gets_one_history_record_of_everything(loaded, tmp_path):
+    path = _export(tmp_path)
+    backup = json.loads(path.read_text())
+    del backup["schema"]
+    backup["version"] = 1
+    for section in ("segment_history", "comparison_history", "dimension_history", "entry_history"):
+        del backup["data"][section]
+    path.write_text(json.dumps(backup))
+    _wipe()
+    _import(path)
+    rows = Dimension.objects.all()
+    assert rows and all(row.history.count() == 1 for row in rows)
+    assert {r.history_change_reason for r in Dimension.history.all()} == {
+        "Restored from a backup without history"
+    }
