@@ -21,8 +21,8 @@ from comparisons.filters import (
 )
 from comparisons.history import public_row_histories
 from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
+from comparisons.picture_responses import row_picture_response, table_picture_response
 from comparisons.pinned import load_table_as_of, parse_pin, pin_query
-from comparisons.preview_views import preview_response, row_preview_response
 from comparisons.redirects import (
     Renamed,
     follows_renames,
@@ -253,8 +253,8 @@ def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> 
 
 @require_safe
 @follows_renames
-def comparison_preview(request: HttpRequest, comparison: str) -> HttpResponse:
-    """The preview-card picture of the table, or of the filtered view the query asks for."""
+def table_picture(request: HttpRequest, comparison: str) -> HttpResponse:
+    """The share picture of the table, or of the filtered view the query asks for."""
     comparison = _get_comparison(request, comparison)
     view = _filtered_table(request, comparison)
     shown = len(view.table.rows)
@@ -267,15 +267,15 @@ def comparison_preview(request: HttpRequest, comparison: str) -> HttpResponse:
         level = DifferenceLevel(view.chosen["min"][0]).label.lower()
         subtitle = f"{subtitle}, difference at least {level}"
     key = _url_with_query(request.path, view.query_string)
-    return preview_response(request, view.table, _segments_line(view.table, subtitle), key)
+    return table_picture_response(request, view.table, _segments_line(view.table, subtitle), key)
 
 
 @require_safe
 @follows_renames
-def dimension_preview(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
-    """The preview-card picture of one row."""
+def row_picture(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
+    """The share picture of one row."""
     table = _row_table(request, comparison, dimension)
-    return row_preview_response(request, table, request.path)
+    return row_picture_response(request, table, request.path)
 
 
 def _segments_line(table: Table, prefix: str) -> str:

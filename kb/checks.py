@@ -13,7 +13,7 @@ def check_site_url_is_set(app_configs, **kwargs) -> list[Error]:
         return []
     return [
         Error(
-            f"SITE_URL is not set: every share link, canonical URL, preview card and export "
+            f"SITE_URL is not set: every share link, canonical URL, share card and export "
             f"would point at {settings.SITE_URL}.",
             hint="Set SITE_URL to the site's public address, e.g. https://kb.example.org.",
             id="kb.E001",

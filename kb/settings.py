@@ -164,7 +164,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 SITE_NAME = "kb"
-# The site's absolute base URL, for canonical links, preview cards and exports (never the
+# The site's absolute base URL, for canonical links, share cards and exports (never the
 # Host header). Unset, it is this machine on PORT, where `make run PORT=N` serves; a
 # production start without it fails the deploy check (kb/checks.py) and `make serve`.
 SITE_URL_IS_SET = bool(os.getenv("SITE_URL"))

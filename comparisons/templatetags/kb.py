@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from comparisons.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
-from comparisons.preview import alt_text
+from comparisons.pictures import alt_text
 from comparisons.sources import http_url
 
 register = template.Library()
@@ -52,6 +52,6 @@ def changes_url(dimension) -> str:
 
 
 @register.simple_tag
-def preview_alt(table, one_row: bool = False) -> str:
-    """The preview picture's description (og:image:alt). Runs no query."""
+def picture_alt(table, one_row: bool = False) -> str:
+    """The share picture's description (og:image:alt). Runs no query."""
     return alt_text(table, one_row)

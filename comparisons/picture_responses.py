@@ -1,4 +1,4 @@
-"""The HTTP side of preview pictures: Django's cache and an ETag around `draw_preview`."""
+"""The HTTP side of share pictures: Django's cache and an ETag around the drawing."""
 
 import hashlib
 
@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from comparisons.caching import get_or_compute
-from comparisons.preview import draw_preview, draw_row_preview, fingerprint
+from comparisons.pictures import draw_row_picture, draw_table_picture, fingerprint
 from comparisons.tables import Table
 
 # Long enough to spare redrawing for every crawler; the key changes when the content does.
@@ -14,14 +14,16 @@ CACHE_SECONDS = 60 * 60 * 24
 BROWSER_SECONDS = 60 * 5
 
 
-def preview_response(request: HttpRequest, table: Table, subtitle: str, url: str) -> HttpResponse:
+def table_picture_response(
+    request: HttpRequest, table: Table, subtitle: str, url: str
+) -> HttpResponse:
     """The PNG of `table`, drawn once per URL and content (`url` is the canonical one)."""
-    return _picture_response(request, table, url, lambda: draw_preview(table, subtitle))
+    return _picture_response(request, table, url, lambda: draw_table_picture(table, subtitle))
 
 
-def row_preview_response(request: HttpRequest, table: Table, url: str) -> HttpResponse:
+def row_picture_response(request: HttpRequest, table: Table, url: str) -> HttpResponse:
     """The PNG of a table's one row, headlined by the row."""
-    return _picture_response(request, table, url, lambda: draw_row_preview(table))
+    return _picture_response(request, table, url, lambda: draw_row_picture(table))
 
 
 def _picture_response(request: HttpRequest, table: Table, url: str, draw) -> HttpResponse:
@@ -29,7 +31,7 @@ def _picture_response(request: HttpRequest, table: Table, url: str, draw) -> Htt
     conditional = get_conditional_response(request, etag=etag)
     if conditional is not None:
         return conditional
-    key = "preview:" + hashlib.sha256(f"{url} {etag}".encode()).hexdigest()
+    key = "picture:" + hashlib.sha256(f"{url} {etag}".encode()).hexdigest()
     picture = get_or_compute(key, draw, CACHE_SECONDS)
     response = HttpResponse(picture, content_type="image/png")
     response["ETag"] = etag

@@ -1,4 +1,4 @@
-"""The preview-card picture: a 1200x630 PNG of exactly the rows of a URL, cached, with ETag."""
+"""The share picture: a 1200x630 PNG of exactly the rows of a URL, cached, with ETag."""
 
 import io
 import re
@@ -8,8 +8,8 @@ from django.core.cache import cache
 from PIL import Image
 
 from comparisons.models import Comparison, Dimension, Entry, Status
-from comparisons.preview import font as preview_font
-from comparisons.preview import plain_text, wrap
+from comparisons.pictures import font as picture_font
+from comparisons.pictures import plain_text, wrap
 from tests.conftest import make_comparison
 
 pytestmark = pytest.mark.django_db
@@ -75,11 +75,11 @@ def test_an_unchanged_picture_answers_304_to_its_etag(client, table):
 
 def test_it_is_drawn_once_and_then_served_from_the_cache(client, table, monkeypatch):
     drawn = []
-    import comparisons.preview_views as preview_views
+    import comparisons.picture_responses as picture_responses
 
-    original = preview_views.draw_preview
+    original = picture_responses.draw_table_picture
     monkeypatch.setattr(
-        preview_views, "draw_preview", lambda *args: drawn.append(1) or original(*args)
+        picture_responses, "draw_table_picture", lambda *args: drawn.append(1) or original(*args)
     )
     first = client.get(TABLE_IMAGE).content
     assert client.get(TABLE_IMAGE).content == first
@@ -162,7 +162,7 @@ def test_an_empty_table_and_unusual_text_still_draw(client, db):
 
 
 def test_long_text_is_cut_with_an_ellipsis_within_the_width():
-    face = preview_font(20)
+    face = picture_font(20)
     lines = wrap("word " * 200 + "Supercalifragilistic" * 10, face, 300, 2)
     assert len(lines) == 2 and lines[-1].endswith("…")
     assert all(face.getlength(line) <= 300 for line in lines)

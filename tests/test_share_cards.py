@@ -33,7 +33,7 @@ def site_url(settings):
 
 
 @pytest.mark.parametrize("name", PAGES.keys())
-def test_every_page_has_a_full_preview_card(client, name):
+def test_every_page_has_a_full_share_card(client, name):
     make_comparison()
     url = PAGES[name]
     html = client.get(url).content.decode()

@@ -1,10 +1,13 @@
-"""The preview-card picture (og:image): exactly the rows of a URL, drawn as a PNG.
+"""The share picture (og:image of the share card): exactly the rows of a URL, drawn as a PNG.
 
 1200x630, the size link previews show large. A table or filtered view: the title, the
 segment headers, then one band per row: its title and difference level, and the first words
 of each cell. Rows that do not fit are counted ("+ 3 more rows"). A row page: the row's
 title as the headline, its question, then its cells side by side down to a footer with its
 difference level and tags. Fonts are Roboto from the `font-roboto` package.
+
+Served at `…/preview.png` (comparisons/picture_responses.py): the public URLs keep the name
+they were shared under; in code "preview" is only the draft preview and the import preview.
 """
 
 import hashlib
@@ -28,7 +31,7 @@ BORDER = "#d6d9de"
 SURFACE = "#f5f6f8"
 
 # Bump when the drawing changes, so cached pictures and ETags are redrawn.
-DRAWING_VERSION = "2"
+DRAWING_STYLE = "2"
 # More than any cell can show: the rest of a long text is never measured.
 MAX_CHARACTERS = 600
 
@@ -98,7 +101,7 @@ def _joined(names: list[str]) -> str:
 def fingerprint(table: Table) -> str:
     """Changes whenever anything the picture shows could change. Runs no query."""
     comparison = table.comparison
-    parts = [DRAWING_VERSION, comparison.title, comparison.updated.isoformat()]
+    parts = [DRAWING_STYLE, comparison.title, comparison.updated.isoformat()]
     parts += [f"{segment.pk}:{segment.name}" for segment in table.segments]
     for row in table.rows:
         parts.append(f"{row.dimension.pk}:{row.dimension.updated.isoformat()}")
@@ -109,7 +112,7 @@ def fingerprint(table: Table) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def draw_preview(table: Table, subtitle: str) -> bytes:
+def draw_table_picture(table: Table, subtitle: str) -> bytes:
     image, draw = _canvas()
     y = 40
     draw.text((MARGIN, y), "kb · comparison tables", font=font(22), fill=MUTED)
@@ -122,7 +125,7 @@ def draw_preview(table: Table, subtitle: str) -> bytes:
     return _png(image)
 
 
-def draw_row_preview(table: Table) -> bytes:
+def draw_row_picture(table: Table) -> bytes:
     """One row's picture: the row is the headline, its cells fill the card."""
     row = table.rows[0]
     dimension = row.dimension
