@@ -34,7 +34,9 @@ pages = [
     ("public change log", reader, f"{row.get_absolute_url()}changes/"),
     ("admin row history", staff, f"/admin/comparisons/dimension/{row.pk}/history/"),
 ]
-print(f"row with {row.history.count()} versions, {Dimension.objects.count()} rows in the table")
+print(
+    f"row with {row.history.count()} history records, {Dimension.objects.count()} rows in the table"
+)
 for name, client, url in pages:
     with CaptureQueriesContext(connection) as queries:
         status = client.get(url).status_code

@@ -1,10 +1,10 @@
 """Backup and restore of the whole knowledge base as one JSON file, its past included.
 
-A backup holds the content and its history (every version of every comparison, segment, row
-and cell, and the old slugs), so change logs, restores and pinned embeds work the same after a
-move between SQLite and PostgreSQL. Objects keep their ids, which history refers to; foreign
-keys are also written as natural keys (slugs), which a restore checks. Who made each version
-is written as a username and restored where a user of that name exists. Which models are
+A backup holds the content and its history (every history record of every comparison,
+segment, row and cell, and the old slugs), so change logs, restores and pinned embeds work the
+same after a move between SQLite and PostgreSQL. Objects keep their ids, which history refers
+to; foreign keys are also written as natural keys (slugs), which a restore checks. Who made
+each record is written as a username and restored where a user of that name exists. Which models are
 covered, and in which order, is the one list SECTIONS: to back up a new model, add a section
 for it after its parents.
 
@@ -194,14 +194,14 @@ class TaggedItemSection:
 
 @dataclass(frozen=True)
 class HistorySection:
-    """Every version of one model's objects, as django-simple-history recorded them.
+    """Every history record of one model's objects, as django-simple-history recorded them.
 
-    Ids are kept as they are: a version names its object (and its foreign keys) by id, and
-    versions of deleted objects have no live object to name them otherwise.
+    Ids are kept as they are: a record names its object (and its foreign keys) by id, and
+    records of deleted objects have no live object to name them otherwise.
     """
 
     name: str
-    model: type[models.Model]  # the content model; its versions are `model.history.model`
+    model: type[models.Model]  # the content model; its records are `model.history.model`
 
     @property
     def history(self) -> type[models.Model]:
@@ -286,7 +286,7 @@ def export_kb() -> dict:
 
 
 def is_empty() -> bool:
-    """No content, and no history of content (deleted content leaves its versions behind)."""
+    """No content, and no history of content (deleted content leaves its records behind)."""
     return not any(section.table.objects.exists() for section in SECTIONS)
 
 
@@ -335,7 +335,7 @@ def _checked_data(backup) -> dict:
 
 
 def delete_everything() -> None:
-    """The content, then its history (deleting the content records versions of its own)."""
+    """The content, then its history (deleting the content writes records of its own)."""
     for section in reversed(SECTIONS):
         if not isinstance(section, HistorySection):
             section.table.objects.all().delete()
@@ -345,7 +345,7 @@ def delete_everything() -> None:
 
 def _continue_ids_after_the_backups() -> None:
     """New objects get ids after every id in use, in the content and in its history: a new
-    row must never take the id of a deleted one, whose versions would then read as its own."""
+    row must never take the id of a deleted one, whose records would then read as its own."""
     for section in SECTIONS:
         if isinstance(section, HistorySection):
             _next_id_after(section.history, section.history.objects.aggregate(m=Max("pk"))["m"])

@@ -82,7 +82,7 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
             difference=row.get("difference", DifferenceLevel.DIFFERENT),
         )
         dimension.tags.set(row.get("tags", []))
-        # Right after its row, so that the row's first version holds its cells.
+        # Right after its row, so that the row's first revision holds its cells.
         entries = [
             Entry(
                 dimension=dimension,

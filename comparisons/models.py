@@ -172,7 +172,7 @@ class ComparisonSegment(models.Model):
 
 
 class TagsInHistory(models.Model):
-    """A column on a dimension's historical records: its tags at that version.
+    """A column on a dimension's historical records: its tags at that record.
 
     taggit's manager is no plain many-to-many field, so django-simple-history does
     not record it; comparisons.history keeps this column up to date.

@@ -12,9 +12,9 @@ touched and keeps everything they did:
   the survivor; an edited replaced row is kept;
 - rows the default content adds are added; rows it no longer has are kept.
 
-"Untouched" is read from the history: every version of the row and of its cells was written by
+"Untouched" is read from the history: every record of the row and of its cells was written by
 this loader, by a migration that recorded a baseline, or was the row's creation with no editor
-attached (the loader before it named its versions). Every write goes through the write path
+attached (the loader before it named its records). Every write goes through the write path
 (comparisons/writes.py), named "Updated from the default content" in the history.
 """
 
@@ -32,7 +32,7 @@ from comparisons.models import (
 from comparisons.writes import content_changed
 
 UPDATED = "Updated from the default content"
-# The change reasons of versions no editor wrote: the loader's, and the migrations' baselines.
+# The change reasons of records no editor wrote: the loader's, and the migrations' baselines.
 LOADER_REASONS = {
     "Loaded from the default content",
     UPDATED,

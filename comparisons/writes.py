@@ -56,11 +56,11 @@ def content_changed(comparison_ids: Iterable[int] | None, dimension_ids: Iterabl
 def bulk_create(
     model: type[models.Model], objects: Iterable, reason: str, tag_names=None, date=None
 ) -> list:
-    """`model.objects.bulk_create`, keeping the write path's promise of a history version for
+    """`model.objects.bulk_create`, keeping the write path's promise of a history record for
     each object (dated `date`, default now, with `reason` as its change reason). Rows'
-    versions record their tags: pass `tag_names(row)` when the tags are added after the rows.
-    A bulk load that writes rows, then their cells, dates all its versions alike, so that each
-    row's first version holds its cells (see comparisons/history.py).
+    records hold their tags: pass `tag_names(row)` when the tags are added after the rows.
+    A bulk load that writes rows, then their cells, dates all its records alike, so that each
+    row's first revision holds its cells (see comparisons/history.py).
 
     Sends no signals: call `content_changed()` once the bulk writes are done.
     """
@@ -73,7 +73,7 @@ def bulk_create(
 def record_history(
     objects: list, reason: str, history_type: str = "+", tag_names=None, date=None
 ) -> None:
-    """A history version of each of `objects` (saved, of one model), dated `date` or now."""
+    """A history record of each of `objects` (saved, of one model), dated `date` or now."""
     if not objects:
         return
     history = type(objects[0]).history.model
@@ -171,13 +171,13 @@ def _record_tags(sender, instance, history_instance, **kwargs) -> None:
 
 
 def _record_tag_change(dimension: Dimension) -> None:
-    """Tags are saved after their row (admin, import): they belong to its latest version."""
+    """Tags are saved after their row (admin, import): they belong to its latest history record."""
     latest = Dimension.history.filter(id=dimension.pk).order_by("-history_date", "-pk")[:1]
     Dimension.history.filter(pk__in=latest.values("pk")).update(tag_names=tag_string(dimension))
 
 
 def _mark_entries_deleted_with_their_row(sender, instance, origin=None, **kwargs) -> None:
-    """So that the row's version before its deletion still shows them, and a restore brings
+    """So that the row's revision before its deletion still shows them, and a restore brings
     them back."""
     deleting_rows = isinstance(origin, Dimension) or (
         isinstance(origin, models.QuerySet) and origin.model is Dimension
