@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.test import Client
 
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.roles import sync_editor_group
@@ -40,15 +41,27 @@ def reader(client):
     return client
 
 
-@pytest.fixture
-def editor(db):
+def make_editor(username: str = "editor"):
+    """A staff user in the Editors group."""
     user = get_user_model().objects.create_user(
-        "editor", "editor@example.com", "password", is_staff=True
+        username, f"{username}@example.com", "password", is_staff=True
     )
     # Made by the roles module, not read: a transactional test before this one flushed the
     # group its migration created.
     user.groups.add(sync_editor_group())
     return user
+
+
+def editor_client_for(username: str) -> Client:
+    """A client of its own, logged in as a new editor: one of several editing at once."""
+    client = Client()
+    client.force_login(make_editor(username))
+    return client
+
+
+@pytest.fixture
+def editor(db):
+    return make_editor()
 
 
 @pytest.fixture

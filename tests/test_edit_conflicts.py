@@ -1,24 +1,13 @@
 """No silent overwrites: a save from a stale version is refused, in the form and in the UPDATE."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from comparisons.models import Dimension, Entry
 from comparisons.versioning import EditConflict
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.conftest import editor_client_for, make_comparison
 
 pytestmark = pytest.mark.django_db
-
-
-def _editor_client(username):
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.com", "pw", is_staff=True, is_superuser=True
-    )
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -29,12 +18,12 @@ def row(db):
 
 @pytest.fixture
 def alice():
-    return _editor_client("alice")
+    return editor_client_for("alice")
 
 
 @pytest.fixture
 def bob():
-    return _editor_client("bob")
+    return editor_client_for("bob")
 
 
 def test_the_update_itself_refuses_a_save_from_a_stale_version(row):

@@ -10,11 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
-from django.test import Client
 from django.utils import timezone
 
 from comparisons.backup import delete_everything
@@ -23,20 +21,12 @@ from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, 
 from comparisons.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
+from tests.conftest import editor_client_for
 
 pytestmark = pytest.mark.django_db
 
 DEFAULT = "product-management-b2b-vs-b2c"
 EMPTY_CELL = "No entry yet."
-
-
-def _client(username) -> Client:
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.com", "pw", is_staff=True, is_superuser=True
-    )
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -153,7 +143,7 @@ def _export_line(row) -> dict:
 
 
 def test_an_import_confirmed_after_another_changed_its_rows_is_refused(loaded):
-    alice, bob = _client("alice"), _client("bob")
+    alice, bob = editor_client_for("alice"), editor_client_for("bob")
     row = loaded.dimensions.get(slug="dogfooding")
     alice_file = [{**_export_line(row), "b2b_body": "Alice's text."}]
     bob_file = [{**_export_line(row), "b2b_body": "Bob's text."}]
@@ -173,7 +163,7 @@ def alice_and_bob_messages(client, response) -> str:
 def test_two_confirms_at_the_same_moment_apply_one_and_refuse_the_other_with_a_reason():
     call_command("load_default_content", stdout=StringIO())
     row = Dimension.objects.get(comparison__slug=DEFAULT, slug="dogfooding")
-    editors = {name: _client(name) for name in ("alice", "bob")}
+    editors = {name: editor_client_for(name) for name in ("alice", "bob")}
     forms = {
         name: preview(client, [{**_export_line(row), "b2b_body": f"{name}'s text."}])
         for name, client in editors.items()
@@ -203,7 +193,7 @@ def test_two_confirms_at_the_same_moment_apply_one_and_refuse_the_other_with_a_r
 
 
 def test_a_stale_form_keeps_the_other_editors_title_and_cell(loaded):
-    alice, carol = _client("alice"), _client("carol")
+    alice, carol = editor_client_for("alice"), editor_client_for("carol")
     row = loaded.dimensions.get(slug="dogfooding")
     carol_form = opened_dimension_form(row, question="Carol's question?")
     alice.post(
@@ -219,7 +209,7 @@ def test_a_stale_form_keeps_the_other_editors_title_and_cell(loaded):
 
 
 def test_a_field_both_editors_changed_is_shown_side_by_side_and_the_editor_chooses(loaded):
-    alice, carol = _client("alice"), _client("carol")
+    alice, carol = editor_client_for("alice"), editor_client_for("carol")
     row = loaded.dimensions.get(slug="dogfooding")
     carol_form = opened_dimension_form(row, title="Carol's title", b2c_body="Carol's B2C.")
     alice.post(change_url(row), opened_dimension_form(row, title="Alice's title"))
