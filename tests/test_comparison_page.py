@@ -88,15 +88,6 @@ def test_a_missing_entry_leaves_a_labelled_empty_cell(client, comparison):
     assert '<td data-segment="B2C" rowspan="2"><p class="empty">No entry yet.</p>' in html
 
 
-def test_the_table_loads_in_a_fixed_number_of_queries(client, django_assert_max_num_queries):
-    make_comparison(slug="small", rows=3)
-    make_comparison(slug="large", rows=40)
-    with django_assert_max_num_queries(7):
-        client.get("/compare/small/")
-    with django_assert_max_num_queries(7):
-        client.get("/compare/large/")
-
-
 def test_a_row_header_holds_the_rows_title_alone(client, comparison):
     """Screen readers announce the row header with every cell: the title, not the whole block."""
     html = client.get("/compare/b2b-vs-b2c/").content.decode()

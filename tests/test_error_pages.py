@@ -50,11 +50,15 @@ def test_404_is_styled_and_plain(client):
 
 
 @pytest.mark.urls("tests.test_error_pages")
-def test_403_is_styled_and_plain(client):
-    response = client.get("/test/forbidden/")
-    assert response.status_code == 403
+@pytest.mark.parametrize(
+    "url, status, heading",
+    [("/test/forbidden/", 403, "Forbidden"), ("/test/suspicious/", 400, "Bad request")],
+)
+def test_403_and_400_are_styled_and_plain(client, url, status, heading):
+    response = client.get(url)
+    assert response.status_code == status
     html = response.content.decode()
-    assert "<h1>Forbidden</h1>" in html
+    assert f"<h1>{heading}</h1>" in html
     assert_leaks_nothing(html)
 
 
@@ -64,15 +68,6 @@ def test_a_post_without_csrf_token_gets_the_styled_403():
     html = response.content.decode()
     assert "<h1>Forbidden</h1>" in html
     assert "CSRF" not in html
-
-
-@pytest.mark.urls("tests.test_error_pages")
-def test_400_is_styled_and_plain(client):
-    response = client.get("/test/suspicious/")
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert "<h1>Bad request</h1>" in html
-    assert_leaks_nothing(html)
 
 
 def test_an_unknown_host_gets_the_400_page(client):

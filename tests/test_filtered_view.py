@@ -76,18 +76,6 @@ def test_the_filtered_view_links_to_its_exports_with_the_same_query(client, tabl
         assert f'href="/compare/b2b-vs-b2c/export.{format}?only=row-1&amp;segments=b2c"' in html
 
 
-def test_the_filtered_view_loads_in_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries
-):
-    make_comparison(slug="small", rows=3)
-    make_comparison(slug="large", rows=40)
-    # The table's budget (tests/test_query_budget.py): its old anchors are one query.
-    with django_assert_max_num_queries(7):
-        client.get("/compare/small/?only=row-1,row-2&tag=research&segments=b2b")
-    with django_assert_max_num_queries(7):
-        client.get("/compare/large/?only=row-1,row-30&tag=research&segments=b2b")
-
-
 def test_a_normalised_link_to_a_capitalised_slug_does_not_redirect_again(client, table):
     Dimension.objects.filter(slug="row-3").update(slug="Row-3")
     response = client.get("/compare/b2b-vs-b2c/?only=row-3")
