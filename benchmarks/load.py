@@ -25,9 +25,8 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.pages import DEFAULT_CONTENT, PAGE_TYPES  # noqa: E402
+from tests.pages import DEFAULT_CONTENT, PAGE_TYPES_BY_NAME  # noqa: E402
 
-PAGE_TYPES_BY_NAME = {page.name: page for page in PAGE_TYPES}
 PORT = int(os.getenv("BENCH_PORT", "8207"))
 SECONDS = int(os.getenv("BENCH_SECONDS", "5"))
 CONNECTIONS = 32
