@@ -63,13 +63,7 @@ def public_changes(followed: Followed, limit: int) -> list[Change]:
             revision = replace(
                 revision, entry_changes=[c for c in revision.entry_changes if c.segment in shown]
             )
-            # What the change log lists (comparisons.views.dimension_changes), in these columns.
-            if (
-                revision.first_shown
-                or revision.is_deletion
-                or revision.field_changes
-                or revision.entry_changes
-            ):
+            if revision.is_listed:  # what the change log lists, in these columns
                 changes.append(Change(row, revision))
     changes.sort(key=lambda change: (change.revision.date, change.revision.key), reverse=True)
     return changes[:limit]

@@ -103,6 +103,14 @@ class RowRevision:
     def restorable(self) -> bool:
         return not self.is_deletion and not self.is_current
 
+    @property
+    def is_listed(self) -> bool:
+        """Whether a public change log (page or feed) lists it: the first revision readers
+        saw, a removal, or a change to what is shown."""
+        return bool(
+            self.first_shown or self.is_deletion or self.field_changes or self.entry_changes
+        )
+
     def summary(self) -> str:
         """What changed, in a few words, naming no one: for the public change log."""
         if self.is_deletion:

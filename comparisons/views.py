@@ -239,11 +239,7 @@ def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> 
         _missing_row(request, comparison, dimension)
     row.comparison = comparison
     public = public_row_histories([row.pk]).get(row.pk, [])
-    changes = [
-        v
-        for v in reversed(public)
-        if v.first_shown or v.is_deletion or v.field_changes or v.entry_changes
-    ]
+    changes = [revision for revision in reversed(public) if revision.is_listed]
     return render(
         request,
         "comparisons/dimension_changes.html",
