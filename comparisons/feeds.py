@@ -23,9 +23,9 @@ from comparisons.caching import public_page
 from comparisons.changes import changes_url
 from comparisons.exports import absolute
 from comparisons.history import RowRevision, public_row_histories
+from comparisons.lookups import filtered_table, get_comparison, row_table
 from comparisons.models import Dimension, Segment
 from comparisons.redirects import follows_renames
-from comparisons.views import _filtered_table, _get_comparison, _row_table
 
 # Feed readers poll: the newest changes are what they need, and the change log has the rest.
 ENTRIES = 50
@@ -133,8 +133,8 @@ class ViewChangesFeed(ChangesFeed):
     """`/compare/<comparison>/changes.atom?only=…&tag=…&segments=…&min=…`"""
 
     def get_object(self, request, comparison: str) -> Followed:
-        comparison = _get_comparison(request, comparison)
-        view = _filtered_table(request, comparison)
+        comparison = get_comparison(request, comparison)
+        view = filtered_table(request, comparison)
         query = f"?{view.query_string}" if view.query_string else ""
         rows = view.table.rows
         title = f"Changes to {comparison.title}"
@@ -157,7 +157,7 @@ class RowChangesFeed(ChangesFeed):
     """`/compare/<comparison>/<row>/changes.atom`"""
 
     def get_object(self, request, comparison: str, dimension: str) -> Followed:
-        table = _row_table(request, comparison, dimension)
+        table = row_table(request, comparison, dimension)
         row = table.rows[0]
         dimension = row.dimension
         return Followed(

@@ -1,5 +1,3 @@
-from typing import NoReturn
-
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,53 +11,16 @@ from taggit.models import Tag
 from comparisons.caching import computed_once_per_version, public_page
 from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
 from comparisons.exports import EXPORTS
-from comparisons.filters import (
-    PARAMETERS,
-    FilteredTable,
-    apply_filter,
-    parse_query,
-)
+from comparisons.filters import PARAMETERS, apply_filter, parse_query
 from comparisons.history import public_row_histories
+from comparisons.lookups import filtered_table, get_comparison, missing_row, row_table, visible_rows
 from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
 from comparisons.picture_responses import row_picture_response, table_picture_response
 from comparisons.pinned import load_table_as_of, parse_pin, pin_query
-from comparisons.redirects import (
-    Renamed,
-    follows_renames,
-    renamed_comparison,
-    renamed_dimension,
-    renamed_rows,
-    with_old_anchors,
-)
+from comparisons.redirects import follows_renames, with_old_anchors
 from comparisons.search import QueryTooLong, search
-from comparisons.tables import Table, load_table, rows_queryset
+from comparisons.tables import Table, rows_queryset
 from kb.headers import allow_framing
-
-
-def _get_comparison(request: HttpRequest, slug: str) -> Comparison:
-    """The comparison; `Renamed` if `slug` is an old one; 404 if missing or not visible."""
-    visible = Comparison.objects.visible_to(request.user)
-    try:
-        return visible.get(slug=slug)
-    except Comparison.DoesNotExist:
-        current = renamed_comparison(slug, visible)
-        if current:
-            raise Renamed(comparison=current) from None
-        raise Http404("No such comparison.") from None
-
-
-def _filtered_table(request: HttpRequest, comparison: Comparison, rows=None) -> FilteredTable:
-    """The table as filtered by the query string. `Renamed` if it names old row slugs.
-
-    `rows` narrows or extends the visible rows' queryset (a prefetch, say).
-    """
-    query = parse_query(request.GET)
-    rows = _visible_rows(request) if rows is None else rows
-    view = apply_filter(load_table(comparison, rows), query)
-    renames = renamed_rows(comparison, view.ignored_values("only"))
-    if renames:
-        raise Renamed(values={"only": renames})
-    return view
 
 
 def _url_with_query(path: str, query: str) -> str:
@@ -71,11 +32,6 @@ def _with_as_of(query: str, as_of) -> str:
     if as_of is None:
         return query
     return "&".join(part for part in (query, f"{AS_OF}={as_of_value(as_of)}") if part)
-
-
-def _visible_rows(request: HttpRequest):
-    """Rows the user may see: published rows of published comparisons, or everything for staff."""
-    return Dimension.objects.visible_to(request.user)
 
 
 def _published_tags(request: HttpRequest) -> list[Tag]:
@@ -126,10 +82,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
 @follows_renames
 @public_page
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
-    comparison = _get_comparison(request, comparison)
-    view = _filtered_table(
-        request, comparison, with_old_anchors(_visible_rows(request), comparison)
-    )
+    comparison = get_comparison(request, comparison)
+    view = filtered_table(request, comparison, with_old_anchors(visible_rows(request), comparison))
     as_of = parse_as_of(request.GET, timezone.now())
     share_query = _with_as_of(view.query_string, as_of)
     asks_filter = any(name in request.GET for name in PARAMETERS)
@@ -158,7 +112,7 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
 
     Pinned (`version=<unix time>`), it shows the rows as they were then.
     """
-    comparison = _get_comparison(request, comparison)
+    comparison = get_comparison(request, comparison)
     pinned_at = parse_pin(request.GET, timezone.now())
     past = None
     if pinned_at:
@@ -166,7 +120,7 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
         past = load_table_as_of(comparison, pinned_at)
         view = apply_filter(past.table, parse_query(request.GET))
     else:
-        view = _filtered_table(request, comparison)
+        view = filtered_table(request, comparison)
     table_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
     return render(
         request,
@@ -185,8 +139,8 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
 @follows_renames
 @public_page
 def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
-    comparison = _get_comparison(request, comparison)
-    view = _filtered_table(request, comparison)
+    comparison = get_comparison(request, comparison)
+    view = filtered_table(request, comparison)
     exporter = EXPORTS[format]
     table_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
     response = HttpResponse(
@@ -198,28 +152,11 @@ def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
     return response
 
 
-def _row_table(request: HttpRequest, comparison: str, dimension: str) -> Table:
-    """The table of one row. `Renamed` if a slug is an old one; 404 if missing or not visible."""
-    comparison = _get_comparison(request, comparison)
-    table = load_table(comparison, _visible_rows(request).filter(slug=dimension))
-    if not table.rows:
-        _missing_row(request, comparison, dimension)
-    return table
-
-
-def _missing_row(request: HttpRequest, comparison: Comparison, slug: str) -> NoReturn:
-    """`Renamed` if `slug` is an old slug of a row the user may see, else 404."""
-    current = renamed_dimension(comparison, slug, _visible_rows(request))
-    if current:
-        raise Renamed(**current)
-    raise Http404("No such row in this comparison.")
-
-
 @require_safe
 @follows_renames
 @public_page
 def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
-    table = _row_table(request, comparison, dimension)
+    table = row_table(request, comparison, dimension)
     as_of = parse_as_of(request.GET, timezone.now())
     return render(
         request,
@@ -233,10 +170,10 @@ def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> H
 @public_page
 def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     """The row's public change log: dates and what changed, naming no editor."""
-    comparison = _get_comparison(request, comparison)
-    row = _visible_rows(request).filter(comparison=comparison, slug=dimension).first()
+    comparison = get_comparison(request, comparison)
+    row = visible_rows(request).filter(comparison=comparison, slug=dimension).first()
     if row is None:
-        _missing_row(request, comparison, dimension)
+        missing_row(request, comparison, dimension)
     row.comparison = comparison
     public = public_row_histories([row.pk]).get(row.pk, [])
     changes = [revision for revision in reversed(public) if revision.is_listed]
@@ -251,8 +188,8 @@ def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> 
 @follows_renames
 def table_picture(request: HttpRequest, comparison: str) -> HttpResponse:
     """The share picture of the table, or of the filtered view the query asks for."""
-    comparison = _get_comparison(request, comparison)
-    view = _filtered_table(request, comparison)
+    comparison = get_comparison(request, comparison)
+    view = filtered_table(request, comparison)
     shown = len(view.table.rows)
     subtitle = (
         f"{shown} of {view.total_rows} row{pluralize(view.total_rows)}"
@@ -270,7 +207,7 @@ def table_picture(request: HttpRequest, comparison: str) -> HttpResponse:
 @follows_renames
 def row_picture(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     """The share picture of one row."""
-    table = _row_table(request, comparison, dimension)
+    table = row_table(request, comparison, dimension)
     return row_picture_response(request, table, request.path)
 
 
@@ -284,7 +221,7 @@ def _segments_line(table: Table, prefix: str) -> str:
 def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=tag)
     dimensions = list(
-        rows_queryset(_visible_rows(request).filter(tags=tag)).order_by(
+        rows_queryset(visible_rows(request).filter(tags=tag)).order_by(
             "comparison__title", "position"
         )
     )

@@ -26,10 +26,10 @@ from comparisons.changes import changes_url
 from comparisons.exports import absolute, json_document
 from comparisons.filters import Query as FilterQuery
 from comparisons.filters import apply_filter
+from comparisons.lookups import filtered_table, get_comparison, row_table
 from comparisons.models import Comparison, Status
 from comparisons.redirects import follows_renames
 from comparisons.search import QueryTooLong, search
-from comparisons.views import _filtered_table, _get_comparison, _row_table
 
 PAGE_SIZE = 50
 
@@ -181,8 +181,8 @@ def comparison(request: HttpRequest, comparison: Slug, filters: Query[FilterPara
 
     Unknown values are ignored and listed in `filter.ignored`, as the page does.
     """
-    comparison = _get_comparison(request, comparison)
-    view = _filtered_table(request, comparison)  # parses request.GET, as the page does
+    comparison = get_comparison(request, comparison)
+    view = filtered_table(request, comparison)  # parses request.GET, as the page does
     query = f"?{view.query_string}" if view.query_string else ""
     return json_document(view, absolute(comparison.get_absolute_url() + query))
 
@@ -195,7 +195,7 @@ def comparison(request: HttpRequest, comparison: Slug, filters: Query[FilterPara
 )
 def row(request: HttpRequest, comparison: Slug, dimension: RowSlug):
     """One row with its table's columns, and where to follow its changes."""
-    table = _row_table(request, comparison, dimension)
+    table = row_table(request, comparison, dimension)
     dimension = table.rows[0].dimension
     document = json_document(
         apply_filter(table, FilterQuery()), absolute(dimension.get_absolute_url())

@@ -1,0 +1,62 @@
+"""What a request may see, found by slug: the one access rule of the pages, feeds and API.
+
+Each lookup raises `Renamed` for an old slug (comparisons/redirects.py turns it into a 301)
+and `Http404` for what is missing or not visible to the user (drafts, for anonymous readers).
+"""
+
+from typing import NoReturn
+
+from django.http import Http404, HttpRequest
+
+from comparisons.filters import FilteredTable, apply_filter, parse_query
+from comparisons.models import Comparison, Dimension
+from comparisons.redirects import Renamed, renamed_comparison, renamed_dimension, renamed_rows
+from comparisons.tables import Table, load_table
+
+
+def get_comparison(request: HttpRequest, slug: str) -> Comparison:
+    """The comparison; `Renamed` if `slug` is an old one; 404 if missing or not visible."""
+    visible = Comparison.objects.visible_to(request.user)
+    try:
+        return visible.get(slug=slug)
+    except Comparison.DoesNotExist:
+        current = renamed_comparison(slug, visible)
+        if current:
+            raise Renamed(comparison=current) from None
+        raise Http404("No such comparison.") from None
+
+
+def visible_rows(request: HttpRequest):
+    """Rows the user may see: published rows of published comparisons, or everything for staff."""
+    return Dimension.objects.visible_to(request.user)
+
+
+def filtered_table(request: HttpRequest, comparison: Comparison, rows=None) -> FilteredTable:
+    """The table as filtered by the query string. `Renamed` if it names old row slugs.
+
+    `rows` narrows or extends the visible rows' queryset (a prefetch, say).
+    """
+    query = parse_query(request.GET)
+    rows = visible_rows(request) if rows is None else rows
+    view = apply_filter(load_table(comparison, rows), query)
+    renames = renamed_rows(comparison, view.ignored_values("only"))
+    if renames:
+        raise Renamed(values={"only": renames})
+    return view
+
+
+def row_table(request: HttpRequest, comparison: str, dimension: str) -> Table:
+    """The table of one row. `Renamed` if a slug is an old one; 404 if missing or not visible."""
+    comparison = get_comparison(request, comparison)
+    table = load_table(comparison, visible_rows(request).filter(slug=dimension))
+    if not table.rows:
+        missing_row(request, comparison, dimension)
+    return table
+
+
+def missing_row(request: HttpRequest, comparison: Comparison, slug: str) -> NoReturn:
+    """`Renamed` if `slug` is an old slug of a row the user may see, else 404."""
+    current = renamed_dimension(comparison, slug, visible_rows(request))
+    if current:
+        raise Renamed(**current)
+    raise Http404("No such row in this comparison.")
