@@ -1,16 +1,16 @@
 """The admin at 1280 px: the row list fits, the whole question and several sources in view."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from comparisons.models import Dimension
+from tests.conftest import make_editor
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def admin_page(open_page):
-    get_user_model().objects.create_superuser("editor", "editor@example.com", "password")
+    make_editor("editor")  # staff in the Editors group, password "password"
     page = open_page("/admin/", width=1280, height=800)
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill("password")

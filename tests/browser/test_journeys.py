@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from comparisons.models import Entry
 from tests.browser.pages import COMPARISON
+from tests.conftest import make_editor
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def test_a_filtered_view_built_with_the_form_opens_the_same_from_its_url(open_pa
 
 
 def test_an_editor_changes_an_entry_in_the_admin_and_the_table_shows_it(open_page):
-    get_user_model().objects.create_superuser("editor", "editor@example.com", "password")
+    make_editor("editor")  # staff in the Editors group, password "password"
     entry = Entry.objects.get(dimension__slug="customers", segment__slug="b2b")
     page = open_page("/admin/")
 
