@@ -1,7 +1,7 @@
 from typing import NoReturn
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
@@ -20,7 +20,8 @@ from comparisons.filters import (
     parse_query,
 )
 from comparisons.history import public_row_histories
-from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
+from comparisons.home import recently_changed_rows, tables_by_topic
+from comparisons.models import Comparison, DifferenceLevel, Dimension
 from comparisons.moments import parse_moment, unix_time
 from comparisons.pinned import load_table_as_of
 from comparisons.preview_views import preview_response, row_preview_response
@@ -92,13 +93,14 @@ def _published_tags(request: HttpRequest) -> list[Tag]:
 @require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    comparisons = Comparison.objects.visible_to(request.user).annotate(
-        row_count=Count("dimensions", filter=Q(dimensions__status=Status.PUBLISHED))
-    )
     return render(
         request,
         "comparisons/home.html",
-        {"comparisons": comparisons, "tags": _published_tags(request)},
+        {
+            "topics": tables_by_topic(request.user),
+            "recent_rows": recently_changed_rows(),
+            "tags": _published_tags(request),
+        },
     )
 
 
