@@ -98,9 +98,9 @@ class ComparisonSegmentInline(admin.TabularInline):
 
 @admin.register(Comparison)
 class ComparisonAdmin(PublishingAdmin):
-    list_display = ["title", "slug", "status", "updated"]
-    list_filter = ["status"]
-    search_fields = ["title", "summary"]
+    list_display = ["title", "topic", "slug", "status", "updated"]
+    list_filter = ["status", "topic"]
+    search_fields = ["title", "topic", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ComparisonSegmentInline]
 

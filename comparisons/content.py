@@ -62,6 +62,7 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
         Comparison,
         slug=item["slug"],
         title=item["title"],
+        topic=item.get("topic", ""),
         summary=item.get("summary", ""),
         status=item.get("status", Status.PUBLISHED),
     )

@@ -116,6 +116,12 @@ class Comparison(RemembersSlugs):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
+    # Free text rather than a model: a handful of topics, named by editors as the site grows.
+    topic = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="The home page groups tables by topic, e.g. “Product management”, “Marketing”.",
+    )
     summary = models.TextField(blank=True, help_text="Markdown. Shown above the table.")
     segments = models.ManyToManyField(
         Segment, through="ComparisonSegment", related_name="comparisons"
@@ -232,7 +238,11 @@ class Dimension(RemembersSlugs, Versioned):
         verbose_name_plural = "rows"
         # No default ordering: the table orders its rows (comparisons/tables.py), the admin
         # and search theirs; a default here would join the comparison on every query.
-        indexes = [GinIndex(fields=["search_vector"], name="dimension_search_vector_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="dimension_search_vector_gin"),
+            # The home page's "Recently changed rows" reads the newest rows first.
+            models.Index(fields=["-updated"], name="dimension_recently_updated"),
+        ]
         constraints = [
             # The row's URL is /compare/<comparison>/<dimension>/.
             models.UniqueConstraint(

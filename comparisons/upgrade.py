@@ -7,9 +7,10 @@ touched and keeps everything they did:
   cells saved by an editor either, takes the new text, tags, level and place; a row an editor
   changed is kept exactly as it is;
 - a row the default content now merges into another (`"replaces": ["old-slug", …]` on the
-  surviving row) is renamed to the survivor's slug when untouched (its old address redirects),
-  and any further untouched row it replaces is removed with its slug kept as an old address of
-  the survivor; an edited replaced row is kept;
+  surviving row) is folded into the survivor when both are untouched: if the survivor's slug is
+  new, the first replaced row is renamed to it (its old address redirects); any further
+  replaced row is removed, its slug kept as an old address of the survivor. An edited row, on
+  either side, is kept as it is;
 - rows the default content adds are added; rows it no longer has are kept.
 
 "Untouched" is read from the history: every record of the row and of its cells was written by
@@ -85,8 +86,7 @@ def upgrade_comparison(
 ) -> UpgradeReport:
     """Update `comparison` towards `item` (its default content), keeping editors' work."""
     report = UpgradeReport()
-    if comparison_untouched(comparison):
-        _update_table(comparison, item, segments)
+    _update_table(comparison, item, segments, untouched=comparison_untouched(comparison))
     untouched = untouched_rows(comparison)
     rows = {row.slug: row for row in comparison.dimensions.prefetch_related("tags")}
     renamed = {
@@ -101,7 +101,7 @@ def upgrade_comparison(
         if row is None and slug in deleted:
             report.kept.append(f"{slug} (deleted by an editor)")
             continue
-        row = row or _replaced_row(wanted, rows, untouched, report)
+        row = _merge_replaced(wanted, row, rows, untouched, report)
         if row is not None and row.pk not in untouched:
             report.kept.append(row.slug)
             continue
@@ -126,10 +126,19 @@ def _deleted_slugs(comparison: Comparison) -> set[str]:
     )
 
 
-def _update_table(comparison: Comparison, item: dict, segments: dict) -> None:
-    if _assign(comparison, {"title": item["title"], "summary": item.get("summary", "")}):
+def _update_table(comparison: Comparison, item: dict, segments: dict, untouched: bool) -> None:
+    """The table's own fields if no editor saved it; its topic if it has none yet (topics came
+    after the first tables, so no editor can have chosen to leave one blank)."""
+    fields = {}
+    if untouched:
+        fields = {"title": item["title"], "summary": item.get("summary", "")}
+    if untouched or not comparison.topic:
+        fields["topic"] = item.get("topic", comparison.topic)
+    if _assign(comparison, fields):
         comparison._change_reason = UPDATED
         comparison.save()
+    if not untouched:
+        return
     present = set(comparison.segments.values_list("slug", flat=True))
     for position, slug in enumerate(item["segments"], start=1):
         if slug not in present:
@@ -138,24 +147,34 @@ def _update_table(comparison: Comparison, item: dict, segments: dict) -> None:
             )
 
 
-def _replaced_row(wanted: dict, rows: dict, untouched: set[int], report) -> Dimension | None:
-    """The row `wanted` takes over: the first untouched row it replaces, which it renames (the
-    old slug then redirects). Other untouched rows it replaces are removed, their slugs kept as
-    old addresses of the survivor; edited ones are kept."""
+def _merge_replaced(
+    wanted: dict, row: Dimension | None, rows: dict, untouched: set[int], report
+) -> Dimension | None:
+    """Fold the rows `wanted` replaces into its row, and return that row.
+
+    `row` is the row already under `wanted`'s slug, or None: then the first untouched row it
+    replaces is renamed to take its place (the old slug then redirects). Other untouched rows it
+    replaces are removed, their slugs kept as old addresses of the survivor. Nothing is merged
+    into a row an editor changed, and a replaced row an editor changed is kept as it is.
+    """
     replaced = [rows.pop(slug) for slug in wanted.get("replaces", []) if slug in rows]
-    survivors = [row for row in replaced if row.pk in untouched]
-    if not survivors:
-        report.kept += [row.slug for row in replaced]
-        return None
-    survivor, *others = survivors
-    report.kept += [row.slug for row in replaced if row.pk not in untouched]
-    report.merged += [f"{row.slug} → {wanted['slug']}" for row in survivors]
-    for row in others:
-        old_slug = row.slug
-        row._change_reason = UPDATED
-        row.delete()
-        survivor.remember_slug(old_slug)
-    return survivor
+    if row is not None and row.pk not in untouched:
+        report.kept += [other.slug for other in replaced]
+        return row
+    report.kept += [other.slug for other in replaced if other.pk not in untouched]
+    mergeable = [other for other in replaced if other.pk in untouched]
+    if row is None:
+        if not mergeable:
+            return None
+        row, *mergeable = mergeable
+        report.merged.append(f"{row.slug} → {wanted['slug']}")
+    for other in mergeable:
+        report.merged.append(f"{other.slug} → {wanted['slug']}")
+        old_slug = other.slug
+        other._change_reason = UPDATED
+        other.delete()
+        row.remember_slug(old_slug)
+    return row
 
 
 def _update_row(row: Dimension, wanted: dict, segments: dict, sources: dict) -> bool:

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
@@ -13,8 +13,9 @@ from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
 from comparisons.exports import EXPORTS
 from comparisons.filters import PARAMETERS, apply_filter, parse_query
 from comparisons.history import public_row_histories
+from comparisons.home import recently_changed_rows, tables_by_topic
 from comparisons.lookups import filtered_table, get_comparison, missing_row, row_table, visible_rows
-from comparisons.models import Comparison, DifferenceLevel, Dimension, Status
+from comparisons.models import DifferenceLevel, Dimension
 from comparisons.picture_responses import row_picture_response, table_picture_response
 from comparisons.pinned import load_table_as_of, parse_pin, pin_query
 from comparisons.redirects import follows_renames, with_old_anchors
@@ -47,13 +48,14 @@ def _published_tags(request: HttpRequest) -> list[Tag]:
 @require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    comparisons = Comparison.objects.visible_to(request.user).annotate(
-        row_count=Count("dimensions", filter=Q(dimensions__status=Status.PUBLISHED))
-    )
     return render(
         request,
         "comparisons/home.html",
-        {"comparisons": comparisons, "tags": _published_tags(request)},
+        {
+            "topics": tables_by_topic(request.user),
+            "recent_rows": recently_changed_rows(),
+            "tags": _published_tags(request),
+        },
     )
 
 

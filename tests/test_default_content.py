@@ -40,9 +40,24 @@ def test_it_covers_the_dimensions_named_in_the_seed(loaded):
         "feedback-loops",
         "dogfooding",
         "go-to-market",
-        "experimentation",
+        "data-and-experiments",
         "internal-stakeholders",
-        "product-vision",
+    } <= slugs
+
+
+def test_it_covers_what_an_experienced_pm_expects(loaded):
+    slugs = set(loaded.dimensions.values_list("slug", flat=True))
+    assert {
+        "security-compliance",
+        "contracts-and-support",
+        "onboarding",
+        "churn-and-retention",
+        "sales-cycle",
+        "product-led-growth",
+        "compatibility-and-deprecation",
+        "customisation",
+        "pricing",
+        "success-metrics",
     } <= slugs
 
 

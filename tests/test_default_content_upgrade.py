@@ -2,10 +2,15 @@
 everything editors did (comparisons/upgrade.py)."""
 
 import copy
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
-from comparisons.content import load_content
+from comparisons.content import DEFAULT_CONTENT, load_content
 from comparisons.models import Comparison, Dimension
 from comparisons.upgrade import UPDATED
 from tests.admin_forms import change_url, opened_dimension_form
@@ -130,3 +135,79 @@ def test_loading_the_same_content_again_writes_nothing(shipped):
     report = load_content(NEW)["upgraded"]["shipped"]
     assert Dimension.history.count() == versions
     assert (report.updated, report.added, report.merged) == ([], [], [])
+
+
+# --- The shipped content: a site loaded with the table as it was before issue 16 -------------
+
+BEFORE = Path(__file__).parent / "data" / "default_content_2026_11.json"
+TABLE = "product-management-b2b-vs-b2c"
+
+
+@pytest.fixture
+def site_of_november():
+    load_content(json.loads(BEFORE.read_text(encoding="utf-8")))
+    return Comparison.objects.get(slug=TABLE)
+
+
+def _shipped_row(slug):
+    return Dimension.objects.get(comparison__slug=TABLE, slug=slug)
+
+
+def test_the_shipped_merges_fold_old_rows_into_their_survivors(site_of_november, client):
+    call_command("load_default_content", stdout=StringIO())
+    slugs = set(site_of_november.dimensions.values_list("slug", flat=True))
+    assert not slugs & {"product-vision", "experimentation", "role-of-data", "release-cadence"}
+    assert {"sales-influence", "data-and-experiments", "shipping-change"} <= slugs
+    for old, new in [
+        ("product-vision", "sales-influence"),
+        ("experimentation", "data-and-experiments"),
+        ("role-of-data", "data-and-experiments"),
+        ("release-cadence", "shipping-change"),
+    ]:
+        response = client.get(f"/compare/{TABLE}/{old}/")
+        assert response.status_code == 301, old
+        assert response["Location"] == f"/compare/{TABLE}/{new}/"
+
+
+def test_the_shipped_upgrade_is_recorded_in_each_rows_history(site_of_november):
+    call_command("load_default_content", stdout=StringIO())
+    for slug in ("sales-influence", "data-and-experiments", "shipping-change", "pricing"):
+        latest = _shipped_row(slug).history.first()
+        assert latest.history_change_reason == UPDATED, slug
+    removed = Dimension.history.filter(comparison_id=site_of_november.pk, history_type="-")
+    assert set(removed.values_list("slug", flat=True)) == {"product-vision", "role-of-data"}
+
+
+def test_an_edited_row_stops_its_merge_and_is_kept(site_of_november):
+    vision = _shipped_row("product-vision")
+    vision.title = "Product vision, as our team sees it"
+    vision.save()
+    call_command("load_default_content", stdout=StringIO())
+    assert _shipped_row("product-vision").title == "Product vision, as our team sees it"
+    assert "sales-influence" in set(site_of_november.dimensions.values_list("slug", flat=True))
+
+
+def test_an_upgraded_table_gets_the_new_rows_and_its_topic(site_of_november):
+    call_command("load_default_content", stdout=StringIO())
+    site_of_november.refresh_from_db()
+    assert site_of_november.topic == "Product management"
+    shipped = json.loads((DEFAULT_CONTENT / f"{TABLE}.json").read_text(encoding="utf-8"))[
+        "comparisons"
+    ][0]["dimensions"]
+    rows = site_of_november.dimensions.order_by("position")
+    assert list(rows.values_list("slug", flat=True)) == [row["slug"] for row in shipped]
+
+
+def test_a_table_shipped_in_a_new_file_is_added_to_an_existing_site(
+    site_of_november, tmp_path, monkeypatch
+):
+    shutil.copy(BEFORE, tmp_path / f"{TABLE}.json")
+    new_table = copy.deepcopy(OLD)
+    new_table["comparisons"][0].update(slug="new-table", topic="Marketing")
+    (tmp_path / "new-table.json").write_text(json.dumps(new_table), encoding="utf-8")
+    monkeypatch.setattr("comparisons.content.DEFAULT_CONTENT", tmp_path)
+    out = StringIO()
+    call_command("load_default_content", stdout=out)
+    assert "Loaded comparison new-table" in out.getvalue()
+    assert Comparison.objects.get(slug="new-table").topic == "Marketing"
+    assert Comparison.objects.count() == 2

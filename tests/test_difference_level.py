@@ -138,9 +138,11 @@ def test_every_default_row_has_a_considered_level(db):
     levels = dict(
         Dimension.objects.filter(comparison__slug=DEFAULT_SLUG).values_list("slug", "difference")
     )
-    assert len(levels) == 16
+    assert len(levels) == 21
     assert levels["buyer-vs-user"] == "opposite"
     assert levels["usability"] == "similar"
+    # The seed says B2C PMs are *more likely* to use their product, not that B2B PMs never do.
+    assert levels["dogfooding"] == "different"
     assert set(levels.values()) >= {"similar", "different", "opposite"}
 
 

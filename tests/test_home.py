@@ -1,9 +1,28 @@
-import pytest
+import re
+from datetime import timedelta
 
-from comparisons.models import Status
+import pytest
+from django.utils import timezone
+
+from comparisons.models import Dimension, Status
+from comparisons.templatetags.kb import datetime_attribute
 from tests.conftest import make_comparison
 
 pytestmark = pytest.mark.django_db
+
+
+def _filed(slug, topic, rows=2, **kwargs):
+    comparison = make_comparison(slug=slug, rows=rows, **kwargs)
+    comparison.topic = topic
+    comparison.save()
+    return comparison
+
+
+def _section(html, heading):
+    """The HTML of the home page's section under the <h2> `heading`."""
+    match = re.search(rf"<h2[^>]*>{heading}</h2>(.*?)</section>", html, re.S)
+    assert match, heading
+    return match.group(1)
 
 
 def test_it_lists_published_comparisons_with_their_row_counts(client):
@@ -50,3 +69,57 @@ def test_tag_counts_are_computed_once_per_content_version(
         html = client.get("/search/?q=nor-this").content.decode()
     assert 'href="/tags/research/"' in html
     assert not any('"row_count"' in query["sql"] for query in captured.captured_queries)
+
+
+def test_it_groups_tables_by_topic_in_alphabetical_order_untopical_last(client):
+    _filed("pm", "Product management")
+    _filed("mkt", "Marketing")
+    _filed("loose", "")
+    html = client.get("/").content.decode()
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html)
+    assert headings[:3] == ["Marketing", "Product management", "Other tables"]
+    assert 'href="/compare/mkt/"' in _section(html, "Marketing")
+    assert 'href="/compare/pm/"' in _section(html, "Product management")
+
+
+def test_each_table_says_how_many_rows_and_when_it_last_changed(client):
+    comparison = _filed("pm", "Product management", rows=3)
+    later = timezone.now() + timedelta(days=3)
+    Dimension.objects.filter(pk=comparison.dimensions.first().pk).update(updated=later)
+    html = _section(client.get("/").content.decode(), "Product management")
+    assert "3 rows" in html
+    assert f'changed <time datetime="{datetime_attribute(later)}">' in html
+
+
+def test_a_draft_row_counts_neither_in_the_row_count_nor_in_recent_changes(client):
+    comparison = _filed("pm", "Product management", rows=2)
+    draft = comparison.dimensions.first()
+    draft.status = Status.DRAFT
+    draft.title = "Unpublished thoughts"
+    draft.save()
+    html = client.get("/").content.decode()
+    assert "1 row " in _section(html, "Product management")
+    assert "Unpublished thoughts" not in html
+
+
+def test_recently_changed_rows_are_the_newest_public_rows_first(client, editor_client):
+    comparison = _filed("pm", "Product management", rows=3)
+    _filed("hidden", "Product management", rows=1, status=Status.DRAFT)
+    newest = comparison.dimensions.get(slug="row-2")
+    newest.title = "Just edited"
+    newest.save()
+    for reader in (client, editor_client):  # staff see the same public list
+        recent = _section(reader.get("/").content.decode(), "Recently changed rows")
+        links = re.findall(r'href="([^"]+)"', recent)
+        assert links[0] == "/compare/pm/row-2/"
+        assert "/compare/hidden/" not in recent
+        assert "Just edited" in recent and "<time datetime=" in recent
+
+
+def test_a_new_topic_shows_on_the_next_request(client):
+    comparison = _filed("pm", "Product management")
+    client.get("/")  # cached, until the content changes
+    comparison.topic = "Strategy"
+    comparison.save()
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", client.get("/").content.decode())
+    assert "Strategy" in headings and "Product management" not in headings

@@ -35,11 +35,21 @@ def marks(html: str) -> list[str]:
         ("dogfooding", ["dogfooding"], {"dogfooding", "dogfood"}),
         (
             "sales team",
-            ["internal-stakeholders", "go-to-market", "buyer-vs-user"],
+            [
+                "internal-stakeholders",
+                "sales-cycle",
+                "product-led-growth",
+                "buyer-vs-user",
+                "security-compliance",
+            ],
             {"sales", "team"},
         ),
-        ('"user testing"', ["feedback-loops"], {"user", "tests"}),
-        ("feedback", ["feedback-loops", "experimentation"], {"feedback"}),
+        (
+            '"usability testing"',
+            ["feedback-loops", "data-and-experiments", "industry-knowledge"],
+            {"usability", "tests", "testing"},
+        ),
+        ("feedback", ["feedback-loops"], {"feedback"}),
         ("feedback -B2B", ["feedback-loops"], {"feedback"}),
     ],
 )

@@ -101,7 +101,11 @@ def test_a_title_match_needs_no_snippet(client, row):
 
 def test_sales_ranks_the_row_about_sales_first(client):
     call_command("load_default_content", stdout=StringIO())
-    assert results(client, "sales")[0]["slug"] == "sales-influence"
+    # The rows whose titles name sales come first.
+    assert {hit["slug"] for hit in results(client, "sales")[:2]} == {
+        "sales-influence",
+        "sales-cycle",
+    }
     # "sales team" means the sales organisation: rows that say both words, the one that
     # names "the sales team" among them (Sales influence never says "team").
     slugs = [hit["slug"] for hit in results(client, "sales team")]
