@@ -73,14 +73,14 @@ def test_running_it_again_creates_nothing_new(loaded):
 
 
 def test_running_it_again_keeps_editors_changes(loaded):
-    entry = Entry.objects.filter(dimension__slug="dogfooding").first()
+    entry = Entry.objects.filter(dimension__comparison=loaded, dimension__slug="dogfooding").first()
     entry.body = "Rewritten by an editor."
     entry.save()
-    Dimension.objects.get(slug="pricing").delete()
+    loaded.dimensions.get(slug="pricing").delete()
     call_command("load_default_content", stdout=StringIO())
     entry.refresh_from_db()
     assert entry.body == "Rewritten by an editor."
-    assert not Dimension.objects.filter(slug="pricing").exists()
+    assert not loaded.dimensions.filter(slug="pricing").exists()
 
 
 def test_the_loaded_table_renders(client, loaded):
