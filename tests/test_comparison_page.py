@@ -32,6 +32,22 @@ def test_common_ground_spans_the_row(client, comparison):
     )
 
 
+def test_a_table_with_three_segments_shows_three_cells_per_row(client):
+    make_comparison(segments=("SLG", "PLG", "B2C"), rows=2)
+    Dimension.objects.filter(slug="row-1").update(common_ground="All three sell software.")
+    html = client.get("/compare/b2b-vs-b2c/").content.decode()
+    assert re.search(
+        r'<th scope="col">SLG</th>\s*<th scope="col">PLG</th>\s*<th scope="col">B2C</th>', html
+    )
+    for number in (1, 2):
+        start = html.index(f'<tr id="row-{number}"')
+        row = html[start : html.index("</tr>", start)]
+        assert re.findall(r'<td data-segment="([^"]+)"', row) == ["SLG", "PLG", "B2C"]
+        for name in ("SLG", "PLG", "B2C"):
+            assert f"{name} answer for row {number}" in row
+    assert re.search(r'<td colspan="3"><span class="label">Common ground</span>', html)
+
+
 def test_it_cites_each_entrys_sources(client, comparison):
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
     assert (

@@ -3,10 +3,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from comparisons.models import Comparison, Dimension, Entry
+from comparisons.models import Comparison, Dimension, Entry, Segment
 
 pytestmark = pytest.mark.django_db
 SLUG = "product-management-b2b-vs-b2c"
+GO_TO_MARKET = "go-to-market-sales-led-vs-product-led-vs-b2c"
 
 
 @pytest.fixture
@@ -30,6 +31,30 @@ def test_every_row_has_a_sourced_entry_per_segment_and_tags(loaded):
         assert all(e.sources and e.body for e in entries), dimension.slug
         assert dimension.tags.exists(), dimension.slug
         assert dimension.question, dimension.slug
+
+
+def test_it_loads_a_go_to_market_table_with_three_sourced_columns(loaded):
+    table = Comparison.objects.get(slug=GO_TO_MARKET)
+    columns = ["sales-led-b2b", "product-led-b2b", "b2c"]
+    assert [s.slug for s in table.ordered_segments()] == columns
+    assert table.dimensions.count() >= 10
+    for dimension in table.dimensions.all():
+        entries = dimension.entries.all()
+        assert sorted(e.segment.slug for e in entries) == sorted(columns), dimension.slug
+        assert all(e.sources and e.body for e in entries), dimension.slug
+
+
+def test_tables_share_a_segment_by_its_slug(loaded):
+    b2c = Segment.objects.get(slug="b2c")
+    assert loaded.segments.filter(pk=b2c.pk).exists()
+    assert Comparison.objects.get(slug=GO_TO_MARKET).segments.filter(pk=b2c.pk).exists()
+
+
+def test_the_three_column_table_renders_a_cell_per_segment(client, loaded):
+    rows = Comparison.objects.get(slug=GO_TO_MARKET).dimensions.count()
+    html = client.get(f"/compare/{GO_TO_MARKET}/").content.decode()
+    for column in ("Sales-led B2B", "Product-led B2B", "B2C"):
+        assert html.count(f'<td data-segment="{column}"') == rows, column
 
 
 def test_it_covers_the_dimensions_named_in_the_seed(loaded):

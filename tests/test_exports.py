@@ -66,6 +66,20 @@ def test_csv_has_a_row_per_dimension_and_a_column_per_segment(client, table):
     assert rows[1][6] == "https://kb.example.org/compare/b2b-vs-b2c/row-1/"
 
 
+def test_every_export_has_a_column_per_segment_of_a_three_column_table(client, db):
+    make_comparison(slug="three", segments=("SLG", "PLG", "B2C"), rows=2)
+    body = client.get("/compare/three/export.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == ["Dimension", "Question", "Common ground", "SLG", "PLG", "B2C", "Tags", "URL"]
+    assert rows[2][3:6] == ["SLG answer for row 2", "PLG answer for row 2", "B2C answer for row 2"]
+    lines = client.get("/compare/three/export.md").content.decode().splitlines()
+    assert lines[2:4] == ["| Dimension | SLG | PLG | B2C |", "|---|---|---|---|"]
+    assert all(line.count(" answer for row ") == 3 for line in lines if line.startswith("| **Row"))
+    data = json.loads(client.get("/compare/three/export.json").content)
+    assert [segment["slug"] for segment in data["segments"]] == ["slg", "plg", "b2c"]
+    assert all(len(row["entries"]) == 3 for row in data["rows"])
+
+
 def test_csv_of_a_filtered_view_keeps_the_chosen_rows_and_segments(client, table):
     body = client.get("/compare/b2b-vs-b2c/export.csv?only=row-2&segments=b2c").content
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
