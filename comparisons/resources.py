@@ -202,7 +202,8 @@ class DimensionResource(resources.ModelResource):
                 f"The header line has no {' or '.join(missing)} column: every line needs "
                 "comparison and slug to find its row. Export a file to see the columns."
             )
-        unknown = [name for name in headers if name and name not in self.fields]
+        # A spreadsheet's empty columns have no name (XLSX: None): those are no columns.
+        unknown = [str(name) for name in headers if name and name not in self.fields]
         segments = [name for name in unknown if name.endswith((f"_{BODY}", f"_{SOURCES}"))]
         if segments:
             raise ValueError(

@@ -165,7 +165,7 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # The largest import the admin takes (comparisons/import_formats.py): the largest allowed file
 # imports well within gunicorn's timeout (README, "Bulk import and export").
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(1024 * 1024))
-IMPORT_MAX_LINES = envint("IMPORT_MAX_LINES", "250")
+IMPORT_MAX_LINES = envint("IMPORT_MAX_LINES", "50")
 
 SITE_NAME = "kb"
 # The site's absolute base URL, for canonical links, preview cards and exports (never the
