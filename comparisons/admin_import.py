@@ -3,6 +3,8 @@
 The preview records the edit state of every row in the file (see comparisons/resources.py);
 the confirm form carries it, signed, and the confirmed import refuses rows changed since.
 A refused or failed confirm says why and writes nothing; it is never reported as a success.
+A file over the import limits (comparisons/import_formats.py) is refused by the upload form, and
+errors are shown as line numbers and messages, never tracebacks.
 """
 
 from django import forms
@@ -11,7 +13,10 @@ from django.core import signing
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
-from import_export.forms import ConfirmImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.tmp_storages import TempFolderStorage
+
+from comparisons.import_formats import ImportTooLarge, too_many_bytes
 
 SALT = "kb.import.edit-states"
 
@@ -28,8 +33,37 @@ class EditStateConfirmForm(ConfirmImportForm):
             ) from None
 
 
+class LimitedImportForm(ImportForm):
+    def clean_import_file(self):
+        file = self.cleaned_data["import_file"]
+        if error := too_many_bytes(file.size):
+            raise forms.ValidationError(str(error))
+        return file
+
+
+class ExactTempFolderStorage(TempFolderStorage):
+    """The uploaded file read back as it was sent: a carriage return in a CSV cell stays one
+    (the default text read turns it into a line feed)."""
+
+    def _open(self, mode="r"):
+        if self.name and mode == "r":
+            return open(self.get_full_path(), mode, encoding=self.encoding, newline="")
+        return super()._open(mode)
+
+
 class EditSafeImportMixin(ImportExportMixin):
+    import_form_class = LimitedImportForm
+    tmp_storage_class = ExactTempFolderStorage
     confirm_form_class = EditStateConfirmForm
+    # Errors without tracebacks: the template shows base errors as messages too.
+    import_error_display = ("message",)
+    import_template_name = "admin/comparisons/dimension/import.html"
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportTooLarge):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         resource_kwargs = super().get_import_resource_kwargs(request, **kwargs)

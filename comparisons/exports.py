@@ -14,6 +14,7 @@ from django.conf import settings
 
 from comparisons.filters import FilteredTable
 from comparisons.sources import http_url
+from comparisons.spreadsheets import escape_cell
 from comparisons.tables import Row
 
 
@@ -78,10 +79,10 @@ def render_csv(view: FilteredTable, url: str) -> str:
     out.write("\ufeff")
     writer = csv.writer(out)
     segments = [segment.name for segment in table.segments]
-    writer.writerow(["Dimension", "Question", "Common ground", *segments, "Tags", "URL"])
+    lines = [["Dimension", "Question", "Common ground", *segments, "Tags", "URL"]]
     for row in table.rows:
         dimension = row.dimension
-        writer.writerow(
+        lines.append(
             [
                 dimension.title,
                 dimension.question,
@@ -91,6 +92,8 @@ def render_csv(view: FilteredTable, url: str) -> str:
                 absolute(dimension.get_absolute_url()),
             ]
         )
+    # No cell may run as a formula in a spreadsheet (comparisons/spreadsheets.py).
+    writer.writerows([escape_cell(cell) for cell in line] for line in lines)
     return out.getvalue()
 
 

@@ -16,7 +16,7 @@ since the preview. Two confirms at the same moment are serialised by that lock: 
 finds the first's changes and is refused, never silently skipped.
 """
 
-from collections import Counter
+from collections import defaultdict
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
@@ -179,23 +179,41 @@ class DimensionResource(resources.ModelResource):
         return queryset.select_related("comparison").prefetch_related("tags", "entries__segment")
 
     def before_import(self, dataset, **kwargs):
-        unknown = [
-            header
-            for header in dataset.headers or []
-            if header not in self.fields and header.endswith((f"_{BODY}", f"_{SOURCES}"))
+        self._check_header(dataset.headers or [])
+        lines = defaultdict(list)  # row key -> the file's lines that hold it (1: under the header)
+        for number, row in enumerate(dataset.dict, start=1):
+            lines[(row.get("comparison"), row.get("slug"))].append(number)
+        repeated = [
+            f"{row_key(*key)} is on lines {', '.join(map(str, numbers))}"
+            for key, numbers in lines.items()
+            if len(numbers) > 1
         ]
-        if unknown:
-            raise ValueError(
-                f"Unknown segment columns: {', '.join(unknown)}. "
-                "Create the segment first, or rename the column to <segment slug>_body."
-            )
-        keys = Counter((row.get("comparison"), row.get("slug")) for row in dataset.dict)
-        repeated = [row_key(*key) for key, n in keys.items() if n > 1]
         if repeated:
             # The later line would silently overwrite the earlier one.
-            raise ValueError(f"These rows appear more than once: {', '.join(repeated)}.")
+            raise ValueError(f"A row may appear only once: {'; '.join(repeated)}.")
         if self.confirmed_states is not None:
-            self._refuse_rows_changed_since_the_preview(list(keys))
+            self._refuse_rows_changed_since_the_preview(list(lines))
+
+    def _check_header(self, headers: list) -> None:
+        """Refuse a header that lacks the key columns or names a column the import ignores."""
+        missing = [name for name in self._meta.import_id_fields if name not in headers]
+        if missing:
+            raise ValueError(
+                f"The header line has no {' or '.join(missing)} column: every line needs "
+                "comparison and slug to find its row. Export a file to see the columns."
+            )
+        # A spreadsheet's empty columns have no name (XLSX: None): those are no columns.
+        unknown = [str(name) for name in headers if name and name not in self.fields]
+        segments = [name for name in unknown if name.endswith((f"_{BODY}", f"_{SOURCES}"))]
+        if segments:
+            raise ValueError(
+                f"Unknown segment columns: {', '.join(segments)}. "
+                "Create the segment first, or rename the column to <segment slug>_body."
+            )
+        if unknown:
+            raise ValueError(
+                f"Unknown columns: {', '.join(unknown)}. The columns are: {', '.join(self.fields)}."
+            )
 
     def _refuse_rows_changed_since_the_preview(self, keys: list[tuple[str, str]]) -> None:
         comparisons = {comparison for comparison, _slug in keys}

@@ -162,6 +162,10 @@ TAGGIT_CASE_INSENSITIVE = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# The largest import the admin takes (comparisons/import_formats.py): the largest allowed file
+# imports well within gunicorn's timeout (README, "Bulk import and export").
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(1024 * 1024))
+IMPORT_MAX_LINES = envint("IMPORT_MAX_LINES", "50")
 
 SITE_NAME = "kb"
 # The site's absolute base URL, for canonical links, share cards and exports (never the

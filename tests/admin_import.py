@@ -1,4 +1,5 @@
-"""The admin's bulk import as an editor drives it: upload a file, read the preview, confirm."""
+"""The admin's bulk import and export as an editor drives them: export a file; upload a file,
+read the preview, confirm."""
 
 import json
 import re
@@ -7,10 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 IMPORT_URL = "/admin/comparisons/dimension/import/"
 CONFIRM_URL = "/admin/comparisons/dimension/process_import/"
+EXPORT_URL = "/admin/comparisons/dimension/export/"
 
 
-def format_index(client, name: str) -> str:
-    html = client.get(IMPORT_URL).content.decode()
+def format_index(client, name: str, url: str = IMPORT_URL) -> str:
+    html = client.get(url).content.decode()
     options = html.split('name="format"', 1)[1].split("</select>", 1)[0]
     values = [part.split('"', 1)[0] for part in options.split('value="')[1:]]
     labels = [part.split("<", 1)[0].strip().lower() for part in options.split('">')[1:]]
@@ -24,6 +26,24 @@ def upload(client, rows: list[dict]):
     return client.post(
         IMPORT_URL, {"resource": 0, "format": format_index(client, "json"), "import_file": file}
     )
+
+
+def upload_file(client, data: bytes, fmt: str):
+    """Upload `data` as a file in format `fmt` (csv, json, xlsx): the preview page."""
+    file = SimpleUploadedFile(f"rows.{fmt}", data)
+    return client.post(
+        IMPORT_URL, {"resource": 0, "format": format_index(client, fmt), "import_file": file}
+    )
+
+
+def export(client, fmt: str) -> bytes:
+    """Every row, every column, as the admin's export writes them in format `fmt`."""
+    html = client.get(EXPORT_URL).content.decode()
+    columns = re.findall(r'type="checkbox" name="(dimensionresource_[^"]+)"', html)
+    form = {"format": format_index(client, fmt, EXPORT_URL), "resource": 0}
+    response = client.post(EXPORT_URL, {**form, **dict.fromkeys(columns, "on")})
+    assert response.status_code == 200
+    return response.content
 
 
 def confirm_form(preview_html: str) -> dict[str, str]:

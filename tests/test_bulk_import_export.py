@@ -154,7 +154,7 @@ def test_a_row_twice_in_one_file_is_refused(comparison):
     rows = json.loads(_export("json"))
     rows.append({**rows[0], "title": "Second version"})
     result = _import(json.dumps(rows), "json")
-    assert "more than once: b2b-vs-b2c/row-1" in str(result.base_errors[0].error)
+    assert "b2b-vs-b2c/row-1 is on lines 1, 3" in str(result.base_errors[0].error)
     assert Dimension.objects.get(slug="row-1").title == "Row 1"
 
 
