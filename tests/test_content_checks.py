@@ -38,7 +38,7 @@ def _cells():
         for table in data["comparisons"]:
             for row in table["dimensions"]:
                 for segment, cell in row["entries"].items():
-                    sources = [data["sources"][key] for key in cell.get("sources", [])]
+                    sources = [data.get("sources", {})[key] for key in cell.get("sources", [])]
                     yield path.name, table["slug"], row["slug"], segment, cell, sources
 
 
