@@ -247,6 +247,9 @@ RATELIMIT_FAIL_OPEN = True
 
 # Whole public pages from the cache (comparisons/caching.py); 0 renders every request.
 PAGE_CACHE = envbool("PAGE_CACHE", "True")
+# How long a shared cache in front (deploy/nginx.conf) may serve a public page without asking
+# again (`s-maxage`): the most an edit waits to reach readers there. Browsers always revalidate.
+SHARED_CACHE_SECONDS = envint("SHARED_CACHE_SECONDS", "3")
 
 # The read-only API (/api/v1/, README "Feeds and API"): any site may read it from a browser.
 CORS_URLS_REGEX = r"^/api/.*$"
