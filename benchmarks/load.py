@@ -249,7 +249,8 @@ def edit_then_view(slug: str, url: str, warm: int = 10, edits: int = 30) -> dict
 def save_pages_as_files(urls: dict[str, str], directory: Path) -> dict[str, str]:
     """Each page's HTML as nginx's own static file: its limit for the same bytes."""
     files = {}
-    for number, (name, url) in enumerate(urls.items()):
+    pages = {name: url for name, url in urls.items() if name != "static file"}
+    for number, (name, url) in enumerate(pages.items()):
         (directory / f"page-{number}.html").write_bytes(fetch(BASE + url))
         files[name] = f"/static/page-{number}.html"
     return files
@@ -314,17 +315,17 @@ def print_report(states: dict, limits: dict, queries: dict[str, int]) -> None:
     for state, figures in states.items():
         rate = figures["static file"]["requests_per_s"]
         print(f"  gunicorn static file ({state} run): {rate:.0f} req/s")
-    heads = [f"{server} {state}" for server in ("gunicorn", "nginx") for state in states]
-    print(f"{'page':18} {'queries':>7} " + " ".join(f"{head:>19}" for head in heads))
-    for name in limits:
-        cells = []
-        for server in ("gunicorn", "nginx"):
+    for server, limit in (("gunicorn", "gunicorn's static file"), ("nginx", "nginx's file")):
+        print(f"\nthrough {server}: share of {limit}, req/s, p99 ms")
+        print(f"{'page':18} {'queries':>7} " + " ".join(f"{state:>22}" for state in states))
+        for name in limits:
+            cells = []
             for figures in states.values():
                 f = figures["pages"][name][server]
                 cells.append(
-                    f"{f['ratio_to_static']:5.0%} {f['requests_per_s']:5.0f} p99 {f['p99_ms']:4.0f}"
+                    f"{f['ratio_to_static']:5.0%} {f['requests_per_s']:6.0f} {f['p99_ms']:7.1f}"
                 )
-        print(f"{name:18} {queries[name]:7d} " + " ".join(f"{cell:>19}" for cell in cells))
+            print(f"{name:18} {queries[name]:7d} " + " ".join(f"{cell:>22}" for cell in cells))
     print("nginx's file of the same HTML: " + ", ".join(
         f"{name} {f['requests_per_s']:.0f} req/s (p99 {f['p99_ms']:.1f} ms)"
         for name, f in limits.items()
@@ -380,7 +381,6 @@ def main() -> None:
             files = states[state]["nginx_files"]
         limits = nginx_file_limits(files, scratch)
         with_nginx_ratios(states, limits)
-        print_report(states, limits, queries)
         report = {
             "content": counts,
             "connections": CONNECTIONS,
@@ -394,6 +394,7 @@ def main() -> None:
             "states": states,
         }
         (ROOT / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
+        print_report(states, limits, queries)
         print(f"\nwrote bench-results.json in {time.perf_counter() - started:.0f} s")
     finally:
         try:

@@ -235,7 +235,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for each row's HTML (comparisons/fragments.py) beside the pages: Django's default
+    # of 300 entries would evict pages to make room for the rows of a few 50-row tables.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Short links (/v/<code>): how many new ones one client address may make (django-ratelimit,
 # counted in the cache above: per process without REDIS_URL). Reused links are not counted.

@@ -52,7 +52,7 @@ def main_config(site: Path, scratch: Path) -> str:
         f"    {name}_temp_path {scratch / name};"
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    return f"""{user}worker_processes 1;
+    return f"""{user}worker_processes auto;  # as Debian's nginx.conf
 pid {scratch / "nginx.pid"};
 error_log {scratch / "error.log"} warn;
 events {{ worker_connections 1024; }}
