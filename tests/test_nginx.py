@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
+from comparisons.models import Dimension
 from tests.conftest import make_comparison
 from tests.nginx_server import nginx_binary, start_nginx
 
@@ -100,3 +101,22 @@ def test_a_page_never_cached_is_an_error_while_the_app_is_down(nginx, app):
     with pytest.raises(urllib.error.HTTPError) as error:
         get(nginx.base + "/compare/never-seen/")
     assert error.value.code == 502
+
+
+def test_an_edit_reaches_readers_once_the_copy_expires(nginx, settings):
+    settings.SHARED_CACHE_SECONDS = 1
+    make_comparison(rows=2)
+    get(nginx.base + TABLE)
+    dimension = Dimension.objects.get(slug="row-2")
+    dimension.title = "A title after the edit"
+    dimension.save()
+    time.sleep(1.5)  # the copy expires
+    headers, body = get(nginx.base + TABLE)
+    assert headers["X-Cache-Status"] == "STALE"  # served while one request refreshes it
+    assert b"A title after the edit" not in body
+    for _ in range(50):  # the background refresh lands (no speed asserted: 10 s at most)
+        _, body = get(nginx.base + TABLE)
+        if b"A title after the edit" in body:
+            break
+        time.sleep(0.2)
+    assert b"A title after the edit" in body
