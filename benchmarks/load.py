@@ -1,11 +1,22 @@
-"""`make bench`: kb under load on one machine, against the static-file limit of the same server.
+"""`make bench`: kb under load on one machine, each figure against the static-file limit of
+the same server in the same run.
 
 Creates a PostgreSQL database (server from DATABASE_URL, default the local one) named
 `kb_bench_<pid>` (or BENCH_DB), loads the default content and 1,000 comparisons x 50 rows x
-2 segments of synthetic content, starts gunicorn (gunicorn.conf.py, DEBUG off) on loopback,
-and drives each URL with wrk at 32 connections: once with the page cache, once with
-PAGE_CACHE=0. Prints a table, writes bench-results.json, and always stops the server and
-drops the database. Env: BENCH_SECONDS (per URL, default 5), BENCH_PORT (default 8207).
+2 segments of synthetic content, and measures each page (the 16-row table, a 50-row table, a
+filtered view, a row page, search) with wrk in three states of the server:
+
+- cached: the page cache on, as deployed;
+- after edit: the page cache off (PAGE_CACHE=0), so every request renders the page as the
+  first view after an edit does, around row fragments already rendered (comparisons/fragments.py);
+- cold: nothing cached at all (benchmarks/cold_settings.py), every row rendered every time.
+
+Each state runs gunicorn (gunicorn.conf.py, DEBUG off) with deploy/nginx.conf's nginx in front
+on a spare port (tests/nginx_server.py): pages through gunicorn are compared with gunicorn's
+static file, pages through nginx with nginx serving the same page's HTML saved as a file. Also
+times real edits (save a cell, then view its table, one at a time) and searches one at a time.
+Prints tables, writes bench-results.json, always stops the servers and drops the database.
+Env: BENCH_SECONDS (per run, default 5), BENCH_PORT (gunicorn's, default 8207).
 """
 
 import json
@@ -15,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -25,17 +37,18 @@ import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.nginx_server import nginx_binary, start_nginx  # noqa: E402
 from tests.pages import DEFAULT_CONTENT, PAGE_TYPES_BY_NAME  # noqa: E402
 
 PORT = int(os.getenv("BENCH_PORT", "8207"))
 SECONDS = int(os.getenv("BENCH_SECONDS", "5"))
-CONNECTIONS = 32
+CONNECTIONS = {"gunicorn": 32, "nginx": 64}
 THREADS = 2
 WARM_REQUESTS = 20
 BASE = f"http://127.0.0.1:{PORT}"
 
 # The page types under load, by their names in the one list of public pages (tests/pages.py),
-# on the synthetic 50-row table; "{static}" is the hashed stylesheet, the reference limit.
+# on the default table and on a synthetic 50-row table.
 SYNTHETIC = {
     "comparison": "synthetic-00500",
     "row": "row-025",
@@ -43,14 +56,20 @@ SYNTHETIC = {
     "tag": "topic-03",
     "word": "customer",
 }
-LOADED = {"table": "large table (50 rows)", "filtered view": "filtered view", "row": "row page",
-          "search": "search", "export csv": "export (csv)"}  # fmt: skip
 PAGES = {
-    "static file": "{static}",
-    "default table": PAGE_TYPES_BY_NAME["table"].url(DEFAULT_CONTENT),
-    **{label: PAGE_TYPES_BY_NAME[name].url(SYNTHETIC) for name, label in LOADED.items()},
+    "table (16 rows)": PAGE_TYPES_BY_NAME["table"].url(DEFAULT_CONTENT),
+    "table (50 rows)": PAGE_TYPES_BY_NAME["table"].url(SYNTHETIC),
+    "filtered view": PAGE_TYPES_BY_NAME["filtered view"].url(SYNTHETIC),
+    "row page": PAGE_TYPES_BY_NAME["row"].url(SYNTHETIC),
+    "search": PAGE_TYPES_BY_NAME["search"].url(SYNTHETIC),
 }
-
+# The tables whose cells `edit_then_view` edits: (page, comparison slug).
+EDITED = {"table (16 rows)": DEFAULT_CONTENT["comparison"], "table (50 rows)": "synthetic-00500"}
+STATES = {
+    "cached": {"PAGE_CACHE": "1"},
+    "after edit": {"PAGE_CACHE": "0"},
+    "cold": {"PAGE_CACHE": "0", "DJANGO_SETTINGS_MODULE": "benchmarks.cold_settings"},
+}
 
 # Searches timed one at a time (what one reader waits): the target is on their p95.
 SEARCHES = ["dogfood", "sales+team", "%22user+testing%22", "feedback+-B2B", "customer",
@@ -118,8 +137,6 @@ def queries_per_page(urls: dict[str, str]) -> dict[str, int]:
     counts = {}
     with override_settings(PAGE_CACHE=False, ALLOWED_HOSTS=["testserver"]):
         for name, url in urls.items():
-            if url.startswith("/static/"):
-                continue
             with CaptureQueriesContext(connection) as queries:
                 status = client.get(url).status_code
             if status != 200:
@@ -158,9 +175,19 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def run_wrk(url: str) -> dict[str, float]:
+def fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"bench: {url} answered {error.code}") from None
+
+
+def run_wrk(url: str, connections: int) -> dict[str, float]:
+    for _ in range(WARM_REQUESTS):  # each gunicorn worker (and nginx's cache) sees the page
+        fetch(url)
     output = subprocess.run(
-        ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", BASE + url],
+        ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{SECONDS}s", "--latency", url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     percentiles = dict(re.findall(r"^\s+(\d+)%\s+([\d.]+(?:us|ms|s))", output, re.M))
@@ -177,62 +204,153 @@ def run_wrk(url: str) -> dict[str, float]:
     }
 
 
+def percentiles(timings: list[float]) -> dict[str, float]:
+    timings = sorted(timings)
+    return {
+        "requests": len(timings),
+        "p50_ms": round(timings[len(timings) // 2], 1),
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 1),
+    }
+
+
 def search_latency(rounds: int = 25) -> dict[str, float]:
     """p50/p95 of /search/ with one request in flight, over several queries."""
     timings = []
     for _ in range(rounds):
         for query in SEARCHES:
             started = time.perf_counter()
-            urllib.request.urlopen(f"{BASE}/search/?q={query}", timeout=30).read()
+            fetch(f"{BASE}/search/?q={query}")
             timings.append((time.perf_counter() - started) * 1000)
-    timings.sort()
-    return {
-        "requests": len(timings),
-        "p50_ms": round(timings[len(timings) // 2], 1),
-        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
-    }
+    return percentiles(timings)
 
 
-def measure(env: dict[str, str], urls: dict[str, str]) -> tuple[dict[str, dict], dict]:
+def edit_then_view(slug: str, url: str, warm: int = 10, edits: int = 30) -> dict[str, float]:
+    """Save a cell of table `slug` through the write path, then time the next view of `url`
+    (one request in flight): what the first reader after an edit waits. The first `warm`
+    edits are not timed, so that each gunicorn worker has rendered the table once."""
+    from comparisons.models import Entry
+
+    entry = Entry.objects.filter(dimension__comparison__slug=slug).order_by("pk").first()
+    body = entry.body
+    timings = []
+    for number in range(warm + edits):
+        entry.body = f"{body} (edit {number})"
+        entry.save()
+        started = time.perf_counter()
+        fetch(BASE + url)
+        if number >= warm:
+            timings.append((time.perf_counter() - started) * 1000)
+    entry.body = body
+    entry.save()
+    return percentiles(timings)
+
+
+def save_pages_as_files(urls: dict[str, str], directory: Path) -> dict[str, str]:
+    """Each page's HTML as nginx's own static file: its limit for the same bytes."""
+    files = {}
+    pages = {name: url for name, url in urls.items() if name != "static file"}
+    for number, (name, url) in enumerate(pages.items()):
+        (directory / f"page-{number}.html").write_bytes(fetch(BASE + url))
+        files[name] = f"/static/page-{number}.html"
+    return files
+
+
+def measure_state(state: str, env, urls, scratch: Path, files: dict[str, str] | None) -> dict:
+    """Every page through gunicorn and through nginx, with the server in one state."""
     server = start_server(env)
+    nginx = None
     try:
-        results = {}
+        if files is None:
+            files = save_pages_as_files(urls, scratch / "static")
+        nginx = start_nginx(PORT, scratch / "static", scratch / f"nginx-{time.monotonic_ns()}")
+        limit = run_wrk(BASE + urls["static file"], CONNECTIONS["gunicorn"])
+        figures = {"static file": limit, "pages": {}}
         for name, url in urls.items():
-            try:
-                # Steady state: each worker has its own cache (unless REDIS_URL is set), and
-                # a few requests each are enough to reach all of them.
-                for _ in range(WARM_REQUESTS):
-                    urllib.request.urlopen(BASE + url, timeout=60).read()
-            except urllib.error.HTTPError as error:
-                raise SystemExit(f"bench: {name} ({url}) answered {error.code}") from None
-            results[name] = run_wrk(url)
-        limit = results["static file"]["requests_per_s"]
-        for figures in results.values():
-            figures["ratio_to_static"] = round(figures["requests_per_s"] / limit, 3)
-        return results, search_latency()
+            if name == "static file":
+                continue
+            direct = run_wrk(BASE + url, CONNECTIONS["gunicorn"])
+            direct["ratio_to_static"] = round(direct["requests_per_s"] / limit["requests_per_s"], 3)
+            proxied = run_wrk(nginx.base + url, CONNECTIONS["nginx"])
+            figures["pages"][name] = {"gunicorn": direct, "nginx": proxied}
+        figures["nginx_files"] = files
+        if state == "cached":
+            figures["edit_then_view"] = {
+                page: edit_then_view(slug, urls[page]) for page, slug in EDITED.items()
+            }
+        elif state == "after edit":  # the searches themselves, no page cache
+            figures["search_one_at_a_time"] = search_latency()
+        return figures
     finally:
+        if nginx:
+            nginx.stop()
         stop_server(server)
 
 
-def print_table(title: str, measured: tuple[dict, dict], queries: dict[str, int]) -> None:
-    results, searches = measured
-    print(f"\n{title} ({CONNECTIONS} connections, {SECONDS} s per page)")
-    heads = ("req/s", "p50 ms", "p99 ms", "errors", "vs static", "queries")
-    print(f"{'page':24} " + " ".join(f"{head:>9}" for head in heads))
-    for name, f in results.items():
-        print(
-            f"{name:24} {f['requests_per_s']:9.0f} {f['p50_ms']:9.1f} {f['p99_ms']:9.1f} "
-            f"{f['errors']:9d} {f['ratio_to_static']:9.0%} {queries.get(name, 0):9d}"
-        )  # fmt: skip
+def nginx_file_limits(files: dict[str, str], scratch: Path) -> dict[str, dict]:
+    """nginx serving each page's saved HTML (no app behind it)."""
+    nginx = start_nginx(PORT, scratch / "static", scratch / "nginx-files")
+    try:
+        return {
+            name: run_wrk(nginx.base + path, CONNECTIONS["nginx"]) for name, path in files.items()
+        }
+    finally:
+        nginx.stop()
+
+
+def with_nginx_ratios(states: dict, limits: dict) -> None:
+    for figures in states.values():
+        for name, page in figures["pages"].items():
+            proxied = page["nginx"]
+            proxied["ratio_to_static"] = round(
+                proxied["requests_per_s"] / limits[name]["requests_per_s"], 3
+            )
+
+
+def print_report(states: dict, limits: dict, queries: dict[str, int]) -> None:
     print(
-        f"search, one request at a time ({searches['requests']} over {len(SEARCHES)} queries): "
-        f"p50 {searches['p50_ms']} ms, p95 {searches['p95_ms']} ms"
+        f"\nreq/s as a share of the same server's static limit; gunicorn at "
+        f"{CONNECTIONS['gunicorn']} connections, nginx at {CONNECTIONS['nginx']}, {SECONDS} s each"
+    )
+    for state, figures in states.items():
+        rate = figures["static file"]["requests_per_s"]
+        print(f"  gunicorn static file ({state} run): {rate:.0f} req/s")
+    for server, limit in (("gunicorn", "gunicorn's static file"), ("nginx", "nginx's file")):
+        print(f"\nthrough {server}: share of {limit}, req/s, p99 ms")
+        print(f"{'page':18} {'queries':>7} " + " ".join(f"{state:>22}" for state in states))
+        for name in limits:
+            cells = []
+            for figures in states.values():
+                f = figures["pages"][name][server]
+                cells.append(
+                    f"{f['ratio_to_static']:5.0%} {f['requests_per_s']:6.0f} {f['p99_ms']:7.1f}"
+                )
+            print(f"{name:18} {queries[name]:7d} " + " ".join(f"{cell:>22}" for cell in cells))
+    print("nginx's file of the same HTML: " + ", ".join(
+        f"{name} {f['requests_per_s']:.0f} req/s (p99 {f['p99_ms']:.1f} ms)"
+        for name, f in limits.items()
+    ))  # fmt: skip
+    errors = sum(
+        page[server]["errors"] for figures in states.values()
+        for page in figures["pages"].values() for server in ("gunicorn", "nginx")
+    )  # fmt: skip
+    print(f"errors (socket or non-2xx) in all runs: {errors}")
+    for page, timing in states["cached"]["edit_then_view"].items():
+        print(
+            f"edit, then view {page} (one at a time, {timing['requests']} edits): "
+            f"p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms"
+        )
+    searches = states["after edit"]["search_one_at_a_time"]
+    print(
+        f"search, one request at a time, page cache off ({searches['requests']} over "
+        f"{len(SEARCHES)} queries): p50 {searches['p50_ms']} ms, p95 {searches['p95_ms']} ms"
     )
 
 
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("make bench needs wrk (Debian: apt-get install wrk).")
+    if not nginx_binary():
+        sys.exit("make bench needs nginx (Debian: apt-get install nginx).")
     admin_url, bench_url, name = database_urls()
     env = {
         **os.environ,
@@ -243,31 +361,39 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),
     }
     started = time.perf_counter()
+    load_before = os.getloadavg()
     admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    scratch = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    (scratch / "static").mkdir()
     try:
         setup_django(env)
         counts = load_content()
-        urls = {page: url.format(static=static_url()) for page, url in PAGES.items()}
-        queries = queries_per_page(urls)
+        queries = queries_per_page(PAGES)
+        urls = {"static file": static_url(), **PAGES}
         from django.db import connections
 
         connections.close_all()
-        cached = measure({**env, "PAGE_CACHE": "1"}, urls)
-        print_table("Page cache on", cached, queries)
-        uncached = measure({**env, "PAGE_CACHE": "0"}, urls)
-        print_table("Page cache off (PAGE_CACHE=0)", uncached, queries)
+        states, files = {}, None
+        for state, overrides in STATES.items():
+            print(f"measuring: {state}")
+            states[state] = measure_state(state, {**env, **overrides}, urls, scratch, files)
+            files = states[state]["nginx_files"]
+        limits = nginx_file_limits(files, scratch)
+        with_nginx_ratios(states, limits)
         report = {
             "content": counts,
             "connections": CONNECTIONS,
-            "seconds_per_page": SECONDS,
+            "seconds_per_run": SECONDS,
             "cpus": os.cpu_count(),
-            "urls": urls,
+            "load_average_before": [round(load, 2) for load in load_before],
+            "load_average_after": [round(load, 2) for load in os.getloadavg()],
+            "urls": PAGES,
             "queries_per_page": queries,
-            "cached": cached[0],
-            "uncached": uncached[0],
-            "search_one_at_a_time": {"cached": cached[1], "uncached": uncached[1]},
+            "nginx_file_of_the_same_html": limits,
+            "states": states,
         }
         (ROOT / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
+        print_report(states, limits, queries)
         print(f"\nwrote bench-results.json in {time.perf_counter() - started:.0f} s")
     finally:
         try:
@@ -276,6 +402,7 @@ def main() -> None:
             connections.close_all()
         except Exception:  # Django may not be set up yet
             pass
+        shutil.rmtree(scratch, ignore_errors=True)
         admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         print(f"dropped database {name}")
 

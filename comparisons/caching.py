@@ -189,7 +189,13 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         response["ETag"] = etag
         if changed_at:
             response["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            must_revalidate=True,
+            s_maxage=settings.SHARED_CACHE_SECONDS,  # what deploy/nginx.conf may keep
+        )
         response.is_public_page = True
         return response
 

@@ -239,7 +239,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for each row's HTML (comparisons/fragments.py) beside the pages: Django's default
+    # of 300 entries would evict pages to make room for the rows of a few 50-row tables.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # Short links (/v/<code>): how many new ones one client address may make (django-ratelimit,
 # counted in the cache above: per process without REDIS_URL). Reused links are not counted.
@@ -251,6 +258,9 @@ RATELIMIT_FAIL_OPEN = True
 
 # Whole public pages from the cache (comparisons/caching.py); 0 renders every request.
 PAGE_CACHE = envbool("PAGE_CACHE", "True")
+# How long a shared cache in front (deploy/nginx.conf) may serve a public page without asking
+# again (`s-maxage`): the most an edit waits to reach readers there. Browsers always revalidate.
+SHARED_CACHE_SECONDS = envint("SHARED_CACHE_SECONDS", "3")
 
 # The read-only API (/api/v1/, README "Feeds and API"): any site may read it from a browser.
 CORS_URLS_REGEX = r"^/api/.*$"

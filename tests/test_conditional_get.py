@@ -25,6 +25,7 @@ def test_a_public_page_sends_validators_and_must_revalidate(client, url):
     cache_control = response["Cache-Control"]
     assert "public" in cache_control and "max-age=0" in cache_control
     assert "must-revalidate" in cache_control
+    assert "s-maxage=3" in cache_control  # a shared cache (deploy/nginx.conf) keeps it 3 s
 
 
 @pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
