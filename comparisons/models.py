@@ -361,15 +361,33 @@ class DimensionSlug(models.Model):
         return f"{self.slug} → {self.dimension_id}"
 
 
-class ContentVersion(models.Model):
+class SiteGeneration(models.Model):
     """One row whose number changes with every change to public content.
 
-    Cached pages are keyed by it and ETags carry it, so a bump (in the same transaction as
-    the change) makes every stale page unreachable at once, in every app process.
+    Pages that span tables (home, tags, search, sitemap) are cached under it; a bump in the
+    same transaction as the change makes their stale copies unreachable in every app process
+    (comparisons/generations.py).
     """
 
-    version = models.BigIntegerField(default=1)
+    number = models.BigIntegerField(default=1)
     changed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
-        return f"content version {self.version}"
+        return f"site generation {self.number}"
+
+
+class TableGeneration(models.Model):
+    """A number that changes with every change to what one table's pages show.
+
+    The table's pages (table, filtered views, rows, exports, embed, feeds, API) are cached
+    under it, so an edit to one table leaves the other tables' cached pages valid.
+    """
+
+    comparison = models.OneToOneField(
+        Comparison, on_delete=models.CASCADE, primary_key=True, related_name="generation"
+    )
+    number = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"table generation {self.number} of {self.comparison_id}"

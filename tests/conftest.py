@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
+from comparisons import staff_marker
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.roles import EDITORS
 
@@ -50,9 +51,17 @@ def editor(db):
     return user
 
 
+def log_in(client, user):
+    """Log `user` in as the login page does: the session, and for staff the signed marker
+    that keeps them off the page cache (tests/test_staff_marker.py logs in for real)."""
+    client.force_login(user)
+    if user.is_staff:
+        client.cookies[staff_marker.COOKIE] = staff_marker.signed_value(user.pk)
+
+
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    log_in(client, editor)
     return client
 
 
@@ -63,7 +72,7 @@ def superuser(db):
 
 @pytest.fixture
 def superuser_client(client, superuser):
-    client.force_login(superuser)
+    log_in(client, superuser)
     return client
 
 

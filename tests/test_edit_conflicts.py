@@ -7,7 +7,7 @@ from django.test import Client
 from comparisons.models import Dimension, Entry
 from comparisons.versioning import EditConflict
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def _editor_client(username):
         username, f"{username}@example.com", "pw", is_staff=True, is_superuser=True
     )
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 

@@ -40,7 +40,7 @@ def test_tag_counts_follow_an_edit_on_the_next_request(client, settings):
     assert 'href="/tags/pricing/"' in client.get("/").content.decode()
 
 
-def test_tag_counts_are_computed_once_per_content_version(
+def test_tag_counts_are_computed_once_per_generation(
     client, settings, django_assert_max_num_queries
 ):
     settings.PAGE_CACHE = False

@@ -23,6 +23,7 @@ from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, 
 from comparisons.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
+from tests.conftest import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def _client(username) -> Client:
         username, f"{username}@example.com", "pw", is_staff=True, is_superuser=True
     )
     client = Client()
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 
