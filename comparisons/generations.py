@@ -77,18 +77,26 @@ def bump(comparison_ids: set[int] | None) -> None:
     tables = TableGeneration.objects.all()
     if comparison_ids is not None:
         tables = tables.filter(comparison_id__in=comparison_ids)
-        _create_missing(comparison_ids)
     tables.update(number=F("number") + 1, changed_at=now)
+    _create_missing(comparison_ids)
     _forget(comparison_ids)
     transaction.on_commit(lambda: _write_through(comparison_ids))
 
 
-def _create_missing(comparison_ids: set[int]) -> None:
-    existing = Comparison.objects.filter(pk__in=comparison_ids)
-    missing = existing.exclude(generation__isnull=False).values_list("pk", flat=True)
-    TableGeneration.objects.bulk_create(
-        [TableGeneration(comparison_id=pk) for pk in missing], ignore_conflicts=True
-    )
+def _create_missing(comparison_ids: set[int] | None) -> None:
+    """Generations for new tables, starting at the site's number: above any number a
+    deleted table of the same id had (a restored backup reuses ids), as every bump of a
+    table bumps the site too."""
+    missing = Comparison.objects.filter(generation__isnull=True)
+    if comparison_ids is not None:
+        missing = missing.filter(pk__in=comparison_ids)
+    missing = list(missing.values_list("pk", flat=True))
+    if missing:
+        start = SiteGeneration.objects.get(pk=SITE_ROW).number
+        TableGeneration.objects.bulk_create(
+            [TableGeneration(comparison_id=pk, number=start) for pk in missing],
+            ignore_conflicts=True,
+        )
 
 
 def _forget(comparison_ids: set[int] | None) -> None:

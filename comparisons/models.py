@@ -383,8 +383,14 @@ class TableGeneration(models.Model):
     under it, so an edit to one table leaves the other tables' cached pages valid.
     """
 
+    # Kept when its table is deleted (no constraint): a table restored from a backup under
+    # the same id goes on from this number, never back to one its old pages were cached under.
     comparison = models.OneToOneField(
-        Comparison, on_delete=models.CASCADE, primary_key=True, related_name="generation"
+        Comparison,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="generation",
     )
     number = models.BigIntegerField(default=1)
     changed_at = models.DateTimeField(auto_now=True)
