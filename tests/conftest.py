@@ -9,6 +9,7 @@ from django.core.cache import cache
 from comparisons import staff_marker
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.roles import EDITORS
+from kb import outages
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +23,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    cache.clear()  # cached pages are keyed by a content version each test restarts
+    cache.clear()  # cached pages are keyed by generations each test restarts
+    outages._outages.clear()  # an outage a test caused is over
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests do not run collectstatic, so static URLs are not hashed.
     settings.STORAGES = {
