@@ -190,7 +190,7 @@ class Dimension(RemembersSlugs, Versioned):
     Saving a row goes through the write path (comparisons/writes.py). A save of a loaded row
     runs six statements on PostgreSQL, five on SQLite, inside two savepoints: the edit-version
     claim, the UPDATE, the row's tags and the INSERT of its history version, its search vector
-    (PostgreSQL only), and the content version of the page cache. A changed slug adds two
+    (PostgreSQL only), and the cache generations of the page cache. A changed slug adds two
     (the old slug kept); a row not loaded from the database, one (its slug as saved).
     """
 
