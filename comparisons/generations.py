@@ -77,8 +77,9 @@ def bump(comparison_ids: set[int] | None) -> None:
     tables = TableGeneration.objects.all()
     if comparison_ids is not None:
         tables = tables.filter(comparison_id__in=comparison_ids)
-    tables.update(number=F("number") + 1, changed_at=now)
-    _create_missing(comparison_ids)
+    bumped = tables.update(number=F("number") + 1, changed_at=now)
+    if comparison_ids is None or bumped < len(comparison_ids):
+        _create_missing(comparison_ids)
     _forget(comparison_ids)
     transaction.on_commit(lambda: _write_through(comparison_ids))
 

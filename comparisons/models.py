@@ -188,9 +188,10 @@ class Dimension(RemembersSlugs, Versioned):
     """A row of a comparison table: one aspect of the job, compared across segments.
 
     Saving a row goes through the write path (comparisons/writes.py). A save of a loaded row
-    runs six statements on PostgreSQL, five on SQLite, inside two savepoints: the edit-version
+    runs seven statements on PostgreSQL, six on SQLite, inside two savepoints: the edit-version
     claim, the UPDATE, the row's tags and the INSERT of its history version, its search vector
-    (PostgreSQL only), and the cache generations of the page cache. A changed slug adds two
+    (PostgreSQL only), and the cache generations of the page cache (the site's and the
+    table's). A changed slug adds two
     (the old slug kept); a row not loaded from the database, one (its slug as saved).
     """
 
