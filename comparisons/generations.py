@@ -33,6 +33,8 @@ from kb import outages
 
 SITE_ROW = 1
 RECHECK_SECONDS = 60
+# During an outage, how often a process tries the database again for a due recheck.
+RETRY_SECONDS = 5
 # Cached numbers outlive the pages (a day): a page cached before an outage keeps its number.
 KEEP_SECONDS = 7 * 24 * 60 * 60
 
@@ -149,6 +151,8 @@ def for_path(path: str) -> Generation:
     cached, entry = _cached(slug)
     if cached is not None and not _due_for_recheck(entry):
         return cached
+    if cached is not None and outages.failed_within("database", RETRY_SECONDS):
+        return cached  # the database just failed: serve rather than wait for it again
     try:
         generation, table_slug_ = _from_database(slug)
     except Exception as error:

@@ -16,7 +16,8 @@ logger = logging.getLogger(__name__)
 INTERVAL_SECONDS = 60
 
 _lock = threading.Lock()
-_outages: dict[str, dict] = {}  # part -> {"since", "logged_at", "suppressed", "total"}
+# part -> {"since", "logged_at", "last", "suppressed", "total"}
+_outages: dict[str, dict] = {}
 
 
 def _now() -> float:
@@ -29,10 +30,17 @@ def report(part: str, message: str, error: BaseException) -> None:
     with _lock:
         outage = _outages.get(part)
         if outage is None:
-            _outages[part] = {"since": now, "logged_at": now, "suppressed": 0, "total": 1}
+            _outages[part] = {
+                "since": now,
+                "logged_at": now,
+                "last": now,
+                "suppressed": 0,
+                "total": 1,
+            }
             first, suppressed = True, 0
         else:
             outage["total"] += 1
+            outage["last"] = now
             if now - outage["logged_at"] < INTERVAL_SECONDS:
                 outage["suppressed"] += 1
                 return
@@ -67,6 +75,8 @@ def recovered(part: str) -> None:
         )
 
 
-def is_down(part: str) -> bool:
-    """Whether `part`'s last operation in this process failed."""
-    return part in _outages
+def failed_within(part: str, seconds: float) -> bool:
+    """Whether `part` failed in this process less than `seconds` ago (and has not answered
+    since): callers with a fallback may skip it rather than wait for it to fail again."""
+    outage = _outages.get(part)
+    return outage is not None and _now() - outage["last"] < seconds

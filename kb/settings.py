@@ -126,6 +126,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer (a network outage, not a refused port) fails within
+    # seconds, so that readers are served from the cache instead of waiting (README,
+    # "Keeping up under faults").
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
+        "DB_CONNECT_TIMEOUT", "5"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each transaction takes the write lock when it begins, so concurrent writes (two import
     # confirms, a save racing a restore) wait their turn instead of failing with "database is

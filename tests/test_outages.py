@@ -80,3 +80,13 @@ def test_requests_while_the_cache_is_down_log_one_error(client, caplog, clock):
             assert client.get("/compare/b2b-vs-b2c/").status_code == 200
     errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert len(errors) == 1
+
+
+def test_a_part_that_just_failed_can_be_skipped_for_a_while(clock):
+    assert not outages.failed_within("cache", 5)
+    fail(1)
+    assert outages.failed_within("cache", 5)
+    clock[0] += 6
+    assert not outages.failed_within("cache", 5)
+    outages.recovered("cache")
+    assert not outages.failed_within("cache", 5)
