@@ -53,7 +53,7 @@ def get_or_compute(key: str, compute: Callable[[], object], timeout: int = CACHE
     try:
         value = cache.get_or_set(key, compute, timeout)
     except Exception as error:
-        outages.report("cache", f"cannot read or write {key.split(':')[1]}; computing it", error)
+        outages.report("cache", f"cannot read or write {key[:60]}; computing it", error)
         return compute()
     outages.recovered("cache")
     return value
