@@ -1,117 +1,104 @@
-"""Public pages cached whole and served conditionally, keyed by the content version.
+"""Public pages cached whole and served conditionally, keyed by their cache generation.
 
-Every change to public content bumps `ContentVersion` (see comparisons/writes.py), so a
-page cached under an older version is never read again. The version is read once per
-request (one query), which keeps several app processes consistent without coordination.
+Every change to public content bumps the generation of the tables it changes and of the site
+(comparisons/generations.py), so a page cached under an older generation is never read
+again. Readers find the generation in the cache (the database when the cache lacks it), so a
+page cached before a database outage is still served during it.
 
 `public_page` marks a view's pages as public (ETag, Last-Modified, Cache-Control) and
-`PageCacheMiddleware` keeps and serves them. Only requests without a session use the cache:
-staff, who may see drafts, always have one, so they neither read nor fill it.
+`PageCacheMiddleware` keeps and serves them. The key is the path and the query parameters
+pages know (`PAGE_PARAMETERS`): any other parameter is left out of it, so that random ones
+create no entries. Staff (who may see drafts) neither read nor fill the cache: a request is
+staff's when it carries the signed marker set at their login (comparisons/staff_marker.py),
+which a client cannot forge, unlike the mere presence of a session cookie.
 """
 
 import hashlib
-import logging
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from comparisons.models import ContentVersion
-
-logger = logging.getLogger(__name__)
+from comparisons import generations, staff_marker
+from comparisons.changes import AS_OF
+from comparisons.filters import PARAMETERS
+from comparisons.generations import Generation
+from kb import outages
 
 CACHE_SECONDS = 24 * 60 * 60
-VERSION_ROW = 1
-VERSION_SQL = f"SELECT version, changed_at FROM {ContentVersion._meta.db_table} WHERE id = %s"
+
+# Every query parameter a public page reads: the filter, the moment of a share link or a
+# pinned embed, the search words and page numbers (`p`: the sitemap's pages). A page that
+# reads a new parameter must name it here, or it would be served another query's page.
+PAGE_PARAMETERS = frozenset({*PARAMETERS, AS_OF, "version", "q", "page", "p"})
 
 
-def bump_content_version(comparison_ids: set[int] | None = None) -> None:
-    """Make the cached pages of `comparison_ids` stale (every page if None); call inside the
-    transaction of the change (comparisons/writes.py does, for every write).
-
-    Every public page is keyed by one content version today, so any change makes every page
-    stale; `comparison_ids` says which tables changed, for invalidation per table.
-    """
-    updated = ContentVersion.objects.filter(pk=VERSION_ROW).update(
-        version=F("version") + 1, changed_at=timezone.now()
-    )
-    if not updated:
-        ContentVersion.objects.get_or_create(pk=VERSION_ROW)
-
-
-def computed_once_per_version(request: HttpRequest, name: str, compute: Callable[[], object]):
+def computed_once_per_generation(request: HttpRequest, name: str, compute: Callable[[], object]):
     """`compute()`, shared through the cache until the content changes.
 
-    For aggregates over all content (tag counts) that several pages show and that cost the
-    same whatever the page: at 100,000 entries they take hundreds of milliseconds. Uses the
-    version already read for `request`.
+    For aggregates over all content (tag counts) that pages spanning tables show, and that
+    cost the same whatever the page: at 100,000 entries they take hundreds of milliseconds.
+    Uses the generation already read for `request` (the site's, on such pages).
     """
-    version, _ = request_version(request)
-    return get_or_compute(f"kb:{name}:{version}", compute)
+    return get_or_compute(f"kb:{name}:{request_generation(request).tag}", compute)
 
 
 def get_or_compute(key: str, compute: Callable[[], object], timeout: int = CACHE_SECONDS):
     """`compute()` through the cache; if the cache is down, computed (and the error logged)."""
     try:
-        return cache.get_or_set(key, compute, timeout)
-    except Exception:
-        logger.exception("Cache: cannot read or write %s; computing it.", key)
+        value = cache.get_or_set(key, compute, timeout)
+    except Exception as error:
+        outages.report("cache", f"cannot read or write {key[:60]}; computing it", error)
         return compute()
-
-
-def current_version() -> tuple[int, datetime | None]:
-    # Raw SQL: this runs on every public request, cache hits included, and building the ORM
-    # query took longer than the database round trip (0.5 ms against 0.2 ms).
-    with connection.cursor() as cursor:
-        cursor.execute(VERSION_SQL, [VERSION_ROW])
-        row = cursor.fetchone()
-    if row is None:
-        return 0, None
-    version, changed_at = row
-    return version, _as_orm_value(ContentVersion._meta.get_field("changed_at"), changed_at)
-
-
-def _as_orm_value(field, value):
-    """`value` as read by raw SQL, converted as the ORM would (SQLite returns dates as text)."""
-    column = field.get_col(field.model._meta.db_table)
-    for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-        value = convert(value, column, connection)
+    outages.recovered("cache")
     return value
 
 
-def request_version(request: HttpRequest) -> tuple[int, datetime | None]:
-    """The content version as read once for this request, by the middleware or the view."""
-    if not hasattr(request, "_content_version"):
-        request._content_version = current_version()
-    return request._content_version
+def request_generation(request: HttpRequest) -> Generation:
+    """The generation of the requested page, read once for this request (by the middleware
+    or the view). Raises `generations.Unknown` when neither the cache nor the database
+    answers (the view then answers 503, see kb/unavailable.py)."""
+    if not hasattr(request, "_generation"):
+        try:
+            request._generation = generations.for_path(request.path_info)
+        except generations.Unknown as unknown:
+            request._generation = unknown
+    if isinstance(request._generation, generations.Unknown):
+        raise request._generation
+    return request._generation
+
+
+def canonical_query(request: HttpRequest) -> tuple[str, bool]:
+    """(the query string with only the parameters pages know, whether that is all of it)."""
+    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    known = [(name, value) for name, value in pairs if name in PAGE_PARAMETERS]
+    return urlencode(known), len(known) == len(pairs)
 
 
 def _path_digest(request: HttpRequest) -> str:
-    return hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    query, _ = canonical_query(request)
+    return hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
 
 
-def _page_key(request: HttpRequest, version: int) -> str:
-    return f"kb:page:{version}:{_path_digest(request)}"
+def _page_key(request: HttpRequest, generation: Generation) -> str:
+    return f"kb:page:{generation.tag}:{_path_digest(request)}"
 
 
-def _etag(request: HttpRequest, version: int) -> str:
-    return f'"{version}-{_path_digest(request)[:16]}"'
+def _etag(request: HttpRequest, generation: Generation) -> str:
+    return f'"{generation.tag}-{_path_digest(request)[:16]}"'
 
 
 def _may_use_cache(request: HttpRequest) -> bool:
-    """Only readers without a session: staff (who may see drafts) always have one."""
+    """Readers only: staff (who may see drafts) carry the signed staff marker."""
     return (
         settings.PAGE_CACHE
         and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not staff_marker.is_marked(request)
     )
 
 
@@ -136,10 +123,12 @@ def _from_cache(request: HttpRequest, entry: tuple[bytes, list[tuple[str, str]]]
 class PageCacheMiddleware:
     """Serve readers' public pages from the cache before the rest of the stack runs.
 
-    It sits just after the security and static-file middleware: a hit costs the version
-    query and a cache read, and skips sessions, authentication, CSRF, messages, history,
-    URL resolution and the view. What it stores is the response as the inner middleware
-    left it (CSP, framing and Vary headers included), so a hit is the same response.
+    It sits just after the security and static-file middleware: a hit costs two or three
+    cache reads (the generation, the page) and no query, and skips sessions,
+    authentication, CSRF, messages, history, URL resolution and the view. What it stores is
+    the response as the inner middleware left it (CSP, framing and Vary headers included),
+    so a hit is the same response. Only a request whose query holds nothing but known
+    parameters fills the cache: a page may echo its query (the API's next links).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -150,22 +139,36 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.get_host()  # ALLOWED_HOSTS: a 400 for another host, as without the cache
         try:
-            key = _page_key(request, request_version(request)[0])
-            entry = cache.get(key)
-        except Exception:
-            # The cache or the database is down. Go on without the cache: pages render if
-            # they can, and /healthz reports the failure rather than a 500 from here.
-            logger.exception("Page cache: cannot read; rendering instead.")
+            key = _page_key(request, request_generation(request))
+        except generations.Unknown:
+            # Neither the cache nor the database knows the generation: the view answers
+            # (/healthz does; a page answers 503, see kb/unavailable.py).
             return self.get_response(request)
+        entry = _read(key)
         if entry is not None:
             return _from_cache(request, entry)
         response = self.get_response(request)
-        if _is_cacheable(response):
-            try:
-                cache.set(key, (response.content, list(response.items())), CACHE_SECONDS)
-            except Exception:
-                logger.exception("Page cache: cannot write.")
+        if canonical_query(request)[1] and _is_cacheable(response):
+            _write(key, response)
         return response
+
+
+def _read(key: str):
+    try:
+        entry = cache.get(key)
+    except Exception as error:
+        # Go on without the cache: pages render, and /healthz reports the failure.
+        outages.report("cache", "Page cache: cannot read; rendering instead", error)
+        return None
+    outages.recovered("cache")
+    return entry
+
+
+def _write(key: str, response: HttpResponse) -> None:
+    try:
+        cache.set(key, (response.content, list(response.items())), CACHE_SECONDS)
+    except Exception as error:
+        outages.report("cache", "Page cache: cannot write", error)
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -177,8 +180,9 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        version, changed_at = request_version(request)
-        etag = _etag(request, version)
+        generation = request_generation(request)
+        changed_at = generation.changed_at
+        etag = _etag(request, generation)
         last_modified = int(changed_at.timestamp()) if changed_at else None
         not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if not_modified is not None:

@@ -194,9 +194,10 @@ class Dimension(RemembersSlugs, Versioned):
     """A row of a comparison table: one aspect of the job, compared across segments.
 
     Saving a row goes through the write path (comparisons/writes.py). A save of a loaded row
-    runs six statements on PostgreSQL, five on SQLite, inside two savepoints: the edit-version
+    runs seven statements on PostgreSQL, six on SQLite, inside two savepoints: the edit-version
     claim, the UPDATE, the row's tags and the INSERT of its history version, its search vector
-    (PostgreSQL only), and the content version of the page cache. A changed slug adds two
+    (PostgreSQL only), and the cache generations of the page cache (the site's and the
+    table's). A changed slug adds two
     (the old slug kept); a row not loaded from the database, one (its slug as saved).
     """
 
@@ -371,15 +372,39 @@ class DimensionSlug(models.Model):
         return f"{self.slug} → {self.dimension_id}"
 
 
-class ContentVersion(models.Model):
+class SiteGeneration(models.Model):
     """One row whose number changes with every change to public content.
 
-    Cached pages are keyed by it and ETags carry it, so a bump (in the same transaction as
-    the change) makes every stale page unreachable at once, in every app process.
+    Pages that span tables (home, tags, search, sitemap) are cached under it; a bump in the
+    same transaction as the change makes their stale copies unreachable in every app process
+    (comparisons/generations.py).
     """
 
-    version = models.BigIntegerField(default=1)
+    number = models.BigIntegerField(default=1)
     changed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
-        return f"content version {self.version}"
+        return f"site generation {self.number}"
+
+
+class TableGeneration(models.Model):
+    """A number that changes with every change to what one table's pages show.
+
+    The table's pages (table, filtered views, rows, exports, embed, feeds, API) are cached
+    under it, so an edit to one table leaves the other tables' cached pages valid.
+    """
+
+    # Kept when its table is deleted (no constraint): a table restored from a backup under
+    # the same id goes on from this number, never back to one its old pages were cached under.
+    comparison = models.OneToOneField(
+        Comparison,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="generation",
+    )
+    number = models.BigIntegerField(default=1)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"table generation {self.number} of {self.comparison_id}"

@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from comparisons.caching import computed_once_per_version, public_page
+from comparisons.caching import computed_once_per_generation, public_page
 from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
 from comparisons.exports import EXPORTS
 from comparisons.filters import PARAMETERS, apply_filter, parse_query
@@ -42,7 +42,7 @@ def _published_tags(request: HttpRequest) -> list[Tag]:
         .annotate(row_count=Count("dimension", distinct=True))
         .order_by("name")
     )
-    return computed_once_per_version(request, "published-tags", lambda: list(tags))
+    return computed_once_per_generation(request, "published-tags", lambda: list(tags))
 
 
 @require_safe

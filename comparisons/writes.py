@@ -10,7 +10,7 @@ the same side effects, in the same transaction as the change:
 |----------------------------------|----------------------------------------------------------|
 | a history version of each object | django-simple-history on save and delete; `bulk_create` |
 | the row's tags in that version   | `_record_tags`, `_record_tag_change` (below)             |
-| cached pages of what changed     | `_content_changed` → `caching.bump_content_version`      |
+| cached pages of what changed     | `_content_changed` → `generations.bump`                  |
 | the rows' search vectors         | `_content_changed` → `search.refresh_search_vectors`     |
 | old slugs keep redirecting       | `RemembersSlugs.save` (models.py)                        |
 | no silent overwrite              | `Versioned.save` (versioning.py): the edit-version check |
@@ -29,7 +29,7 @@ from simple_history.signals import pre_create_historical_record
 from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags
 
-from comparisons.caching import bump_content_version
+from comparisons import generations
 from comparisons.history import ROW_DELETED
 from comparisons.models import (
     Comparison,
@@ -50,7 +50,7 @@ def content_changed(comparison_ids: Iterable[int] | None, dimension_ids: Iterabl
     dimension_ids = list(dimension_ids)
     if dimension_ids:
         refresh_search_vectors(dimension_ids)
-    bump_content_version(None if comparison_ids is None else set(comparison_ids))
+    generations.bump(None if comparison_ids is None else set(comparison_ids))
 
 
 def bulk_create(

@@ -1,6 +1,7 @@
-"""/healthz for load balancers: 200 when the database and the cache answer, 503 otherwise."""
+"""/healthz for load balancers: 200 when the database and the cache answer, 503 otherwise,
+saying which part is down. Failures are logged quietly (kb/outages.py): a load balancer
+probes every few seconds."""
 
-import logging
 import secrets
 
 from django.core.cache import cache
@@ -9,17 +10,19 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-logger = logging.getLogger(__name__)
+from kb import outages
 
 
 def database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except Exception:
-        logger.exception("Health check: the database does not answer.")
+            answered = cursor.fetchone() == (1,)
+    except Exception as error:
+        outages.report("database", "Health check: the database does not answer", error)
         return False
+    outages.recovered("database")
+    return answered
 
 
 def cache_ok() -> bool:
@@ -28,10 +31,12 @@ def cache_ok() -> bool:
         # A key of its own: app servers sharing one Redis never read each other's probe.
         key = f"healthz:{token}"
         cache.set(key, token, timeout=10)
-        return cache.get(key) == token
-    except Exception:
-        logger.exception("Health check: the cache does not answer.")
+        answered = cache.get(key) == token
+    except Exception as error:
+        outages.report("cache", "Health check: the cache does not answer", error)
         return False
+    outages.recovered("cache")
+    return answered
 
 
 @never_cache

@@ -81,12 +81,16 @@ MIDDLEWARE = [
     # Before the page cache: every API request counts, cached or not (comparisons/api/).
     "comparisons.api.middleware.ApiRateLimitMiddleware",
     "comparisons.api.middleware.ApiJsonErrorsMiddleware",
+    # A database outage answers 503 with the static page, never 500 (see the module).
+    "kb.unavailable.DatabaseUnavailableMiddleware",
     # Readers' public pages from the cache, before sessions and the rest (see the module).
     "comparisons.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets the signed marker that keeps staff off the page cache at login (see the module).
+    "comparisons.staff_marker.StaffMarkerMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history (django-simple-history).
@@ -122,6 +126,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer (a network outage, not a refused port) fails within
+    # seconds, so that readers are served from the cache instead of waiting (README,
+    # "Keeping up under faults").
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
+        "DB_CONNECT_TIMEOUT", "5"
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each transaction takes the write lock when it begins, so concurrent writes (two import
     # confirms, a save racing a restore) wait their turn instead of failing with "database is

@@ -9,6 +9,9 @@ from kb import health
 # home page and the breadcrumbs reach every list.
 admin.site.enable_nav_sidebar = False
 
+# A database outage answers 503, not 500 (kb/unavailable.py).
+handler500 = "kb.unavailable.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

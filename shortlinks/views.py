@@ -1,6 +1,5 @@
 """Make a short link for a public view of a table, and follow one."""
 
-import logging
 import math
 
 from django.conf import settings
@@ -14,9 +13,8 @@ from comparisons.changes import AS_OF
 from comparisons.filters import FilteredTable, apply_filter, parse_query
 from comparisons.models import Comparison, Dimension
 from comparisons.tables import load_table
+from kb import outages
 from shortlinks.models import ShortLink
-
-logger = logging.getLogger(__name__)
 
 
 @require_safe
@@ -77,9 +75,9 @@ def _seconds_to_wait(request: HttpRequest) -> int:
         usage = get_usage(
             request, group="short-links", key="ip", rate=settings.SHORT_LINKS_RATE, increment=True
         )
-    except Exception:
+    except Exception as error:
         # The cache is down (or the address unreadable): links are cheap, let it through.
-        logger.exception("Short links: cannot read the rate limit; allowing.")
+        outages.report("cache", "Short links: cannot read the rate limit; allowing", error)
         return 0
     if usage is None or not usage["should_limit"]:
         return 0

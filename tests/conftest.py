@@ -6,8 +6,10 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
+from comparisons import staff_marker
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.roles import sync_editor_group
+from kb import outages
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +23,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    cache.clear()  # cached pages are keyed by a content version each test restarts
+    cache.clear()  # cached pages are keyed by generations each test restarts
+    outages._outages.clear()  # an outage a test caused is over
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests do not run collectstatic, so static URLs are not hashed.
     settings.STORAGES = {
@@ -55,7 +58,7 @@ def make_editor(username: str = "editor"):
 def editor_client_for(username: str) -> Client:
     """A client of its own, logged in as a new editor: one of several editing at once."""
     client = Client()
-    client.force_login(make_editor(username))
+    log_in(client, make_editor(username))
     return client
 
 
@@ -64,9 +67,17 @@ def editor(db):
     return make_editor()
 
 
+def log_in(client, user):
+    """Log `user` in as the login page does: the session, and for staff the signed marker
+    that keeps them off the page cache (tests/test_staff_marker.py logs in for real)."""
+    client.force_login(user)
+    if user.is_staff:
+        client.cookies[staff_marker.COOKIE] = staff_marker.signed_value(user.pk)
+
+
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    log_in(client, editor)
     return client
 
 
@@ -77,7 +88,7 @@ def superuser(db):
 
 @pytest.fixture
 def superuser_client(client, superuser):
-    client.force_login(superuser)
+    log_in(client, superuser)
     return client
 
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from comparisons.models import Dimension, Entry
 from comparisons.resources import DimensionResource
 from tests.admin_import import confirm, confirm_form, upload
-from tests.conftest import make_comparison
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +218,7 @@ def test_the_admin_exports_the_filtered_comparison(editor_client, comparison, fm
 
 def test_an_editor_of_the_editors_group_may_import_and_export(client, comparison):
     call_command("createeditor", "casey", "casey@example.com", stdout=StringIO())
-    client.force_login(get_user_model().objects.get(username="casey"))
+    log_in(client, get_user_model().objects.get(username="casey"))
     assert client.get("/admin/comparisons/dimension/import/").status_code == 200
     assert client.get("/admin/comparisons/dimension/export/").status_code == 200
 
@@ -226,6 +226,6 @@ def test_an_editor_of_the_editors_group_may_import_and_export(client, comparison
 def test_a_staff_user_who_may_only_view_rows_cannot_import(client, comparison):
     viewer = get_user_model().objects.create_user("viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_dimension"))
-    client.force_login(viewer)
+    log_in(client, viewer)
     assert client.get("/admin/comparisons/dimension/import/").status_code == 403
     assert client.get("/admin/comparisons/dimension/export/").status_code == 200

@@ -107,7 +107,7 @@ def test_the_change_log_loads_in_a_fixed_number_of_queries(
         entry = row.entries.first()
         entry.body = f"Body {number}"
         entry.save()
-    # Five to render the log, one to read the content version of the page cache.
+    # Five to render the log, one to read the cache generation of the page cache.
     with django_assert_max_num_queries(6):
         response = anonymous.get(CHANGES)
     assert response.content.decode().count("<time") == 16

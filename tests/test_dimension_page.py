@@ -1,7 +1,7 @@
 import pytest
 
 from comparisons.models import Dimension, Status
-from tests.conftest import make_comparison
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_an_unknown_row_is_404(client, comparison):
 def test_a_draft_row_is_404_for_anonymous_and_shown_to_staff(client, editor, comparison):
     Dimension.objects.filter(slug="row-1").update(status=Status.DRAFT)
     assert client.get("/compare/b2b-vs-b2c/row-1/").status_code == 404
-    client.force_login(editor)
+    log_in(client, editor)
     assert client.get("/compare/b2b-vs-b2c/row-1/").status_code == 200
 
 

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from comparisons.models import Dimension
 from comparisons.roles import EDITOR_PERMISSIONS, EDITORS
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def _create_editor(username="casey", email="casey@example.com"):
 @pytest.fixture
 def group_editor_client(client):
     _create_editor()
-    client.force_login(get_user_model().objects.get(username="casey"))
+    log_in(client, get_user_model().objects.get(username="casey"))
     return client
 
 

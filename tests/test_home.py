@@ -52,14 +52,14 @@ def test_it_links_tags_of_published_rows_with_counts(client):
 
 
 def test_tag_counts_follow_an_edit_on_the_next_request(client, settings):
-    settings.PAGE_CACHE = False  # the counts are cached on their own, by content version
+    settings.PAGE_CACHE = False  # the counts are cached on their own, by cache generation
     comparison = make_comparison(slug="public", rows=2)
     assert 'href="/tags/pricing/"' not in client.get("/").content.decode()
     comparison.dimensions.first().tags.add("pricing")
     assert 'href="/tags/pricing/"' in client.get("/").content.decode()
 
 
-def test_tag_counts_are_computed_once_per_content_version(
+def test_tag_counts_are_computed_once_per_generation(
     client, settings, django_assert_max_num_queries
 ):
     settings.PAGE_CACHE = False

@@ -109,7 +109,7 @@ def test_a_pinned_embed_runs_a_fixed_number_of_queries(client, django_assert_max
     _age_history(60)
     version = int((timezone.now() - timedelta(minutes=30)).timestamp())
     for slug in ("small", "large"):
-        # The content version, the comparison, its columns, when it was published, then the
+        # The cache generation, the comparison, its columns, when it was published, then the
         # rows, cells and tags of that moment.
         with django_assert_max_num_queries(7):
             assert client.get(f"/embed/{slug}/?version={version}").status_code == 200

@@ -99,6 +99,6 @@ def test_lastmod_is_the_latest_change_to_the_page_or_its_cells(client):
 @pytest.mark.parametrize("rows", [3, 60])
 def test_the_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
     make_comparison(slug="measured", rows=rows)
-    with django_assert_max_num_queries(4):  # the content version, tables, rows, tags
+    with django_assert_max_num_queries(4):  # the site generation, tables, rows, tags
         urls = _sitemap(client)
     assert len(urls) == rows + 4

@@ -5,7 +5,7 @@ import pytest
 from comparisons.history import ROW_DELETED, row_revisions
 from comparisons.models import Comparison, Dimension, DimensionSlug, Entry, Segment
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def test_editors_may_read_history_and_restore(client, row, editor):
     granted = set(editor.groups.get().permissions.values_list("codename", flat=True))
     assert {"view_historicaldimension", "view_historicalentry"} <= granted
     assert {"view_historicalcomparison", "view_historicalsegment"} <= granted
-    client.force_login(editor)
+    log_in(client, editor)
     client.post(change_url(row), opened_dimension_form(row, title="Changed"))
     assert client.get(_history_url(row.pk)).status_code == 200
     assert _restore(client, row_revisions(row.pk)[-1]).status_code == 302

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from comparisons.models import Dimension, Entry, Status
 from comparisons.search import PAGE_SIZE, parse, search
 from comparisons.words import stem
-from tests.conftest import make_comparison
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 TABLE = "/compare/product-management-b2b-vs-b2c/"
@@ -93,7 +93,7 @@ def test_it_hides_drafts_from_anonymous(client, editor):
     assert "/compare/public/#row-1" in html
     assert "/compare/hidden/" not in html
     assert "/compare/draft-rows/" not in html
-    client.force_login(editor)
+    log_in(client, editor)
     html = client.get("/search/", {"q": "answer"}).content.decode()
     assert "/compare/hidden/#row-1" in html
     assert "/compare/draft-rows/#row-1" in html

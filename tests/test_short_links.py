@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comparisons.models import Comparison, Dimension, Entry, Status
 from shortlinks.models import ALPHABET, CODE_LENGTH, ShortLink
-from tests.conftest import make_comparison
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -119,11 +119,11 @@ def test_an_unknown_code_is_404(client, table):
 def test_a_malformed_code_is_404_without_a_lookup(
     client, table, code, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(1):  # the page cache's content version, no link lookup
+    with django_assert_max_num_queries(1):  # the page's cache generation, no link lookup
         assert client.get(f"/v/{code}").status_code == 404
 
 
-def test_following_a_link_runs_one_query_besides_the_content_version(
+def test_following_a_link_runs_one_query_besides_the_generation(
     client, table, django_assert_num_queries
 ):
     code = _code(_make(client, "only=row-1"))
@@ -267,7 +267,7 @@ def test_the_page_offers_the_short_link_button_for_published_tables_only(client,
 @pytest.fixture
 def group_editor_client(client):
     call_command("createeditor", "casey", "casey@example.com", stdout=StringIO())
-    client.force_login(get_user_model().objects.get(username="casey"))
+    log_in(client, get_user_model().objects.get(username="casey"))
     return client
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from comparisons.models import Dimension, Status
-from tests.conftest import make_comparison
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_it_leaves_out_drafts_for_anonymous(client):
 def test_a_tag_with_only_draft_rows_is_404_for_anonymous(client, editor):
     make_comparison(slug="public", rows=1, row_status=Status.DRAFT)
     assert client.get("/tags/research/").status_code == 404
-    client.force_login(editor)
+    log_in(client, editor)
     assert client.get("/tags/research/").status_code == 200
 
 

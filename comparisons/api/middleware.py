@@ -6,7 +6,6 @@ outside the endpoints (unknown paths, wrong methods, bad requests) into JSON.
 """
 
 import json
-import logging
 from collections.abc import Callable
 from http import HTTPStatus
 
@@ -15,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django_ratelimit.core import get_usage
 
-logger = logging.getLogger(__name__)
+from kb import outages
 
 API_PREFIX = "/api/"
 
@@ -48,7 +47,7 @@ def _usage(request: HttpRequest) -> dict | None:
             request, group="api", key="ip", rate=settings.API_RATE_LIMIT, increment=True
         )
     except Exception as error:  # the cache is down, or the address is not one
-        logger.warning("API rate limit: cannot count this request (%r); serving it.", error)
+        outages.report("cache", "API rate limit: cannot count this request; serving it", error)
         return None
 
 

@@ -1,0 +1,148 @@
+"""An edit makes stale only the cached pages that show what changed: its table's, and those
+spanning tables (home, tags, search, sitemap); every other table's pages stay cached."""
+
+from unittest import mock
+
+import pytest
+
+from comparisons import generations, preview_views
+from comparisons.models import Comparison, Dimension, Entry, Segment, Status
+from tests.conftest import make_comparison, rename
+
+pytestmark = pytest.mark.django_db
+
+A, B = "table-a", "table-b"
+
+# A table's own pages: served from the page cache when cached.
+TABLE_PAGES = [
+    "/compare/{}/",
+    "/compare/{}/?only=row-1,row-2",
+    "/compare/{}/row-1/",
+    "/compare/{}/export.md",
+    "/compare/{}/export.csv",
+    "/compare/{}/export.json",
+    "/embed/{}/",
+    "/compare/{}/changes.atom",
+    "/api/v1/comparisons/{}/",
+]
+# Pictures have a cache of their own, keyed by what they show.
+PICTURES = ["/compare/{}/preview.png", "/compare/{}/row-1/preview.png"]
+SITE_PAGES = ["/", "/tags/", "/tags/research/", "/search/?q=answer", "/sitemap.xml"]
+
+
+@pytest.fixture
+def two_tables(client):
+    """Tables A and B, every page of both cached by a reader."""
+    make_comparison(slug=A, rows=2)
+    make_comparison(slug=B, rows=2)
+    for slug in (A, B):
+        for url in TABLE_PAGES + PICTURES:
+            assert client.get(url.format(slug)).status_code == 200
+    for url in SITE_PAGES:
+        assert client.get(url).status_code == 200
+
+
+def served_from_cache(client, url: str) -> bool:
+    """Whether the page was answered by the page cache: no URL resolved, no view run."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.wsgi_request.resolver_match is None
+
+
+def edit_a_cell_of(slug: str) -> None:
+    entry = Entry.objects.get(dimension__comparison__slug=slug, dimension__slug="row-1",
+                              segment__slug="b2b")  # fmt: skip
+    entry.body = "A freshly edited answer"
+    entry.save()
+
+
+@pytest.mark.parametrize("page", TABLE_PAGES)
+def test_an_edit_to_one_table_leaves_the_other_tables_pages_cached(client, two_tables, page):
+    edit_a_cell_of(A)
+    assert served_from_cache(client, page.format(B))
+    assert not served_from_cache(client, page.format(A))
+
+
+@pytest.mark.parametrize("page", PICTURES)
+def test_an_edit_to_one_table_leaves_the_other_tables_pictures_drawn(client, two_tables, page):
+    edit_a_cell_of(A)
+    with (
+        mock.patch.object(preview_views, "draw_preview", side_effect=AssertionError),
+        mock.patch.object(preview_views, "draw_row_preview", side_effect=AssertionError),
+    ):
+        assert client.get(page.format(B)).status_code == 200
+
+
+@pytest.mark.parametrize("page", TABLE_PAGES)
+def test_the_edited_tables_pages_show_the_edit_at_once(client, two_tables, page):
+    edit_a_cell_of(A)
+    assert not served_from_cache(client, page.format(A))
+    if "changes" not in page:  # the feeds list changes, not the cells
+        assert b"freshly edited" in client.get(page.format(A)).content
+
+
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_pages_spanning_tables_follow_any_edit(client, two_tables, page):
+    edit_a_cell_of(B)
+    assert not served_from_cache(client, page)
+
+
+def test_a_column_renamed_makes_every_tables_pages_stale(client, two_tables):
+    segment = Segment.objects.get(slug="b2b")
+    segment.name = "Enterprise"
+    segment.save()
+    for slug in (A, B):
+        assert b"Enterprise" in client.get(f"/compare/{slug}/").content
+
+
+def test_a_row_moved_between_tables_makes_both_stale(client, two_tables):
+    row = Dimension.objects.get(comparison__slug=A, slug="row-2")
+    row.comparison = Comparison.objects.get(slug=B)
+    row.slug = "moved-row"
+    row.save()
+    assert b"moved-row" not in client.get(f"/compare/{A}/").content
+    assert b"moved-row" in client.get(f"/compare/{B}/").content
+
+
+def test_a_renamed_table_redirects_from_its_old_address_at_once(client, two_tables):
+    rename(Comparison, A, "table-c")
+    response = client.get(f"/compare/{A}/")
+    assert response.status_code == 301
+    assert response["Location"] == "/compare/table-c/"
+
+
+def test_an_old_address_taken_by_another_table_shows_that_table(client, two_tables):
+    rename(Comparison, A, "table-c")
+    make_comparison(slug=A, segments=("B2G",), rows=1)
+    assert b"B2G answer" in client.get(f"/compare/{A}/").content
+
+
+def test_a_deleted_tables_pages_are_gone_at_once(client):
+    make_comparison(slug=A, rows=0)
+    assert client.get(f"/compare/{A}/").status_code == 200
+    Comparison.objects.get(slug=A).delete()
+    assert client.get(f"/compare/{A}/").status_code == 404
+
+
+def test_a_table_restored_under_its_old_id_gets_a_new_generation(client):
+    """A restored backup brings tables back under their old ids."""
+    table = make_comparison(slug=A, rows=0)
+    old_id = table.pk
+    used = generations.for_path(f"/compare/{A}/")
+    table.delete()
+    Comparison.objects.create(id=old_id, title="Restored", slug=A, status=Status.PUBLISHED)
+    again = generations.for_path(f"/compare/{A}/")
+    assert again.scope == used.scope
+    assert again.number > used.number
+
+
+def test_the_generations_are_read_from_the_cache_after_a_commit(
+    client, two_tables, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_a_cell_of(A)
+    with django_assert_num_queries(0):
+        generation = generations.for_path(f"/compare/{A}/")
+        site = generations.for_path("/")
+    assert generation.number > 1
+    assert site.scope == "site"

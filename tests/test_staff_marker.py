@@ -1,0 +1,89 @@
+"""Whether a request may use the page cache depends on the signed staff marker set at login,
+not on a session cookie: forged cookies are served from the cache, staff never are."""
+
+import pytest
+from django.test import Client
+
+from comparisons import staff_marker
+from comparisons.models import Dimension, Status
+from tests.conftest import make_comparison
+
+pytestmark = pytest.mark.django_db
+
+TABLE = "/compare/b2b-vs-b2c/"
+
+
+@pytest.fixture
+def cached(client):
+    make_comparison(rows=2)
+    Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
+    assert client.get(TABLE).status_code == 200
+    return client
+
+
+def served_from_cache(response) -> bool:
+    return response.wsgi_request.resolver_match is None
+
+
+def logged_in(user) -> Client:
+    """A client logged in through the admin's login page, as staff do."""
+    staff = Client()
+    response = staff.post("/admin/login/", {"username": user.username, "password": "password"})
+    assert response.status_code == 302
+    return staff
+
+
+def test_staff_login_sets_the_signed_marker(cached, editor):
+    staff = logged_in(editor)
+    assert staff_marker.COOKIE in staff.cookies
+    assert staff.cookies[staff_marker.COOKIE]["httponly"]
+
+
+def test_staff_logged_in_see_drafts_and_never_read_the_cache(cached, editor):
+    staff = logged_in(editor)
+    response = staff.get(TABLE)
+    assert not served_from_cache(response)
+    assert b"Row 2" in response.content
+    assert "private" in response["Cache-Control"]
+
+
+def test_staff_never_fill_the_cache(client, editor):
+    make_comparison(rows=2)
+    Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
+    logged_in(editor).get(TABLE)
+    response = client.get(TABLE)
+    assert not served_from_cache(response)
+    assert b"Row 2" not in response.content
+
+
+def test_logout_deletes_the_marker(cached, editor):
+    staff = logged_in(editor)
+    staff.post("/admin/logout/")
+    assert staff.cookies[staff_marker.COOKIE].value == ""
+    assert served_from_cache(staff.get(TABLE))
+
+
+@pytest.mark.parametrize(
+    "cookies",
+    [
+        {"sessionid": "x"},
+        {"sessionid": "forged", staff_marker.COOKIE: "1"},
+        {staff_marker.COOKIE: "1:forged-signature"},
+    ],
+)
+def test_forged_cookies_are_served_from_the_cache(cached, cookies):
+    forger = Client()
+    forger.cookies.load(cookies)
+    response = forger.get(TABLE)
+    assert response.status_code == 200
+    assert served_from_cache(response)
+    assert b"Row 2" not in response.content
+
+
+def test_a_marker_signed_with_another_key_is_refused(cached, settings):
+    settings.SECRET_KEY = "another-key"
+    marker = staff_marker.signed_value(1)
+    settings.SECRET_KEY = "test-only-not-secret"
+    forger = Client()
+    forger.cookies[staff_marker.COOKIE] = marker
+    assert served_from_cache(forger.get(TABLE))
