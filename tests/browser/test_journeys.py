@@ -43,7 +43,7 @@ def test_a_filtered_view_built_with_the_form_opens_the_same_from_its_url(open_pa
 
     page.get_by_text("Filter rows and columns").click()
     page.get_by_label("Customers and target market").check()
-    page.get_by_label("Willingness to pay and pricing").check()
+    page.get_by_label("Pricing and packaging").check()
     page.get_by_label("B2C", exact=True).check()
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"only=customers"))

@@ -8,18 +8,28 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from comparisons.models import Dimension
 from tests.browser.pages import COMPARISON
 from tests.browser.test_keyboard_and_copy_link import CLIPBOARD, tab_until
+from tests.pages import DEFAULT_CONTENT
 
 pytestmark = pytest.mark.browser
 
-FILTERED = COMPARISON + "?only=customers,sales-influence,dogfooding"
+TABLE_SLUG = DEFAULT_CONTENT["comparison"]
+SHOWN = ["customers", "sales-influence", "dogfooding"]
+FILTERED = COMPARISON + "?only=" + ",".join(SHOWN)
 
 READ_CLIPBOARD = """async () => {
   const [item] = await navigator.clipboard.read();
   const text = async (type) => (await item.getType(type)).text();
   return {types: item.types, html: await text("text/html"), plain: await text("text/plain")};
 }"""
+
+
+def shown_rows() -> list[Dimension]:
+    """The view's rows as the database has them, in the table's order."""
+    rows = Dimension.objects.filter(comparison__slug=TABLE_SLUG, slug__in=SHOWN)
+    return list(rows.order_by("position"))
 
 
 def row_ids(page) -> list[str]:
@@ -73,10 +83,11 @@ def test_a_printed_view_says_which_rows_when_and_where_from(open_page, site):
     first = unicodedata.normalize("NFKC", pdf.pages[0].extract_text())
 
     text = " ".join(first.split())
-    assert "3 of 16 rows: Customers and target market, Sales influence, Dogfooding" in text
+    total = Dimension.objects.filter(comparison__slug=TABLE_SLUG).public().count()
+    titles = ", ".join(row.title for row in shown_rows())
+    assert f"3 of {total} rows: {titles}" in text
     assert re.search(r"Printed \d{1,2} \w{3,4} \d{4} from http", text)
-    url = "/compare/product-management-b2b-vs-b2c/?only=customers,sales-influence,dogfooding"
-    assert url in "".join(first.split())  # a long URL may wrap
+    assert FILTERED in "".join(first.split())  # a long URL may wrap
 
 
 def test_copy_table_puts_an_html_table_and_markdown_on_the_clipboard(open_page, site, settings):
@@ -89,18 +100,27 @@ def test_copy_table_puts_an_html_table_and_markdown_on_the_clipboard(open_page, 
     copied = page.evaluate(READ_CLIPBOARD)
     assert {"text/html", "text/plain"} <= set(copied["types"])
     html, markdown = copied["html"], copied["plain"]
-    assert re.search(r"<table[ >]", html) and html.count("<tr") == 4  # header and three rows
-    for title in ("Customers and target market", "Sales influence", "Dogfooding"):
-        assert title in html and f"**{title}**" in markdown
+    rows = shown_rows()
+    # The header, a line per row, and one more for each row's common ground.
+    assert re.search(r"<table[ >]", html)
+    assert html.count("<tr") == 1 + len(rows) + sum(bool(row.common_ground) for row in rows)
+    for row in rows:
+        assert row.title in html and f"**{row.title}**" in markdown
     assert "Customer access" not in html and "Customer access" not in markdown
-    assert re.search(r'<a href="https://[^"]+">B2B vs B2C product management', html)  # sources
+    source = next(
+        source
+        for entry in rows[0].entries.order_by("segment__position")
+        for source in entry.sources
+        if source["url"]
+    )
+    assert f'<a href="{source["url"]}">{source["title"]}' in html.replace("&amp;", "&")
     assert "<p>Sources:</p><ol>" in html
     link_back = f"{site.url}{FILTERED}"
     assert f'<a href="{link_back}">{link_back}</a>' in html.replace("&amp;", "&")
     assert "row-link" not in html and "Difference level" not in html  # no page controls
     assert markdown.startswith("# Product management: B2B vs B2C")
     assert "| Dimension | B2B | B2C |" in markdown
-    assert "[B2B vs B2C product management (Prashant Mahajan)](https://" in markdown
+    assert f"[{source['title']}]({source['url']})" in markdown
     assert markdown.rstrip().endswith(f"Source: <{link_back}>")
 
 
@@ -116,7 +136,7 @@ def test_a_short_link_opened_fresh_shows_the_same_rows(open_page, site, settings
     expect(page.locator("[data-share-result] a")).to_have_text(short)
     fresh = open_page(short)
     expect(fresh).to_have_url(re.compile(re.escape(FILTERED) + r"&as_of=\d+$"))
-    assert row_ids(fresh) == row_ids(page) == ["customers", "sales-influence", "dogfooding"]
+    assert row_ids(fresh) == row_ids(page) == SHOWN
     # Asked again for the same view, the same link.
     page.get_by_role("button", name="Copy short link").click()
     expect(page.locator("[data-share-result] a")).to_have_text(short)
