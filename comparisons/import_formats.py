@@ -13,7 +13,13 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from import_export.formats import base_formats
 
-from comparisons.spreadsheets import escape_dataset, unescape_dataset
+from comparisons.spreadsheets import (
+    escape_dataset,
+    map_cells,
+    unescape_dataset,
+    xml_restored,
+    xml_safe,
+)
 
 
 class ImportTooLarge(ValueError):
@@ -42,10 +48,18 @@ def _check_lines(dataset):
 
 class SpreadsheetFormat:
     def export_data(self, dataset, **kwargs):
-        return super().export_data(escape_dataset(dataset), **kwargs)
+        return super().export_data(self.stored(escape_dataset(dataset)), **kwargs)
 
     def create_dataset(self, in_stream, **kwargs):
-        return _check_lines(unescape_dataset(super().create_dataset(in_stream, **kwargs)))
+        dataset = self.read_back(super().create_dataset(in_stream, **kwargs))
+        return _check_lines(unescape_dataset(dataset))
+
+    def stored(self, dataset):
+        """`dataset` as the file format can hold every character of it."""
+        return dataset
+
+    def read_back(self, dataset):
+        return dataset
 
 
 class CSV(SpreadsheetFormat, base_formats.CSV):
@@ -53,6 +67,12 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
 
 
 class XLSX(SpreadsheetFormat, base_formats.XLSX):
+    def stored(self, dataset):
+        return map_cells(dataset, xml_safe)
+
+    def read_back(self, dataset):
+        return map_cells(dataset, xml_restored)
+
     def create_dataset(self, in_stream, **kwargs):
         # A small zip can unpack to gigabytes: measure before openpyxl reads it.
         with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:

@@ -11,7 +11,10 @@ django-import-export's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT (and tablib's `es
 drop a leading `=`: the other triggers stay live, and the text cannot be restored.
 """
 
+import re
+
 import tablib
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -31,14 +34,35 @@ def unescape_cell(value):
     return value
 
 
-def _map_cells(dataset: tablib.Dataset, function) -> tablib.Dataset:
+# XLSX is XML, which cannot hold most control characters (a vertical tab pasted from Word) and
+# reads a carriage return as a line feed. Office writes such a character as `_xHHHH_`, and a
+# text that already looks like that with its underscore as `_x005F_`: so do we, and read it back.
+_OFFICE_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_NOT_IN_XML = re.compile(f"{ILLEGAL_CHARACTERS_RE.pattern}|\r")
+
+
+def xml_safe(value):
+    """`value` as XLSX can store it, every character recoverable by `xml_restored`."""
+    if not isinstance(value, str):
+        return value
+    value = _OFFICE_ESCAPE.sub(lambda match: "_x005F" + match.group(), value)
+    return _NOT_IN_XML.sub(lambda match: f"_x{ord(match.group()):04X}_", value)
+
+
+def xml_restored(value):
+    if not isinstance(value, str):
+        return value
+    return _OFFICE_ESCAPE.sub(lambda match: chr(int(match.group()[2:6], 16)), value)
+
+
+def map_cells(dataset: tablib.Dataset, function) -> tablib.Dataset:
     rows = ([function(value) for value in row] for row in dataset)
     return tablib.Dataset(*rows, headers=dataset.headers, title=dataset.title)
 
 
 def escape_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
-    return _map_cells(dataset, escape_cell)
+    return map_cells(dataset, escape_cell)
 
 
 def unescape_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
-    return _map_cells(dataset, unescape_cell)
+    return map_cells(dataset, unescape_cell)
