@@ -15,7 +15,6 @@ A new field read by the row template must join `_row_inputs`.
 """
 
 import hashlib
-import logging
 from functools import lru_cache
 
 from django.core.cache import cache
@@ -25,8 +24,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from comparisons.tables import Row
-
-logger = logging.getLogger(__name__)
+from kb import outages
 
 ROW_TEMPLATE = "comparisons/_row.html"
 # Every template the row template includes: a change to any of them re-renders the rows.
@@ -92,8 +90,8 @@ def rows_html(rows: list[Row], segments, copy_links=False, embed=False) -> list[
     keys = [fragment_key(row, segments, flags) for row in rows]
     try:
         found = cache.get_many(keys)
-    except Exception:
-        logger.exception("Row fragments: cannot read the cache; rendering every row.")
+    except Exception as error:
+        outages.report("cache", "Row fragments: cannot read; rendering every row", error)
         found = {}
     rendered = {}
     for row, key in zip(rows, keys, strict=True):
@@ -102,6 +100,6 @@ def rows_html(rows: list[Row], segments, copy_links=False, embed=False) -> list[
     if rendered:
         try:
             cache.set_many(rendered, FRAGMENT_SECONDS)
-        except Exception:
-            logger.exception("Row fragments: cannot write the cache.")
+        except Exception as error:
+            outages.report("cache", "Row fragments: cannot write", error)
     return [mark_safe(found[key]) if key in found else rendered[key] for key in keys]

@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 
-from comparisons import generations, preview_views
+from comparisons import generations, picture_responses
 from comparisons.models import Comparison, Dimension, Entry, Segment, Status
 from tests.conftest import make_comparison, rename
 
@@ -67,8 +67,8 @@ def test_an_edit_to_one_table_leaves_the_other_tables_pages_cached(client, two_t
 def test_an_edit_to_one_table_leaves_the_other_tables_pictures_drawn(client, two_tables, page):
     edit_a_cell_of(A)
     with (
-        mock.patch.object(preview_views, "draw_preview", side_effect=AssertionError),
-        mock.patch.object(preview_views, "draw_row_preview", side_effect=AssertionError),
+        mock.patch.object(picture_responses, "draw_table_picture", side_effect=AssertionError),
+        mock.patch.object(picture_responses, "draw_row_picture", side_effect=AssertionError),
     ):
         assert client.get(page.format(B)).status_code == 200
 
