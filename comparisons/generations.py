@@ -10,8 +10,11 @@ Every change to public content bumps, in the same transaction (comparisons/write
 
 A change seen by every table (a column renamed, a tag renamed) bumps every table.
 
-Readers find the current numbers in the cache beside the pages, without the database: so
-that a page cached before a database outage is still served during it (stale-if-error). The
+Readers find the current numbers in the cache beside the pages, without the database, when
+every process shares that cache (`CACHE_IS_SHARED`, Redis); a per-process cache only tells
+them the numbers as last known, so they ask the database first (one query) and use those only
+when it fails. Either way a page cached before a database outage is still served during it
+(stale-if-error). The
 database stays the truth: each bump deletes the cached numbers it changes at once and writes
 the new ones after the commit, and a cached number older than `RECHECK_SECONDS` is read
 again from the database when it answers (two writers finishing in the same instant could
@@ -23,6 +26,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
@@ -149,7 +153,7 @@ def for_path(path: str) -> Generation:
     """
     slug = table_slug(path)
     cached, entry = _cached(slug)
-    if cached is not None and not _due_for_recheck(entry):
+    if cached is not None and settings.CACHE_IS_SHARED and not _due_for_recheck(entry):
         return cached
     if cached is not None and outages.failed_within("database", RETRY_SECONDS):
         return cached  # the database just failed: serve rather than wait for it again

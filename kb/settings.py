@@ -258,6 +258,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Whether every app process reads the same cache: only then may the cache generations be read
+# from it without a query (comparisons/generations.py). A per-process cache learns of an edit
+# made in another process only from the database.
+CACHE_IS_SHARED = bool(REDIS_URL)
 
 # Short links (/v/<code>): how many new ones one client address may make (django-ratelimit,
 # counted in the cache above: per process without REDIS_URL). Reused links are not counted.

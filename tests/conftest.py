@@ -36,6 +36,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 def _test_settings(settings):
     cache.clear()  # cached pages are keyed by generations each test restarts
     outages._outages.clear()  # an outage a test caused is over
+    # Tests run in one process, whose memory cache every request shares, as Redis would be.
+    settings.CACHE_IS_SHARED = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests do not run collectstatic, so static URLs are not hashed.
     settings.STORAGES = {

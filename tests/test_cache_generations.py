@@ -146,3 +146,28 @@ def test_the_generations_are_read_from_the_cache_after_a_commit(
         site = generations.for_path("/")
     assert generation.number > 1
     assert site.scope == "site"
+
+
+def _edit_in_another_process(slug: str) -> None:
+    """What another app process's edit leaves here: the database changed, this process's own
+    memory cache untouched (its on-commit write went to that process's cache)."""
+    with (
+        mock.patch.object(generations.transaction, "on_commit"),
+        mock.patch.object(generations, "_forget"),
+    ):
+        edit_a_cell_of(slug)
+
+
+def test_a_per_process_cache_learns_of_another_process_edit_from_the_database(
+    client, two_tables, settings
+):
+    settings.CACHE_IS_SHARED = False  # LocMem without REDIS_URL: one cache per process
+    _edit_in_another_process(A)
+    page = client.get(f"/compare/{A}/")
+    assert page.wsgi_request.resolver_match is not None  # rendered again, not the old copy
+    assert client.get(f"/compare/{B}/").wsgi_request.resolver_match is None  # B still cached
+
+
+def test_a_shared_cache_is_trusted_without_a_query(client, two_tables, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get(f"/compare/{B}/").status_code == 200
