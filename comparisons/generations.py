@@ -165,7 +165,10 @@ def for_path(path: str) -> Generation:
             return cached  # stale-if-error: the number as last known
         raise Unknown from error
     outages.recovered("database")
-    _remember(slug, generation, table_slug_)
+    # A shared cache needs the entry's time refreshed after a recheck; a per-process cache
+    # reads the database on every request, so it is written only when the number moved.
+    if settings.CACHE_IS_SHARED or generation != cached:
+        _remember(slug, generation, table_slug_)
     return generation
 
 
