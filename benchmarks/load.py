@@ -7,8 +7,10 @@ Creates a PostgreSQL database (server from DATABASE_URL, default the local one) 
 filtered view, a row page, search) with wrk in three states of the server:
 
 - cached: the page cache on, as deployed;
-- after edit: the page cache off (PAGE_CACHE=0), so every request renders the page as the
-  first view after an edit does, around row fragments already rendered (comparisons/fragments.py);
+- after edit: the page cache off (PAGE_CACHE=0), so every request builds the page as the
+  first view after an edit to a cell does: the table from its rows' stored HTML and the page
+  around them from the cache (comparisons/assembly.py), other pages around row fragments
+  already rendered (comparisons/fragments.py);
 - cold: nothing cached at all (benchmarks/cold_settings.py), every row rendered every time.
 
 Each state runs gunicorn (gunicorn.conf.py, DEBUG off) with deploy/nginx.conf's nginx in front

@@ -5,7 +5,7 @@ The table, its filtered views, the embed and the row page all draw rows with
 in Django's cache under a digest of everything the row template reads: the row's fields and
 edit version, its cells (entries with their versions, bodies and sources, in column order),
 its tags, old anchors, the table's slug and columns, the page's flags (copy links, embed),
-the language, time zone and URL prefix, and the source of the templates. After an edit only
+the language, time zone and URL prefix, and the source of the site's templates. After an edit only
 the rows whose inputs changed miss the cache; the others are read back, in one cache call.
 
 Keyed by content rather than by a version number alone, a fragment can only be reused for a
@@ -16,9 +16,11 @@ A new field read by the row template must join `_row_inputs`.
 
 import hashlib
 from functools import lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -27,21 +29,34 @@ from comparisons.tables import Row
 from kb import outages
 
 ROW_TEMPLATE = "comparisons/_row.html"
-# Every template the row template includes: a change to any of them re-renders the rows.
-ROW_TEMPLATES = [
-    ROW_TEMPLATE,
-    "comparisons/_cell.html",
-    "comparisons/_difference.html",
-    "comparisons/_tags.html",
-]
 FRAGMENT_SECONDS = 7 * 24 * 60 * 60
 
 
 @lru_cache(maxsize=1)
 def templates_digest() -> str:
-    """A digest of the row templates' source, read once per process."""
-    sources = (get_template(name).template.source for name in ROW_TEMPLATES)
-    return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+    """A digest of the site's templates and static file names, read once per process: HTML
+    kept across a deployment is not reused when either changed."""
+    digest = hashlib.sha256()
+    for directory in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(directory).rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(directory)).encode() + b"\0")
+                digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    if settings.STATIC_ROOT and manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def rendering_context() -> tuple:
+    """What rendered HTML depends on besides content: templates, language, time zone, URL
+    prefix."""
+    return (
+        templates_digest(),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+    )
 
 
 def _row_inputs(row: Row, segments, flags: tuple) -> tuple:
@@ -65,13 +80,8 @@ def _row_inputs(row: Row, segments, flags: tuple) -> tuple:
 
 
 def fragment_key(row: Row, segments, flags: tuple) -> str:
-    context = (
-        templates_digest(),
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        get_script_prefix(),
-    )
-    digest = hashlib.sha256(repr((context, _row_inputs(row, segments, flags))).encode())
+    inputs = (rendering_context(), _row_inputs(row, segments, flags))
+    digest = hashlib.sha256(repr(inputs).encode())
     return f"kb:row:{digest.hexdigest()}"
 
 

@@ -23,8 +23,10 @@ otherwise leave an older number behind).
 
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,10 +34,11 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from comparisons.models import Comparison, SiteGeneration, TableGeneration
+from comparisons.models import Comparison, RowGeneration, SiteGeneration, TableGeneration
 from kb import outages
 
 SITE_ROW = 1
+ROW_BATCH = 1000
 RECHECK_SECONDS = 60
 # During an outage, how often a process tries the database again for a due recheck.
 RETRY_SECONDS = 5
@@ -73,9 +76,18 @@ class Unknown(Exception):
 # --- Bumping (the write path) ----------------------------------------------------------------
 
 
-def bump(comparison_ids: set[int] | None) -> None:
+# What a change touched, from the narrowest: the cells of rows; rows (their own fields, tags);
+# tables (anything else, and whatever a bulk write did).
+CELLS, ROWS, TABLES = "cells", "rows", "tables"
+
+
+def bump(
+    comparison_ids: set[int] | None, dimension_ids: Iterable[int] = (), changed: str = TABLES
+) -> None:
     """Make the cached pages of `comparison_ids` (every table if None) and of the whole site
-    stale; call inside the transaction of the change."""
+    stale, and mark `dimension_ids` changed (see `RowGeneration`); call inside the
+    transaction of the change. `changed` says how far the change reaches: a change to
+    `TABLES` also changes the layout of the tables, which every row's HTML depends on."""
     now = timezone.now()
     site = SiteGeneration.objects.filter(pk=SITE_ROW)
     if not site.update(number=F("number") + 1, changed_at=now):
@@ -83,11 +95,30 @@ def bump(comparison_ids: set[int] | None) -> None:
     tables = TableGeneration.objects.all()
     if comparison_ids is not None:
         tables = tables.filter(comparison_id__in=comparison_ids)
-    bumped = tables.update(number=F("number") + 1, changed_at=now)
+    layout = {"layout": F("layout") + 1} if changed == TABLES else {}
+    bumped = tables.update(number=F("number") + 1, changed_at=now, **layout)
     if comparison_ids is None or bumped < len(comparison_ids):
         _create_missing(comparison_ids)
+    _bump_rows(set(dimension_ids), outline=changed != CELLS)
     _forget(comparison_ids)
     transaction.on_commit(lambda: _write_through(comparison_ids))
+
+
+def _bump_rows(dimension_ids: set[int], outline: bool) -> None:
+    fields = {"number": F("number") + 1}
+    if outline:
+        fields["outline"] = F("outline") + 1
+    ids = sorted(dimension_ids)
+    for start in range(0, len(ids), ROW_BATCH):  # SQLite limits a statement's parameters
+        batch = ids[start : start + ROW_BATCH]
+        bumped = RowGeneration.objects.filter(dimension_id__in=batch).update(**fields)
+        if bumped < len(batch):
+            # New rows start at the site's number, as new tables do (see below).
+            number = SiteGeneration.objects.get(pk=SITE_ROW).number
+            RowGeneration.objects.bulk_create(
+                [RowGeneration(dimension_id=pk, number=number, outline=number) for pk in batch],
+                ignore_conflicts=True,
+            )
 
 
 def _create_missing(comparison_ids: set[int] | None) -> None:
@@ -101,7 +132,7 @@ def _create_missing(comparison_ids: set[int] | None) -> None:
     if missing:
         start = SiteGeneration.objects.get(pk=SITE_ROW).number
         TableGeneration.objects.bulk_create(
-            [TableGeneration(comparison_id=pk, number=start) for pk in missing],
+            [TableGeneration(comparison_id=pk, number=start, layout=start) for pk in missing],
             ignore_conflicts=True,
         )
 
@@ -229,7 +260,7 @@ def _from_database(slug: str | None) -> tuple[Generation, str | None]:
             row = cursor.fetchone()
         if row is not None:
             comparison_id, number, changed_at = row
-            changed_at = _as_orm_value(changed_at) if changed_at is not None else None
+            changed_at = as_orm_value(changed_at) if changed_at is not None else None
             return Generation(f"t{comparison_id}", number or 0, changed_at), slug
     return _site_from_database(), None
 
@@ -241,16 +272,23 @@ def _site_from_database() -> Generation:
     if row is None:
         return Generation("site", 0, None)
     number, changed_at = row
-    return Generation("site", number, _as_orm_value(changed_at))
+    return Generation("site", number, as_orm_value(changed_at))
 
 
-def _as_orm_value(value):
-    """`value` as read by raw SQL, converted as the ORM would (SQLite returns dates as text)."""
-    field = SiteGeneration._meta.get_field("changed_at")
-    column = field.get_col(SiteGeneration._meta.db_table)
-    for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+def as_orm_value(value, field=None):
+    """`value` of `field` (default: a generation's `changed_at`) as read by raw SQL,
+    converted as the ORM would (SQLite returns dates as text, or naive)."""
+    field = field or SiteGeneration._meta.get_field("changed_at")
+    column, converters = _converters(field, connection.vendor)
+    for convert in converters:
         value = convert(value, column, connection)
     return value
+
+
+@lru_cache(maxsize=8)
+def _converters(field, vendor: str) -> tuple:
+    column = field.get_col(field.model._meta.db_table)
+    return column, connection.ops.get_db_converters(column) + column.get_db_converters(connection)
 
 
 def _slug_key(slug: str) -> str:

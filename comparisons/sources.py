@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils.html import format_html, format_html_join
 
 validate_http_url = URLValidator(schemes=["http", "https"])
 
@@ -69,3 +70,25 @@ def sources_once(entries) -> list[dict]:
             if url and url not in found:
                 found[url] = {"title": source["title"], "url": url}
     return list(found.values())
+
+
+def printed_sources_html(sources_of_rows: list[list[dict]]) -> str:
+    """The printed table's list of sources: each URL once, in order of citation, from each
+    row's sources (`sources_once` of its cells). Empty if none."""
+    found: dict[str, dict] = {}
+    for sources in sources_of_rows:
+        for source in sources:
+            found.setdefault(source["url"], source)
+    if not found:
+        return ""
+    items = format_html_join(
+        "",
+        '<li>{}: <a href="{}">{}</a></li>',
+        ((source["title"], source["url"], source["url"]) for source in found.values()),
+    )
+    return format_html(
+        '\n<section class="print-only print-sources" aria-labelledby="print-sources-heading">\n'
+        '  <h2 id="print-sources-heading">Sources</h2>\n'
+        "  <ul>{}</ul>\n</section>\n",
+        items,
+    )

@@ -12,6 +12,7 @@ the same side effects, in the same transaction as the change:
 | the row's tags in that version   | `_record_tags`, `_record_tag_change` (below)             |
 | cached pages of what changed     | `_content_changed` → `generations.bump`                  |
 | the rows' search vectors         | `_content_changed` → `search.refresh_search_vectors`     |
+| the rows' HTML, for readers      | `_content_changed` → `stored_rows.render_after_commit`   |
 | old slugs keep redirecting       | `RemembersSlugs.save` (models.py)                        |
 | no silent overwrite              | `Versioned.save` (versioning.py): the edit-version check |
 
@@ -29,7 +30,7 @@ from simple_history.signals import pre_create_historical_record
 from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags
 
-from comparisons import generations
+from comparisons import generations, stored_rows
 from comparisons.history import ROW_DELETED
 from comparisons.models import (
     Comparison,
@@ -45,12 +46,25 @@ from comparisons.search import refresh_search_vectors
 BATCH = 1000
 
 
-def content_changed(comparison_ids: Iterable[int] | None, dimension_ids: Iterable[int] = ()):
-    """Make the cached pages of these comparisons stale (all pages if None) and re-index rows."""
+def content_changed(
+    comparison_ids: Iterable[int] | None,
+    dimension_ids: Iterable[int] = (),
+    changed: str = generations.TABLES,
+):
+    """Make the cached pages of these comparisons stale (all pages if None), re-index rows,
+    and render the changed rows again once the change is committed.
+
+    `changed` says how far the change reaches (`generations.CELLS`, `ROWS` or `TABLES`); the
+    default, every table's layout, is right for any write, only slower to show again.
+    """
     dimension_ids = list(dimension_ids)
     if dimension_ids:
         refresh_search_vectors(dimension_ids)
-    generations.bump(None if comparison_ids is None else set(comparison_ids))
+    generations.bump(
+        None if comparison_ids is None else set(comparison_ids), dimension_ids, changed
+    )
+    if changed != generations.TABLES:
+        stored_rows.render_after_commit(dimension_ids)
 
 
 def bulk_create(
@@ -141,7 +155,16 @@ def _rows_of(instance) -> list[int]:
 def _content_changed(sender, instance, raw=False, **kwargs) -> None:
     if raw:  # loaddata: the fixture's own values, no side effects
         return
-    content_changed(_comparisons_of(instance), _rows_of(instance))
+    content_changed(_comparisons_of(instance), _rows_of(instance), _reach_of(instance))
+
+
+def _reach_of(instance) -> str:
+    """How far a save or delete of `instance` reaches (see `generations.bump`)."""
+    if isinstance(instance, Entry):
+        return generations.CELLS
+    if isinstance(instance, Dimension):
+        return generations.ROWS
+    return generations.TABLES
 
 
 def _tags_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
@@ -150,9 +173,9 @@ def _tags_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
         return
     if isinstance(instance, Dimension):
         _record_tag_change(instance)
-        content_changed([instance.comparison_id], [instance.pk])
+        content_changed([instance.comparison_id], [instance.pk], generations.ROWS)
     else:
-        content_changed(None, pk_set or ())
+        content_changed(None, pk_set or (), generations.ROWS)
 
 
 def _tag_renamed(sender, instance, created, raw=False, **kwargs) -> None:
@@ -161,7 +184,7 @@ def _tag_renamed(sender, instance, created, raw=False, **kwargs) -> None:
     tagged = TaggedItem.objects.filter(
         tag=instance, content_type__app_label="comparisons", content_type__model="dimension"
     )
-    content_changed(None, tagged.values_list("object_id", flat=True))
+    content_changed(None, tagged.values_list("object_id", flat=True), generations.ROWS)
 
 
 def _record_tags(sender, instance, history_instance, **kwargs) -> None:

@@ -31,9 +31,9 @@ class PageType:
 PAGE_TYPES = [
     PageType("home", "/"),
     # The table reads its rows' old slugs too, so that copied `#<old slug>` links still land.
-    PageType("table", "/compare/{comparison}/", extra_queries=1),
+    PageType("table", "/compare/{comparison}/", extra_queries=3),
     PageType(
-        "filtered view", "/compare/{comparison}/?only={row},{other_row}&tag={tag}", extra_queries=1
+        "filtered view", "/compare/{comparison}/?only={row},{other_row}&tag={tag}", extra_queries=3
     ),
     PageType("row", "/compare/{comparison}/{row}/"),
     PageType("change log", "/compare/{comparison}/{row}/changes/"),

@@ -59,6 +59,11 @@ def picture_alt(table, one_row: bool = False) -> str:
 
 
 @register.simple_tag
-def rows_html(rows, segments, copy_links=False, embed=False):
-    """Each row's HTML, rendered once per change (comparisons/fragments.py)."""
-    return fragments.rows_html(rows, segments, copy_links=copy_links, embed=embed)
+def rows_html(rows, segments, copy_links=False, embed=False, pieces=None):
+    """Each row's HTML, rendered once per change (comparisons/fragments.py). While a page is
+    assembled (comparisons/assembly.py), its slot."""
+    html = fragments.rows_html(rows, segments, copy_links=copy_links, embed=embed)
+    if not pieces:
+        return html
+    pieces.rows, pieces.rows_html = rows, html
+    return [pieces.marker("rows")]
