@@ -16,7 +16,8 @@ filtered view, a row page, search) with wrk in three states of the server:
 Each state runs gunicorn (gunicorn.conf.py, DEBUG off) with deploy/nginx.conf's nginx in front
 on a spare port (tests/nginx_server.py): pages through gunicorn are compared with gunicorn's
 static file, pages through nginx with nginx serving the same page's HTML saved as a file. Also
-times real edits (save a cell, then view its table, one at a time) and searches one at a time.
+times real edits (save a cell or a row's title, then view its table, one at a time) and
+searches one at a time.
 Prints tables, writes bench-results.json, always stops the servers and drops the database.
 Env: BENCH_SECONDS (per run, default 5), BENCH_PORT (gunicorn's, default 8207).
 """
@@ -226,24 +227,32 @@ def search_latency(rounds: int = 25) -> dict[str, float]:
     return percentiles(timings)
 
 
-def edit_then_view(slug: str, url: str, warm: int = 10, edits: int = 30) -> dict[str, float]:
+def edit_then_view(slug: str, url: str, warm: int = 10, edits: int = 30) -> dict[str, dict]:
     """Save a cell of table `slug` through the write path, then time the next view of `url`
-    (one request in flight): what the first reader after an edit waits. The first `warm`
-    edits are not timed, so that each gunicorn worker has rendered the table once."""
+    (one request in flight): what the first reader after an edit waits. The same with a
+    row's title, which changes the page around the table too. The first `warm` edits are not
+    timed, so that each gunicorn worker has rendered the table once."""
     from comparisons.models import Entry
 
     entry = Entry.objects.filter(dimension__comparison__slug=slug).order_by("pk").first()
-    body = entry.body
+    return {
+        "cell": _time_edits(entry, "body", url, warm, edits),
+        "row title": _time_edits(entry.dimension, "title", url, warm, edits),
+    }
+
+
+def _time_edits(instance, field: str, url: str, warm: int, edits: int) -> dict[str, float]:
+    original = getattr(instance, field)
     timings = []
     for number in range(warm + edits):
-        entry.body = f"{body} (edit {number})"
-        entry.save()
+        setattr(instance, field, f"{original} (edit {number})")
+        instance.save()
         started = time.perf_counter()
         fetch(BASE + url)
         if number >= warm:
             timings.append((time.perf_counter() - started) * 1000)
-    entry.body = body
-    entry.save()
+    setattr(instance, field, original)
+    instance.save()
     return percentiles(timings)
 
 
@@ -336,11 +345,12 @@ def print_report(states: dict, limits: dict, queries: dict[str, int]) -> None:
         for page in figures["pages"].values() for server in ("gunicorn", "nginx")
     )  # fmt: skip
     print(f"errors (socket or non-2xx) in all runs: {errors}")
-    for page, timing in states["cached"]["edit_then_view"].items():
-        print(
-            f"edit, then view {page} (one at a time, {timing['requests']} edits): "
-            f"p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms"
-        )
+    for page, by_edit in states["cached"]["edit_then_view"].items():
+        for edit, timing in by_edit.items():
+            print(
+                f"edit a {edit}, then view {page} (one at a time, {timing['requests']} edits): "
+                f"p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms"
+            )
     searches = states["after edit"]["search_one_at_a_time"]
     print(
         f"search, one request at a time, page cache off ({searches['requests']} over "

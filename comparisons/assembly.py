@@ -124,7 +124,9 @@ class TablePage:
         }
         response.content = Outline(texts, slots, (), ()).fill(values)
         every_column = view.table.segments == view.source.segments
-        if self.pieces.rows is None or not every_column or slots.count(ROWS) != 1:
+        # A view naming rows or tags the table lacks is kept by nobody: it stores nothing.
+        worth_keeping = every_column and not view.ignored
+        if self.pieces.rows is None or not worth_keeping or slots.count(ROWS) != 1:
             return response
         rows = self.pieces.rows
         outline = Outline(

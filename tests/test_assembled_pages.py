@@ -40,7 +40,10 @@ def without_pin(content: bytes) -> bytes:
 
 
 def edit_cell(row: str, body: str, **fields) -> Entry:
-    entry = Entry.objects.get(dimension__slug=row, segment__slug="b2b")
+    """Saves the B2B cell of `row` in the table b2b-vs-b2c."""
+    entry = Entry.objects.get(
+        dimension__comparison__slug="b2b-vs-b2c", dimension__slug=row, segment__slug="b2b"
+    )
     entry.body = body
     for name, value in fields.items():
         setattr(entry, name, value)
@@ -212,8 +215,27 @@ def test_a_table_that_is_not_public_is_never_assembled(client):
     assert client.get(TABLE).status_code == 404
 
 
-def test_unknown_query_parameters_get_the_full_render_and_store_nothing(client, table):
+@pytest.mark.parametrize("query", ["?utm_source=newsletter", "?only=no-such-row", "?segments=b2b"])
+def test_views_nobody_shares_are_rendered_in_full_and_keep_nothing(client, table, query):
     with mock.patch.object(assembly, "_write") as write:
-        response = client.get(TABLE + "?utm_source=newsletter")
+        response = client.get(TABLE + query)
     assert response.status_code == 200
     write.assert_not_called()
+
+
+def test_an_edit_to_one_table_leaves_another_tables_page_assembled(
+    client, table, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    make_comparison(slug="other-table", rows=2)
+    client.get("/compare/other-table/")
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_cell("row-1", "An edit to the first table only")
+    with django_assert_max_num_queries(2):
+        assert client.get("/compare/other-table/").status_code == 200
+
+
+def test_a_draft_row_is_never_stored_for_readers(django_capture_on_commit_callbacks):
+    make_comparison(row_status=Status.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_cell("row-1", "A draft's text")
+    assert not RowGeneration.objects.filter(html__contains="A draft's text").exists()
