@@ -3,14 +3,14 @@
 An edit makes a table's cached pages stale, but most of what the page shows did not change:
 the other rows, and the page around the table (heading, share controls, filter form, notices),
 which depends only on the table's layout and its rows' outlines (comparisons/generations.py).
-So that page is kept in the cache under those, as text with slots (`Outline`): the rows, their
+So that page is kept in the cache under those, as text with slots (`Shell`): the rows, their
 printed sources, and the moment the pinned embed snippet names. A reader's request reads the
-rows with their stored HTML (one query, comparisons/stored_rows.py) and the outline (one
+rows with their stored HTML (one query, comparisons/stored_rows.py) and the shell (one
 cache read), and fills the slots: no model is loaded and no template rendered.
 
-When the outline is missing, the view renders the page in full with `Pieces` in the
+When the shell is missing, the view renders the page in full with `Pieces` in the
 context: the templates write a marker where a slot goes, and `TablePage.finish` fills them,
-keeping the outline and the rows' HTML for the next reader. Staff, and requests with query
+keeping the shell and the rows' HTML for the next reader. Staff, and requests with query
 parameters no page reads, always get the page rendered in full.
 """
 
@@ -38,7 +38,7 @@ ROWS, SOURCES, PIN = "rows", "sources", "pin"
 
 
 @dataclass(frozen=True)
-class Outline:
+class Shell:
     """A page with slots: `texts` around `slots` (one more text than slots)."""
 
     texts: tuple[str, ...]
@@ -75,7 +75,6 @@ class TablePage:
     """One request for a table page (a filtered view included)."""
 
     def __init__(self, request: HttpRequest, slug: str):
-        self.request = request
         self.listing = self.key = self.pieces = None
         self.moment = parse_as_of(request.GET, timezone.now())
         query, complete = canonical_query(request)
@@ -83,22 +82,22 @@ class TablePage:
             return
         self.listing = stored_rows.public_listing(slug)
         if self.listing is not None:
-            self.key = _outline_key(self.listing, query, self.moment is not None)
+            self.key = _shell_key(self.listing, query, self.moment is not None)
             self.pieces = Pieces()
 
     def assembled(self) -> HttpResponse | None:
-        """The page from stored rows and the cached outline, or None if either is missing."""
+        """The page from stored rows and the cached shell, or None if either is missing."""
         if self.key is None or not self.listing.complete:
             return None
-        outline = _read(self.key)
-        if outline is None:
+        shell = _read(self.key)
+        if shell is None:
             return None
         by_pk = {row.pk: row for row in self.listing.rows}
-        rows = [by_pk[pk] for pk in outline.row_pks]
-        if self.moment and outline.changed_pks != _changed_since(rows, self.moment):
+        rows = [by_pk[pk] for pk in shell.row_pks]
+        if self.moment and shell.changed_pks != _changed_since(rows, self.moment):
             return None
         return HttpResponse(
-            outline.fill(
+            shell.fill(
                 {
                     ROWS: "".join(row.html for row in rows),
                     SOURCES: printed_sources_html([row.sources for row in rows]),
@@ -113,7 +112,7 @@ class TablePage:
     def finish(
         self, response: HttpResponse, view: FilteredTable, changed: list[Row]
     ) -> HttpResponse:
-        """Fill the slots of the page rendered in full; keep its outline and its rows."""
+        """Fill the slots of the page rendered in full; keep its shell and its rows."""
         if self.pieces is None:
             return response
         texts, slots = self.pieces.split(response.content.decode())
@@ -122,20 +121,20 @@ class TablePage:
             SOURCES: self.pieces.sources_html,
             PIN: pin_query(timezone.now()),
         }
-        response.content = Outline(texts, slots, (), ()).fill(values)
+        response.content = Shell(texts, slots, (), ()).fill(values)
         every_column = view.table.segments == view.source.segments
         # A view naming rows or tags the table lacks is kept by nobody: it stores nothing.
         worth_keeping = every_column and not view.ignored
         if self.pieces.rows is None or not worth_keeping or slots.count(ROWS) != 1:
             return response
         rows = self.pieces.rows
-        outline = Outline(
+        shell = Shell(
             texts,
             slots,
             tuple(row.dimension.pk for row in rows),
             tuple(row.dimension.pk for row in changed),
         )
-        _write(self.key, outline)
+        _write(self.key, shell)
         stored_rows.store(self.listing, rows, self.pieces.rows_html)
         return response
 
@@ -144,7 +143,7 @@ def _changed_since(rows: list[stored_rows.StoredRow], moment) -> tuple[int, ...]
     return tuple(row.pk for row in rows if row.updated and row.updated > moment)
 
 
-def _outline_key(listing: stored_rows.Listing, query: str, has_moment: bool) -> str:
+def _shell_key(listing: stored_rows.Listing, query: str, has_moment: bool) -> str:
     inputs = (
         rendering_context(),
         listing.comparison_id,
@@ -153,19 +152,19 @@ def _outline_key(listing: stored_rows.Listing, query: str, has_moment: bool) -> 
         query,
         has_moment,
     )
-    return f"kb:outline:{hashlib.sha256(repr(inputs).encode()).hexdigest()}"
+    return f"kb:shell:{hashlib.sha256(repr(inputs).encode()).hexdigest()}"
 
 
-def _read(key: str) -> Outline | None:
+def _read(key: str) -> Shell | None:
     try:
         return cache.get(key)
     except Exception as error:
-        outages.report("cache", "Page outlines: cannot read; rendering the page", error)
+        outages.report("cache", "Page shells: cannot read; rendering the page", error)
         return None
 
 
-def _write(key: str, outline: Outline) -> None:
+def _write(key: str, shell: Shell) -> None:
     try:
-        cache.set(key, outline, FRAGMENT_SECONDS)
+        cache.set(key, shell, FRAGMENT_SECONDS)
     except Exception as error:
-        outages.report("cache", "Page outlines: cannot write", error)
+        outages.report("cache", "Page shells: cannot write", error)
