@@ -171,7 +171,8 @@ def store(listing: Listing, rows: list[Row], html: list[str]) -> None:
             changed[:STORE_BATCH], ["rendered_for", "html", "sources", "updated"]
         )
     except Exception as error:  # a reader's page never fails for it
-        outages.report("database", "Stored rows: cannot store rendered rows", error)
+        # Its own part, not "database": that would make readers trust cached generations.
+        outages.report("stored rows", "Stored rows: cannot store rendered rows", error)
 
 
 def render_after_commit(dimension_ids: list[int]) -> None:
@@ -184,7 +185,7 @@ def _render_safely(dimension_ids: frozenset[int]) -> None:
     try:
         render(dimension_ids)
     except Exception as error:  # the change is committed: its first reader renders the row
-        outages.report("database", "Stored rows: cannot render changed rows", error)
+        outages.report("stored rows", "Stored rows: cannot render changed rows", error)
 
 
 def render(dimension_ids) -> int:

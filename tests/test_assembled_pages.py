@@ -239,3 +239,22 @@ def test_a_draft_row_is_never_stored_for_readers(django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         edit_cell("row-1", "A draft's text")
     assert not RowGeneration.objects.filter(html__contains="A draft's text").exists()
+
+
+def test_a_row_that_cannot_be_rendered_after_its_save_is_still_saved(
+    client, table, django_capture_on_commit_callbacks
+):
+    broken = mock.patch.object(stored_rows, "render", side_effect=RuntimeError("template broken"))
+    with broken, django_capture_on_commit_callbacks(execute=True):
+        edit_cell("row-1", "Saved whatever the render does")
+    assert Entry.objects.filter(body="Saved whatever the render does").exists()
+    assert b"Saved whatever the render does" in client.get(TABLE).content
+
+
+def test_a_reader_who_cannot_store_rows_still_gets_the_page(client, table):
+    with mock.patch.object(
+        RowGeneration.objects, "bulk_update", side_effect=RuntimeError("read-only database")
+    ):
+        response = client.get(TABLE)
+    assert response.status_code == 200
+    assert b"B2B answer for row 1" in response.content
