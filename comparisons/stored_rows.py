@@ -18,7 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from django.db import connection, transaction
 
@@ -29,7 +29,7 @@ from comparisons.sources import sources_once
 from comparisons.tables import Row, load_table
 from kb import outages
 
-# A write that changes more rows than this leaves them to their first reader.
+# A write that changes more rows than this leaves the others to their first reader.
 RENDER_AT_WRITE_LIMIT = 100
 # Rows stored by one statement (SQLite's limit on parameters allows 166).
 STORE_BATCH = 100
@@ -176,12 +176,29 @@ def store(listing: Listing, rows: list[Row], html: list[str]) -> None:
 
 
 def render_after_commit(dimension_ids: list[int]) -> None:
-    """Render these rows for readers once the current transaction commits."""
-    if 0 < len(dimension_ids) <= RENDER_AT_WRITE_LIMIT:
-        transaction.on_commit(partial(_render_safely, frozenset(dimension_ids)))
+    """Render these rows for readers once the current transaction commits.
+
+    A save of a row with its cells asks for the same row several times, an import for many
+    rows: the rows wait on the connection, and the first callback after the commit renders
+    them all at once (the others find nothing left). Rows of a rolled-back change wait for the
+    next commit, where rendering them again is harmless.
+    """
+    if not dimension_ids:
+        return
+    _pending_rows().update(dimension_ids)
+    transaction.on_commit(_render_pending)
 
 
-def _render_safely(dimension_ids: frozenset[int]) -> None:
+def _pending_rows() -> set[int]:
+    return connection.__dict__.setdefault("kb_rows_to_render", set())
+
+
+def _render_pending() -> None:
+    pending = _pending_rows()
+    dimension_ids = sorted(pending)[:RENDER_AT_WRITE_LIMIT]
+    pending.clear()
+    if not dimension_ids:
+        return
     try:
         render(dimension_ids)
     except Exception as error:  # the change is committed: its first reader renders the row

@@ -7,6 +7,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import transaction
 from django.template import engines
 
 from comparisons import assembly, stored_rows
@@ -258,3 +259,22 @@ def test_a_reader_who_cannot_store_rows_still_gets_the_page(client, table):
         response = client.get(TABLE)
     assert response.status_code == 200
     assert b"B2B answer for row 1" in response.content
+
+
+def test_a_row_saved_with_its_cells_is_rendered_once_after_the_commit(
+    table, django_capture_on_commit_callbacks
+):
+    row = Dimension.objects.get(slug="row-1")
+    with (
+        mock.patch.object(stored_rows, "render", wraps=stored_rows.render) as render,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        row.title = "Saved with both cells"
+        row.save()
+        for entry in row.entries.all():
+            entry.body = f"{entry.body}, edited"
+            entry.save()
+    assert render.call_count == 1
+    assert row.pk in render.call_args.args[0]
+    assert "Saved with both cells" in RowGeneration.objects.get(pk=row.pk).html
