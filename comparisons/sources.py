@@ -77,9 +77,9 @@ def printed_sources_html(sources_of_rows: list[list[dict]]) -> str:
     """The printed table's list of sources: each URL once, in order of citation, from each
     row's sources (`sources_once` of its cells). Empty if none.
 
-    Built with `html.escape` (what autoescaping does) rather than a template or
-    `format_html`: the first reader after an edit builds it, where those cost more than the
-    rest of the page.
+    Built with `html.escape` (what autoescaping does), each item once per process, rather
+    than with a template or `format_html`: the first reader after an edit builds it, where
+    those cost more than the rest of the page.
     """
     found: dict[str, str] = {}
     for sources in sources_of_rows:
@@ -87,12 +87,14 @@ def printed_sources_html(sources_of_rows: list[list[dict]]) -> str:
             found.setdefault(source["url"], source["title"])
     if not found:
         return ""
-    items = "".join(
-        f'<li>{escape(title)}: <a href="{escape(url)}">{escape(url)}</a></li>'
-        for url, title in found.items()
-    )
+    items = "".join(_printed_source(url, title) for url, title in found.items())
     return mark_safe(
         '\n<section class="print-only print-sources" aria-labelledby="print-sources-heading">\n'
         '  <h2 id="print-sources-heading">Sources</h2>\n'
         f"  <ul>{items}</ul>\n</section>\n"
     )
+
+
+@lru_cache(maxsize=4096)
+def _printed_source(url: str, title: str) -> str:
+    return f'<li>{escape(title)}: <a href="{escape(url)}">{escape(url)}</a></li>'

@@ -21,6 +21,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from comparisons.fragments import rendering_context, rows_html
 from comparisons.generations import as_orm_value
@@ -130,8 +131,8 @@ def public_listing(slug: str) -> Listing | None:
 
 def _as_datetime(value) -> datetime | None:
     """A time read by raw SQL, as the ORM reads it (aware, from SQLite too)."""
-    if value is None:
-        return None
+    if value is None or (isinstance(value, datetime) and timezone.is_aware(value)):
+        return value  # PostgreSQL's, as the ORM would have it
     return as_orm_value(value, RowGeneration._meta.get_field("updated"))
 
 
