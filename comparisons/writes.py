@@ -174,8 +174,10 @@ def _tags_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
     if isinstance(instance, Dimension):
         _record_tag_change(instance)
         content_changed([instance.comparison_id], [instance.pk], generations.ROWS)
-    else:
-        content_changed(None, pk_set or (), generations.ROWS)
+    elif pk_set:
+        content_changed(None, pk_set, generations.ROWS)
+    else:  # cleared from the tag's side: which rows lost it is not said
+        content_changed(None)
 
 
 def _tag_renamed(sender, instance, created, raw=False, **kwargs) -> None:
