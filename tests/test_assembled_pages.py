@@ -12,6 +12,7 @@ from django.template import engines
 
 from comparisons import assembly, stored_rows
 from comparisons.models import ComparisonSegment, Dimension, Entry, RowGeneration, Segment, Status
+from comparisons.writes import content_changed
 from tests.conftest import log_in, make_comparison, superuser  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -278,3 +279,11 @@ def test_a_row_saved_with_its_cells_is_rendered_once_after_the_commit(
     assert render.call_count == 1
     assert row.pk in render.call_args.args[0]
     assert "Saved with both cells" in RowGeneration.objects.get(pk=row.pk).html
+
+
+def test_a_bulk_write_that_names_its_tables_renders_their_rows_again(client, table):
+    client.get(TABLE)
+    Entry.objects.filter(dimension__slug="row-2").update(body="Loaded in bulk")
+    content_changed([table.pk])  # what bulk loads call after their writes
+    client.get(TABLE)
+    assert b"Loaded in bulk" in client.get(TABLE).content
