@@ -13,7 +13,7 @@ from django.template import engines
 from comparisons import assembly, stored_rows
 from comparisons.models import ComparisonSegment, Dimension, Entry, RowGeneration, Segment, Status
 from comparisons.writes import content_changed
-from tests.conftest import log_in, make_comparison, superuser  # noqa: F401
+from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +175,7 @@ def test_a_column_added_to_the_table_shows_in_every_row(client, table):
     assert client.get(TABLE).content.count(b'data-segment="Government"') == 3
 
 
-def test_staff_always_get_the_page_rendered_in_full(client, table, superuser):  # noqa: F811
+def test_staff_always_get_the_page_rendered_in_full(client, table, superuser):
     log_in(client, superuser)
     row = Dimension.objects.get(slug="row-1")
     row.status = Status.DRAFT
