@@ -182,21 +182,25 @@ def render_after_commit(dimension_ids: list[int]) -> None:
     A save of a row with its cells asks for the same row several times, an import for many
     rows: the rows wait on the connection, and the first callback after the commit renders
     them all at once (the others find nothing left). Rows of a rolled-back change wait for the
-    next commit, where rendering them again is harmless.
+    next commit, where rendering them again is harmless; past the limit, the rows asked for
+    last (the committed change's) are the ones rendered.
     """
-    if not dimension_ids:
-        return
-    _pending_rows().update(dimension_ids)
-    transaction.on_commit(_render_pending)
+    pending = _pending_rows()
+    for pk in dimension_ids:
+        pending.pop(pk, None)
+        pending[pk] = None  # last asked, last in order
+    if dimension_ids:
+        transaction.on_commit(_render_pending)
 
 
-def _pending_rows() -> set[int]:
-    return connection.__dict__.setdefault("kb_rows_to_render", set())
+def _pending_rows() -> dict[int, None]:
+    """Rows waiting to be rendered, in the order they were asked for (an ordered set)."""
+    return connection.__dict__.setdefault("kb_rows_to_render", {})
 
 
 def _render_pending() -> None:
     pending = _pending_rows()
-    dimension_ids = sorted(pending)[:RENDER_AT_WRITE_LIMIT]
+    dimension_ids = list(pending)[-RENDER_AT_WRITE_LIMIT:]
     pending.clear()
     if not dimension_ids:
         return

@@ -12,6 +12,7 @@ from django.template import engines
 
 from comparisons import assembly, stored_rows
 from comparisons.models import ComparisonSegment, Dimension, Entry, RowGeneration, Segment, Status
+from comparisons.stored_rows import RENDER_AT_WRITE_LIMIT
 from comparisons.writes import content_changed
 from tests.conftest import log_in, make_comparison
 
@@ -287,3 +288,16 @@ def test_a_bulk_write_that_names_its_tables_renders_their_rows_again(client, tab
     content_changed([table.pk])  # what bulk loads call after their writes
     client.get(TABLE)
     assert b"Loaded in bulk" in client.get(TABLE).content
+
+
+def test_rows_left_by_rolled_back_changes_never_crowd_out_a_committed_one(
+    table, django_capture_on_commit_callbacks
+):
+    # Ids no row has, asked for by changes that were rolled back (below any real id).
+    stored_rows.render_after_commit(list(range(-2 * RENDER_AT_WRITE_LIMIT, 0)))
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_cell("row-3", "Committed after a rolled-back import")
+    assert (
+        "Committed after a rolled-back import"
+        in RowGeneration.objects.get(dimension__slug="row-3").html
+    )
