@@ -443,3 +443,31 @@ class RowGeneration(models.Model):
 
     def __str__(self):
         return f"row generation {self.number} of {self.dimension_id}"
+
+
+class DimensionText(models.Model):
+    """A row's words in SQLite's FTS5 index (comparisons/search.py), for the search join only.
+
+    A virtual table its migration makes on SQLite alone (PostgreSQL keeps
+    `Dimension.search_vector`); `comparisons.search.refresh_search_vectors` keeps it right.
+    Its rowid is the row's id; `document` is FTS5's column named after the table, which
+    `MATCH` takes, and `rank` its bm25 rank (lower is better).
+    """
+
+    dimension = models.OneToOneField(
+        Dimension,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        db_column="rowid",
+        related_name="text",
+    )
+    document = models.TextField(db_column="comparisons_dimension_fts")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "comparisons_dimension_fts"
+
+    def __str__(self):
+        return f"search text of {self.dimension_id}"

@@ -4,7 +4,7 @@
 segment headers, then one band per row: its title and difference level, and the first words
 of each cell. Rows that do not fit are counted ("+ 3 more rows"). A row page: the row's
 title as the headline, its question, then its cells side by side down to a footer with its
-difference level and tags. Fonts are Roboto from the `font-roboto` package.
+difference level and tags. The font is Roboto, vendored in static/fonts/ (Apache 2.0).
 
 Served at `…/preview.png` (comparisons/picture_responses.py): the public URLs keep the name
 they were shared under; in code "preview" is only the draft preview and the import preview.
@@ -13,8 +13,8 @@ they were shared under; in code "preview" is only the draft preview and the impo
 import hashlib
 import io
 from functools import cache
+from pathlib import Path
 
-import font_roboto
 from PIL import Image, ImageDraw, ImageFont
 
 from comparisons.markdown import plain_text
@@ -29,6 +29,8 @@ MUTED = "#55595f"
 ACCENT = "#0b57d0"
 BORDER = "#d6d9de"
 SURFACE = "#f5f6f8"
+# Roboto (Apache 2.0, its licence beside it), read from the repository: never downloaded.
+FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
 # Bump when the drawing changes, so cached pictures and ETags are redrawn.
 DRAWING_STYLE = "2"
@@ -38,7 +40,9 @@ MAX_CHARACTERS = 600
 
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(font_roboto.RobotoBold if bold else font_roboto.Roboto, size)
+    return ImageFont.truetype(
+        str(FONTS / ("Roboto-Bold.ttf" if bold else "Roboto-Regular.ttf")), size
+    )
 
 
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:

@@ -1,34 +1,55 @@
 """Full-text search over rows: the one place that knows which database does the matching.
 
-`search(text, user, page)` is all a view needs. On PostgreSQL the matching and ranking come
-from the database (a weighted `tsvector` per row, kept in `Dimension.search_vector` with a
-GIN index); elsewhere (SQLite) the same rules are applied in Python to the visible rows:
-Snowball-stemmed words, quoted phrases, `-word` exclusion. Snippets are made in Python on
-both, from the page's rows only (comparisons/snippets.py).
+`search(text, user, page)` is all a view needs. The database matches, ranks and marks the
+matched words on both backends: PostgreSQL with a weighted `tsvector` per row
+(`Dimension.search_vector`, GIN index, `english` configuration), SQLite with an FTS5 table
+(`DimensionText`: Porter stemmer, bm25 rank with the same weights). Snippets are cut in
+Python from the page's rows, marking the words the database marked (comparisons/snippets.py).
 """
 
 import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Func, Lookup, OuterRef, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from taggit.models import TaggedItem
 
-from comparisons.models import Comparison, Dimension, Entry
+from comparisons.models import Comparison, Dimension, DimensionText, Entry
 from comparisons.snippets import Snippet, highlight, matched_tags, snippets
 from comparisons.tables import rows_queryset
-from comparisons.words import STOP_WORDS
-from comparisons.words import stems as word_stems
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
 CONFIG = "english"
+WORD = re.compile(r"\w+")
+# Around the words the database matched, in the text it hands back; no content holds them.
+START, STOP = "\x02", "\x03"
+MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
+
+# PostgreSQL's english.stop: the words its `english` configuration leaves out of a query.
+# SQLite leaves them out too, so that "no sales team at all" finds the same rows on both.
+_ENGLISH_STOP = """
+i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+she her hers herself it its itself they them their theirs themselves what which who whom
+this that these those am is are was were be been being have has had having do does did
+doing a an the and but if or because as until while of at by for with about against
+between into through during before after above below to from up down in out on off over
+under again further then once here there when where why how all any both each few more
+most other some such no nor not only own same so than too very s t can will just don
+should now
+"""
+STOP_WORDS = frozenset(_ENGLISH_STOP.split())
 
 
 class QueryTooLong(ValueError):
@@ -46,16 +67,6 @@ class Hit:
     def snippet(self) -> SafeString:
         """The snippets on one line ("B2B: … the <mark>sales</mark> team …"), for the API."""
         return format_html_join(" · ", "{}: {}", ((s.label, s.text) for s in self.snippets))
-
-
-def _hit(dimension: Dimension, wanted: frozenset[str]) -> Hit:
-    """A result as shown. Needs the row's tags and entries prefetched: runs no query."""
-    return Hit(
-        dimension,
-        highlight(dimension.title, wanted),
-        snippets(dimension, wanted),
-        matched_tags(dimension, wanted),
-    )
 
 
 @dataclass
@@ -80,18 +91,27 @@ def search(text: str, user, page_number) -> Results:
     Runs a fixed number of queries, whatever the page holds.
     """
     query = clean_query(text)
-    rows = Dimension.objects.visible_to(user)
-    if _uses_postgres():
-        matches = _PostgresHits(rows, query)
-        page = Paginator(matches, PAGE_SIZE).get_page(page_number)
-        page.object_list = matches.hits_for(page.object_list, parse(query).highlighted)
-    else:
-        page = Paginator(_python_hits(rows, query), PAGE_SIZE).get_page(page_number)
+    backend = _Postgres(query) if _uses_postgres() else _Fts5(query)
+    matches = backend.matches(Dimension.objects.visible_to(user))
+    matches = matches.order_by("rank", "comparison__title", "position", "pk").only("pk")
+    page = Paginator(matches, PAGE_SIZE).get_page(page_number)
+    page.object_list = _hits([row.pk for row in page.object_list], backend)
     return Results(query, page, _grouped(page.object_list))
 
 
 def _uses_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def _hits(ids: list[int], backend) -> list[Hit]:
+    """The page's rows as results, in rank order: four queries (marks, rows, tags, cells)."""
+    wanted = backend.matched_words(ids)
+    rows = rows_queryset(Dimension.objects.filter(pk__in=ids)).in_bulk()
+    return [
+        Hit(row, highlight(row.title, wanted), snippets(row, wanted), matched_tags(row, wanted))
+        for row in (rows.get(pk) for pk in ids)
+        if row is not None
+    ]
 
 
 def _grouped(hits: list[Hit]) -> list[tuple[Comparison, list[Hit]]]:
@@ -101,6 +121,16 @@ def _grouped(hits: list[Hit]) -> list[tuple[Comparison, list[Hit]]]:
         comparison = hit.dimension.comparison
         groups.setdefault(comparison.pk, (comparison, []))[1].append(hit)
     return list(groups.values())
+
+
+def _marked_words(texts) -> frozenset[str]:
+    """The words the database put between START and STOP, lower-cased."""
+    return frozenset(
+        word.lower()
+        for text in texts
+        for span in MARKED.findall(text or "")
+        for word in WORD.findall(span)
+    )
 
 
 # --- PostgreSQL ------------------------------------------------------------------------
@@ -128,139 +158,171 @@ def _tags_text():
     )
 
 
+def _fields():
+    """Everything a row is searched on, with its weight: title A, question and tags B,
+    common ground and cells C."""
+    parts = [
+        (F("title"), "A"),
+        (F("question"), "B"),
+        (_tags_text(), "B"),
+        (F("common_ground"), "C"),
+        (_entries_text(), "C"),
+    ]
+    return [(Coalesce(text, Value(""), output_field=TextField()), weight) for text, weight in parts]
+
+
 def _document():
-    """Everything a row is searched on: title A, question and tags B, cells C."""
+    vectors = [SearchVector(text, weight=weight, config=CONFIG) for text, weight in _fields()]
+    document = vectors[0]
+    for vector in vectors[1:]:
+        document = document + vector
+    return document
 
-    def part(expression, weight):
-        text = Coalesce(expression, Value(""), output_field=TextField())
-        return SearchVector(text, weight=weight, config=CONFIG)
 
-    return (
-        part(F("title"), "A")
-        + part(F("question"), "B")
-        + part(_tags_text(), "B")
-        + part(F("common_ground"), "C")
-        + part(_entries_text(), "C")
-    )
+class _Postgres:
+    def __init__(self, query: str):
+        self.query = SearchQuery(query, search_type="websearch", config=CONFIG)
+
+    def matches(self, rows):
+        # Filter on the match itself (the GIN index), not on rank > 0; negated so that the
+        # best rank sorts first, as FTS5's does.
+        return rows.filter(search_vector=self.query).annotate(
+            rank=-SearchRank(F("search_vector"), self.query)
+        )
+
+    def matched_words(self, ids: list[int]) -> frozenset[str]:
+        text = Concat(
+            *[t for pair in _fields() for t in (pair[0], Value(" "))], output_field=TextField()
+        )
+        marked = Dimension.objects.filter(pk__in=ids).annotate(
+            marked=SearchHeadline(
+                text,
+                self.query,
+                config=CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                highlight_all=True,
+            )
+        )
+        return _marked_words(marked.values_list("marked", flat=True))
+
+
+# --- SQLite: FTS5 ----------------------------------------------------------------------
+
+
+@DimensionText._meta.get_field("document").register_lookup
+class Match(Lookup):
+    """`document__match=...`: FTS5's MATCH, which uses the full-text index."""
+
+    lookup_name = "match"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
+
+
+FTS_COLUMNS = 5  # title, question, tags, common_ground, cells (migration 0017)
+FTS_ROWS = """
+    SELECT d.id, d.title, d.question,
+        coalesce((
+            SELECT group_concat(t.name, ' ')
+            FROM taggit_taggeditem AS ti
+            JOIN taggit_tag AS t ON t.id = ti.tag_id
+            JOIN django_content_type AS ct ON ct.id = ti.content_type_id
+            WHERE ct.app_label = 'comparisons' AND ct.model = 'dimension' AND ti.object_id = d.id
+        ), ''),
+        d.common_ground,
+        coalesce((SELECT group_concat(e.body, ' ') FROM comparisons_entry AS e
+                  WHERE e.dimension_id = d.id), '')
+    FROM comparisons_dimension AS d
+"""
+
+
+def fts_query(query: str) -> str:
+    """Web-search syntax as an FTS5 query: words and "quoted phrases" all wanted, -words not.
+
+    Every term is quoted, so nothing a reader types is read as FTS5 syntax; stop words are
+    left out of words (as PostgreSQL's `english` configuration does), kept inside phrases.
+    Empty if nothing is left to look for.
+    """
+    wanted, unwanted = [], []
+    for match in re.finditer(r'(-?)"([^"]*)"?|(-?)([^\s"]+)', query):
+        quoted = match.group(2) is not None
+        words = [w.lower() for w in WORD.findall(match.group(2) if quoted else match.group(4))]
+        if not (quoted and len(words) > 1):
+            words = [w for w in words if w not in STOP_WORDS]
+        if not words:
+            continue
+        terms = [" ".join(words)] if quoted else words
+        (unwanted if match.group(1) or match.group(3) else wanted).extend(terms)
+    if not wanted:
+        return ""
+    text = " AND ".join(_quoted(term) for term in wanted)
+    if unwanted:
+        text = "({}) NOT ({})".format(text, " OR ".join(_quoted(term) for term in unwanted))
+    return text
+
+
+def _quoted(term: str) -> str:
+    return '"' + term + '"'  # words only (\w+): no quote to double
+
+
+class _Fts5:
+    def __init__(self, query: str):
+        self.query = fts_query(query)
+
+    def matches(self, rows):
+        if not self.query:
+            return rows.none().annotate(rank=F("text__rank"))
+        return rows.filter(text__document__match=self.query).annotate(rank=F("text__rank"))
+
+    def matched_words(self, ids: list[int]) -> frozenset[str]:
+        if not ids:
+            return frozenset()
+        marks = {
+            f"marked_{column}": Func(
+                F("document"),
+                Value(column),
+                Value(START),
+                Value(STOP),
+                function="highlight",
+                output_field=TextField(),
+            )
+            for column in range(FTS_COLUMNS)
+        }
+        texts = (
+            DimensionText.objects.filter(dimension__in=ids, document__match=self.query)
+            .annotate(**marks)
+            .values_list(*marks)
+        )
+        return _marked_words(text for row in texts for text in row)
 
 
 def refresh_search_vectors(dimension_ids=None) -> None:
-    """Rebuild the search vector of these rows (all rows if None). One UPDATE; PostgreSQL only."""
-    if not _uses_postgres():
-        return
-    rows = Dimension.objects.all()
-    if dimension_ids is not None:
-        rows = rows.filter(pk__in=list(dimension_ids))
-    rows.update(search_vector=_document())
+    """Index these rows again (all rows if None): one UPDATE of their vectors on PostgreSQL,
+    a DELETE and an INSERT … SELECT of their FTS5 rows on SQLite (raw SQL: the ORM writes no
+    virtual table, and this copies only derived words)."""
+    if _uses_postgres():
+        rows = Dimension.objects.all()
+        if dimension_ids is not None:
+            rows = rows.filter(pk__in=list(dimension_ids))
+        rows.update(search_vector=_document())
+    elif connection.vendor == "sqlite":
+        _refresh_fts(None if dimension_ids is None else list(dimension_ids))
 
 
-class _PostgresHits:
-    """Matching rows for the paginator: counts and slices in the database."""
-
-    def __init__(self, rows, query: str):
-        self.query = SearchQuery(query, search_type="websearch", config=CONFIG)
-        # Filter on the match itself (the GIN index), not on rank > 0.
-        self.matches = (
-            rows.filter(search_vector=self.query)
-            .only("pk")
-            .annotate(rank=SearchRank(F("search_vector"), self.query))
-            .order_by("-rank", "comparison__title", "position", "pk")
-        )
-
-    def count(self) -> int:
-        return self.matches.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index):
-        return self.matches[index]
-
-    def hits_for(self, page_rows, wanted: frozenset[str]) -> list[Hit]:
-        """The page's rows as results: three queries (rows, their tags, their cells)."""
-        ids = [row.pk for row in page_rows]
-        by_id = {row.pk: row for row in rows_queryset(Dimension.objects.filter(pk__in=ids))}
-        return [_hit(by_id[pk], wanted) for pk in ids if pk in by_id]
-
-
-# --- Other databases (SQLite) -----------------------------------------------------------
-
-WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    words: tuple[str, ...]  # stems that must appear
-    phrases: tuple[tuple[str, ...], ...]  # stem sequences that must appear in order
-    excluded: tuple[str, ...]  # stems that must not appear
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.words or self.phrases)
-
-    @property
-    def highlighted(self) -> frozenset[str]:
-        return frozenset(self.words).union(*self.phrases)
-
-
-def parse(query: str) -> ParsedQuery:
-    """Web-search syntax: words, "quoted phrases", -excluded words (unbalanced quotes close)."""
-    words, phrases, excluded = [], [], []
-    for match in re.finditer(r'(-?)"([^"]*)"?|(-?)([^\s"]+)', query):
-        if match.group(2) is not None:
-            stems = tuple(s for s in word_stems(match.group(2)) if s not in STOP_WORDS)
-            target = excluded if match.group(1) else phrases
-            if stems and match.group(1):
-                excluded.extend(stems)
-            elif len(stems) == 1:
-                words.extend(stems)
-            elif stems:
-                target.append(stems)
-        else:
-            stems = [s for s in word_stems(match.group(4)) if s not in STOP_WORDS]
-            (excluded if match.group(3) else words).extend(stems)
-    return ParsedQuery(tuple(words), tuple(phrases), tuple(excluded))
-
-
-def _fields(dimension: Dimension) -> list[tuple[str, str]]:
-    entries = " ".join(entry.body for entry in dimension.entries.all())
-    tags = " ".join(tag.name for tag in dimension.tags.all())
-    return [
-        (dimension.title, "A"),
-        (dimension.question, "B"),
-        (tags, "B"),
-        (dimension.common_ground, "C"),
-        (entries, "C"),
-    ]
-
-
-def _contains(stems: list[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    return any(tuple(stems[i : i + size]) == phrase for i in range(len(stems) - size + 1))
-
-
-def _rank(dimension: Dimension, parsed: ParsedQuery) -> float:
-    """0 if the row does not match; otherwise higher for matches in weightier fields."""
-    fields = [(word_stems(text), weight) for text, weight in _fields(dimension)]
-    every = [s for stems, _ in fields for s in stems]
-    if any(s in every for s in parsed.excluded):
-        return 0.0
-    if not all(w in every for w in parsed.words):
-        return 0.0
-    if not all(any(_contains(stems, p) for stems, _ in fields) for p in parsed.phrases):
-        return 0.0
-    wanted = parsed.highlighted
-    return sum(WEIGHTS[weight] * sum(s in wanted for s in stems) for stems, weight in fields)
-
-
-def _python_hits(rows, query: str) -> list[Hit]:
-    parsed = parse(query)
-    if parsed.is_empty:
-        return []
-    ranked = []
-    for dimension in rows_queryset(rows):
-        rank = _rank(dimension, parsed)
-        if rank:
-            ranked.append((rank, dimension))
-    ranked.sort(key=lambda r: (-r[0], r[1].comparison.title, r[1].position, r[1].pk))
-    return [_hit(dimension, parsed.highlighted) for _, dimension in ranked]
+def _refresh_fts(ids: list[int] | None, batch: int = 500) -> None:
+    insert = (
+        "INSERT INTO comparisons_dimension_fts(rowid, title, question, tags, common_ground, cells)"
+    )
+    with connection.cursor() as cursor:
+        if ids is None:
+            cursor.execute("DELETE FROM comparisons_dimension_fts")
+            cursor.execute(f"{insert} {FTS_ROWS}")
+            return
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM comparisons_dimension_fts WHERE rowid IN ({marks})", chunk)
+            cursor.execute(f"{insert} {FTS_ROWS} WHERE d.id IN ({marks})", chunk)

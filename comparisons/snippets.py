@@ -3,8 +3,8 @@
 A row is searched on its title, question, tags, common ground and cells. A result shows the
 title with the matched words marked, then up to `MAX_SNIPPETS` excerpts, each labelled with
 where it comes from ("Question", "Common ground", or the cell's segment, "B2B"), and the tags
-the row matched by, if any. Computed in Python from the page's rows on every database, with
-the stemmer PostgreSQL uses (comparisons/words.py), so both databases show the same snippets.
+the row matched by, if any. Cut in Python from the page's rows on every database; `wanted` is
+the set of words (lower-cased) the database itself marked as matching (comparisons/search.py).
 
 Content is escaped; only our own <mark> and labels are HTML.
 """
@@ -17,12 +17,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from comparisons.markdown import plain_text
 from comparisons.models import Dimension
-from comparisons.words import WORD, stem
 
 MAX_SNIPPETS = 2
 WORDS_BEFORE = 8  # context shown before the first matched word
 WORDS_SHOWN = 28
 SENTENCE_END = re.compile(r"[.!?:;]")  # between two words: a sentence or clause ends
+WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Snippet:
 
 
 def highlight(text: str, wanted: frozenset[str]) -> SafeString:
-    """`text` escaped, with every word whose stem is wanted in <mark>."""
+    """`text` escaped, with every wanted word in <mark>."""
     return _marked(text, list(WORD.finditer(text)), wanted)
 
 
@@ -57,14 +57,14 @@ def matched_tags(dimension: Dimension, wanted: frozenset[str]) -> list[str]:
     return [
         tag.name
         for tag in dimension.tags.all()
-        if any(stem(word) in wanted for word in WORD.findall(tag.name))
+        if any(word.lower() in wanted for word in WORD.findall(tag.name))
     ]
 
 
 def _excerpt(text: str, wanted: frozenset[str]) -> SafeString | None:
     """About `WORDS_SHOWN` words around the first match, from a sentence start if one is near."""
     words = list(WORD.finditer(text))
-    first = next((i for i, word in enumerate(words) if stem(word[0]) in wanted), None)
+    first = next((i for i, word in enumerate(words) if word[0].lower() in wanted), None)
     if first is None:
         return None
     start = max(0, first - WORDS_BEFORE)
@@ -87,7 +87,7 @@ def _excerpt(text: str, wanted: frozenset[str]) -> SafeString | None:
 def _marked(text: str, words: list[re.Match], wanted: frozenset[str]) -> SafeString:
     parts, position = [], 0
     for word in words:
-        if stem(word[0]) in wanted:
+        if word[0].lower() in wanted:
             parts.append(escape(text[position : word.start()]))
             parts.append(format_html("<mark>{}</mark>", word[0]))
             position = word.end()

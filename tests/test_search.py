@@ -8,8 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comparisons.models import Dimension, Entry, Status
-from comparisons.search import PAGE_SIZE, parse, search
-from comparisons.words import stem
+from comparisons.search import PAGE_SIZE, fts_query, search
 from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
@@ -202,12 +201,11 @@ def test_the_header_has_a_labelled_search_form_on_every_page(client, default_con
         assert '<label for="site-search-q">' in html, url
 
 
-def test_the_parser_reads_web_search_syntax():
-    parsed = parse('dogfooding "user testing" -B2B "unclosed')
-    assert parsed.words == ("dogfood", "unclos")
-    assert parsed.phrases == (("user", "test"),)
-    assert parsed.excluded == ("b2b",)
-    assert stem("customers") == stem("customer")
+def test_web_search_syntax_becomes_an_fts5_query_of_quoted_terms():
+    query = fts_query('dogfooding "user testing" -B2B the "unclosed')
+    assert query == '("dogfooding" AND "user testing" AND "unclosed") NOT ("b2b")'
+    assert fts_query("the of -and") == ""  # nothing left to look for
+    assert fts_query("NEAR(a b) OR x*") == '"near" AND "b" AND "x"'  # a, or: stop words
 
 
 @pytest.mark.postgresql
