@@ -1,6 +1,7 @@
 """Search latency: p50/p95 of `/search/` (the view, rendering included) and of `search()`.
 
-Fill a database first, then run (nothing is written):
+Fill a database first, then run (nothing is written); on SQLite, set
+DATABASE_URL=sqlite:////tmp/kb_bench.sqlite3 instead:
 
     createdb kb_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/kb_bench DEBUG=1
@@ -76,3 +77,5 @@ if connection.vendor == "postgresql":
             "WHERE search_vector @@ websearch_to_tsquery('english', 'renewal churn')"
         )
         print("\n".join(row[0] for row in cursor.fetchall()))
+else:
+    print(search("renewal churn", AnonymousUser(), 1).page.paginator.object_list.explain())

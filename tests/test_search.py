@@ -1,5 +1,7 @@
+import html as html_lib
 import re
 from io import StringIO
+from urllib.parse import unquote_plus
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -250,3 +252,34 @@ def test_the_migration_that_added_the_vectors_makes_existing_rows_searchable(def
         cursor.execute(executed[0])
     hits = search("dogfood", AnonymousUser(), 1).page.object_list
     assert [hit.dimension.slug for hit in hits][:1] == ["dogfooding"]
+
+
+def test_the_sites_own_search_hints_find_rows(client, default_content):
+    """The header's placeholder and the search page's tips, as a reader would type them."""
+    home = client.get("/").content.decode()
+    placeholder = html_lib.unescape(
+        re.search(r'id="site-search-q"[^>]*placeholder="([^"]*)"', home)[1]
+    )
+    tips = client.get("/search/").content.decode()
+    hints = [hint.strip() for hint in placeholder.split(",")]
+    hints += [unquote_plus(q) for q in re.findall(r'<a href="\?q=([^"]+)"', tips)]
+    assert len(hints) >= 4
+    for hint in hints:
+        assert row_links(client.get("/search/", {"q": hint}).content.decode()), hint
+
+
+# The README's search examples ("Search"), and what they find on either database.
+README_QUERIES = {
+    "sales": ["sales-influence", "sales-cycle"],  # its first two, titles first
+    "dogfooding": ["dogfooding"],
+    '"usability testing"': ["feedback-loops", "data-and-experiments", "industry-knowledge"],
+    "feedback -B2B": ["feedback-loops"],
+}
+
+
+@pytest.mark.parametrize(("query", "first"), README_QUERIES.items())
+def test_the_readme_queries_find_the_same_rows_on_both_databases(
+    client, default_content, query, first
+):
+    found = row_links(client.get("/search/", {"q": query}).content.decode())
+    assert sorted(found[: len(first)]) == sorted(first)
