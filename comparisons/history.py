@@ -439,15 +439,13 @@ def restore(revision: RowRevision) -> Dimension:
 
     # Locked until the restore commits: a save racing it waits, then finds a newer edit version.
     current = Dimension.objects.select_for_update().filter(pk=record.id).first()
-    dimension = record.instance
-    dimension._change_reason = reason
     if current is not None:
-        dimension._state.adding = False
-        dimension.version = current.version
-        dimension._saved_slug = current.slug  # a changed slug is remembered as an old one
+        dimension = _with_values_of(record, current)  # a changed slug is remembered
     else:
+        dimension = record.instance
         newest = Dimension.history.filter(id=record.id).aggregate(v=Max("version"))["v"]
         dimension.version = (newest or 0) + 1
+    dimension._change_reason = reason
     dimension.save()
     dimension.tags.set(parse_tags(record.tag_names))
 
@@ -457,10 +455,19 @@ def restore(revision: RowRevision) -> Dimension:
             entry._change_reason = reason
             entry.delete()
     for entry_id, entry_record in revision.entries.items():
-        entry = entry_record.instance
-        entry._change_reason = reason
         if entry_id in live:
-            entry._state.adding = False
-            entry.version = live[entry_id].version
+            entry = _with_values_of(entry_record, live[entry_id])
+        else:
+            entry = entry_record.instance
+        entry._change_reason = reason
         entry.save()
     return dimension
+
+
+def _with_values_of(record, live):
+    """`live` (as loaded, so its save updates it) holding `record`'s values, but its own edit
+    version, which the save checks and increments."""
+    for model_field in type(live)._meta.concrete_fields:
+        if model_field.attname != "version" and hasattr(record, model_field.attname):
+            setattr(live, model_field.attname, getattr(record, model_field.attname))
+    return live
