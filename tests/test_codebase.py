@@ -1,0 +1,75 @@
+"""Guards over the app code itself: public Django API only, and no block written twice."""
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_CODE = ("comparisons", "kb", "shortlinks")
+
+# Private Django/ORM API, as found in the code before (comparisons/stored_rows.py and
+# comparisons/generations.py, which the read-path rewrite removes): compiled SQL with its
+# placeholders, field converters rebuilt by hand, state kept on the connection, a model's
+# `_state` set by hand, querysets' and instances' private caches.
+PRIVATE_API = {
+    "compiled SQL of a queryset": (
+        r"\.query\.(sql_with_params|get_compiler|as_sql)\b|\bstr\(\w+\.query\)"
+    ),
+    "the compiler's converters": r"\bget_db_converters\b|\.get_col\(",
+    "state on the connection object": r"\bconnection\.__dict__|\bsetattr\(connection\b",
+    "a model's _state set by hand": r"\._state\.\w+\s*=[^=]",
+    "private queryset caches": (
+        r"\._result_cache\b|\._prefetched_objects_cache\b|\._known_related_objects\b"
+    ),
+    "private model save internals": r"\._do_(update|insert)\b|\._save_table\b|\._meta\._\w+",
+}
+
+
+def app_files():
+    for package in APP_CODE:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_app_code_uses_no_private_django_api():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {what}: {line.strip()}"
+        for path in app_files()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        for what, pattern in PRIVATE_API.items()
+        if re.search(pattern, line)
+    ]
+    assert found == []
+
+
+WINDOW = 6  # lines
+
+
+def code_lines(path: Path) -> list[tuple[int, str]]:
+    """The lines that say something, white space folded: no blanks, comments, docstring
+    fences, imports (a long import list is no logic written twice) or lone brackets."""
+    kept, in_import = [], False
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        text = " ".join(line.split())
+        if in_import:
+            in_import = not text.startswith(")")
+            continue
+        if text.startswith(("import ", "from ")):
+            in_import = text.endswith("(")
+            continue
+        if not text or text.startswith("#") or re.fullmatch(r'[\]\)\}\[\(\{,:;"]*', text):
+            continue
+        kept.append((number, text))
+    return kept
+
+
+def test_no_block_of_six_lines_is_written_twice():
+    places = defaultdict(list)
+    for path in app_files():
+        lines = code_lines(path)
+        for start in range(len(lines) - WINDOW + 1):
+            window = tuple(text for _, text in lines[start : start + WINDOW])
+            places[window].append(f"{path.relative_to(ROOT)}:{lines[start][0]}")
+    repeated = {places[0]: places for places in places.values() if len(places) > 1}
+    assert repeated == {}
