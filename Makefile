@@ -8,7 +8,14 @@ DEV_ENV := DEBUG=1 PORT=$(PORT)
 # Tests run with DEBUG off, as in production; the key is only for the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: install run test lint format serve audit bench drill
+# Test processes: `make test TEST_WORKERS=0` runs in one (pytest-xdist, `-n`).
+TEST_WORKERS ?= 2
+# Debian packages the tests drive, each with the file it installs: Chromium and Java (the Nu
+# HTML checker) for tests/browser/, nginx for tests/test_nginx.py.
+TEST_PACKAGES := /usr/bin/chromium:chromium /usr/bin/java:default-jre-headless /usr/sbin/nginx:nginx
+APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
+
+.PHONY: install run test test-tools lint format serve audit bench drill
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +31,27 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py bootstrap_admin
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
-	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+test: install test-tools
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# What the browser tests need, installed where missing (as CI does): a newcomer's `make test`
+# runs them too, or stops saying what to install.
+test-tools: node_modules/.installed
+	@for pair in $(TEST_PACKAGES); do \
+	    path=$${pair%%:*}; package=$${pair#*:}; \
+	    [ -x "$$path" ] && continue; \
+	    echo "make test: installing $$package (for $$path) from Debian"; \
+	    { $(APT_GET) update -qq && $(APT_GET) install -y -qq "$$package"; } || { \
+	        echo "make test: could not install $$package; install it (apt-get install" \
+	            "$$package) and run make test again." >&2; exit 1; }; \
+	done
+
+# axe-core and vnu-jar, pinned in package.json and package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make test: npm is needed for axe-core and" \
+	    "vnu-jar (apt-get install npm), then run make test again." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint: install
 	$(BIN)/ruff check .
