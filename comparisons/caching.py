@@ -315,6 +315,7 @@ def _is_kept(response: HttpResponse) -> bool:
 def _from_cache(request: HttpRequest, entry: tuple[bytes, list[tuple[str, str]]]) -> HttpResponse:
     content, headers = entry
     response = HttpResponse(content, headers=dict(headers))
+    response.is_public_page = True
     last_modified = parse_http_date_safe(response.get("Last-Modified"))
     return get_conditional_response(
         request, etag=response["ETag"], last_modified=last_modified, response=response

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     # CORS for /api/ only, before anything that answers: 429s and cache hits get it too.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages only, against BREACH (see the module); whitenoise compresses static files.
+    "kb.compression.PublicPagesGZipMiddleware",
     # Before the page cache: every API request counts, cached or not (comparisons/api/).
     "comparisons.api.middleware.ApiRateLimitMiddleware",
     "comparisons.api.middleware.ApiJsonErrorsMiddleware",
