@@ -2,22 +2,22 @@
 the same server in the same run.
 
 Creates a PostgreSQL database (server from DATABASE_URL, default the local one) named
-`kb_bench_<pid>` (or BENCH_DB), loads the default content and 1,000 comparisons x 50 rows x
-2 segments of synthetic content, and measures each page (the 16-row table, a 50-row table, a
-filtered view, a row page, search) with wrk in three states of the server:
+`kb_bench_<pid>` (or BENCH_DB), loads the default content, times the pages whose size grows
+with the knowledge base (home, sitemap, API list, search) in this process with the page cache
+off, adds a 200-row table and 1,000 comparisons x 50 rows x 2 segments of synthetic content,
+times those pages again, and measures each page (the 16-row table, a 50-row and a 200-row
+table, a filtered view, a row page, search) with wrk in two states of the server:
 
 - cached: the page cache on, as deployed;
-- after edit: the page cache off (PAGE_CACHE=0), so every request builds the page as the
-  first view after an edit to a cell does: the table from its rows' stored HTML and the page
-  around them from the cache (comparisons/assembly.py), other pages around row fragments
-  already rendered (comparisons/fragments.py);
-- cold: nothing cached at all (benchmarks/cold_settings.py), every row rendered every time.
+- after edit: the page cache off (PAGE_CACHE=0), so every request renders the page as the
+  first view after an edit does.
 
 Each state runs gunicorn (gunicorn.conf.py, DEBUG off) with deploy/nginx.conf's nginx in front
 on a spare port (tests/nginx_server.py): pages through gunicorn are compared with gunicorn's
 static file, pages through nginx with nginx serving the same page's HTML saved as a file. Also
-times real edits (save a cell or a row's title, then view its table, one at a time) and
-searches one at a time.
+times real edits (save a cell or a row's title, then view its table, one at a time, as a
+reader and as the staff member who saved) and searches one at a time. Prints the load
+average before and after: on a shared machine the figures move with it.
 Prints tables, writes bench-results.json, always stops the servers and drops the database.
 Env: BENCH_SECONDS (per run, default 5), BENCH_PORT (gunicorn's, default 8207).
 """
@@ -62,16 +62,27 @@ SYNTHETIC = {
 PAGES = {
     "table (16 rows)": PAGE_TYPES_BY_NAME["table"].url(DEFAULT_CONTENT),
     "table (50 rows)": PAGE_TYPES_BY_NAME["table"].url(SYNTHETIC),
+    "table (200 rows)": PAGE_TYPES_BY_NAME["table"].url(
+        {**SYNTHETIC, "comparison": "synthetic-00000"}
+    ),
     "filtered view": PAGE_TYPES_BY_NAME["filtered view"].url(SYNTHETIC),
     "row page": PAGE_TYPES_BY_NAME["row"].url(SYNTHETIC),
     "search": PAGE_TYPES_BY_NAME["search"].url(SYNTHETIC),
 }
 # The tables whose cells `edit_then_view` edits: (page, comparison slug).
-EDITED = {"table (16 rows)": DEFAULT_CONTENT["comparison"], "table (50 rows)": "synthetic-00500"}
-STATES = {
-    "cached": {"PAGE_CACHE": "1"},
-    "after edit": {"PAGE_CACHE": "0"},
-    "cold": {"PAGE_CACHE": "0", "DJANGO_SETTINGS_MODULE": "benchmarks.cold_settings"},
+EDITED = {
+    "table (16 rows)": DEFAULT_CONTENT["comparison"],
+    "table (50 rows)": "synthetic-00500",
+    "table (200 rows)": "synthetic-00000",
+}
+STATES = {"cached": {"PAGE_CACHE": "1"}, "after edit": {"PAGE_CACHE": "0"}}
+# Pages whose size grows with the knowledge base, timed in this process (page cache off).
+LARGE_PAGES = {
+    "home": "/",
+    "sitemap index": "/sitemap.xml",
+    "sitemap rows file": "/sitemap-rows.xml",
+    "API list": "/api/v1/comparisons/",
+    "search": "/search/?q=customers",
 }
 
 # Searches timed one at a time (what one reader waits): the target is on their p95.
@@ -109,19 +120,41 @@ def setup_django(env: dict[str, str]) -> None:
     django.setup()
 
 
-def load_content() -> dict[str, int]:
+def load_content() -> tuple[dict[str, int], dict]:
     from django.core.management import call_command
 
     from benchmarks.synthetic import make_synthetic_content, update_planner_statistics
 
     call_command("migrate", verbosity=0)
     call_command("load_default_content", verbosity=0)
+    large = {"default content": large_pages()}
     started = time.perf_counter()
-    counts = {"entries": make_synthetic_content(comparisons=1000, dimensions=50)}
+    entries = make_synthetic_content(comparisons=1, dimensions=200)
+    counts = {"entries": entries + make_synthetic_content(comparisons=1000, dimensions=50)}
     update_planner_statistics()
     print(f"synthetic content: {counts} in {time.perf_counter() - started:.1f} s")
+    large["+1,000 tables of 50 rows"] = large_pages()
     call_command("collectstatic", verbosity=0, interactive=False)
-    return counts
+    return counts, large
+
+
+def large_pages(rounds: int = 5) -> dict[str, dict]:
+    """Median time and size of each of LARGE_PAGES, rendered in this process, uncached."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    client = Client()
+    figures = {}
+    with override_settings(PAGE_CACHE=False, ALLOWED_HOSTS=["testserver"]):
+        for name, url in LARGE_PAGES.items():
+            timings, size = [], 0
+            for _ in range(rounds):
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+                size = len(response.content)
+            figures[name] = {"ms": round(sorted(timings)[rounds // 2], 1), "kb": round(size / 1024)}
+    return figures
 
 
 def static_url() -> str:
@@ -178,9 +211,10 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def fetch(url: str) -> bytes:
+def fetch(url: str, cookie: str = "") -> bytes:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.read()
     except urllib.error.HTTPError as error:
         raise SystemExit(f"bench: {url} answered {error.code}") from None
@@ -229,26 +263,41 @@ def search_latency(rounds: int = 25) -> dict[str, float]:
 
 def edit_then_view(slug: str, url: str, warm: int = 10, edits: int = 30) -> dict[str, dict]:
     """Save a cell of table `slug` through the write path, then time the next view of `url`
-    (one request in flight): what the first reader after an edit waits. The same with a
-    row's title, which changes the page around the table too. The first `warm` edits are not
-    timed, so that each gunicorn worker has rendered the table once."""
+    (one request in flight): what the first reader after an edit waits, and what the staff
+    member who saved waits for the table (never cached). The same with a row's title. The
+    first `warm` edits are not timed, so that each gunicorn worker has rendered the table."""
     from comparisons.models import Entry
 
     entry = Entry.objects.filter(dimension__comparison__slug=slug).order_by("pk").first()
+    staff = staff_cookie()
     return {
         "cell": _time_edits(entry, "body", url, warm, edits),
         "row title": _time_edits(entry.dimension, "title", url, warm, edits),
+        "cell, staff": _time_edits(entry, "body", url, warm, edits, staff),
     }
 
 
-def _time_edits(instance, field: str, url: str, warm: int, edits: int) -> dict[str, float]:
+def staff_cookie() -> str:
+    """The session cookie of a staff member signed in (a session row, as the login makes)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-editor", defaults={"is_staff": True}
+    )
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def _time_edits(instance, field, url, warm, edits, cookie: str = "") -> dict[str, float]:
     original = getattr(instance, field)
     timings = []
     for number in range(warm + edits):
         setattr(instance, field, f"{original} (edit {number})")
         instance.save()
         started = time.perf_counter()
-        fetch(BASE + url)
+        fetch(BASE + url, cookie)
         if number >= warm:
             timings.append((time.perf_counter() - started) * 1000)
     setattr(instance, field, original)
@@ -317,7 +366,12 @@ def with_nginx_ratios(states: dict, limits: dict) -> None:
             )
 
 
-def print_report(states: dict, limits: dict, queries: dict[str, int]) -> None:
+def print_report(states: dict, limits: dict, queries: dict[str, int], large, load) -> None:
+    print(f"load average (1, 5, 15 min) before: {load[0]}, after: {load[1]}")
+    for size, figures in large.items():
+        print(f"pages that grow with the site, one process, uncached, {size}: " + ", ".join(
+            f"{name} {f['ms']} ms / {f['kb']} KB" for name, f in figures.items()
+        ))  # fmt: skip
     print(
         f"\nreq/s as a share of the same server's static limit; gunicorn at "
         f"{CONNECTIONS['gunicorn']} connections, nginx at {CONNECTIONS['nginx']}, {SECONDS} s each"
@@ -379,7 +433,7 @@ def main() -> None:
     (scratch / "static").mkdir()
     try:
         setup_django(env)
-        counts = load_content()
+        counts, large = load_content()
         queries = queries_per_page(PAGES)
         urls = {"static file": static_url(), **PAGES}
         from django.db import connections
@@ -401,11 +455,13 @@ def main() -> None:
             "load_average_after": [round(load, 2) for load in os.getloadavg()],
             "urls": PAGES,
             "queries_per_page": queries,
+            "large_pages": large,
             "nginx_file_of_the_same_html": limits,
             "states": states,
         }
         (ROOT / "bench-results.json").write_text(json.dumps(report, indent=2) + "\n")
-        print_report(states, limits, queries)
+        load = (report["load_average_before"], report["load_average_after"])
+        print_report(states, limits, queries, large, load)
         print(f"\nwrote bench-results.json in {time.perf_counter() - started:.0f} s")
     finally:
         try:

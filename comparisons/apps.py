@@ -7,8 +7,7 @@ class ComparisonsConfig(AppConfig):
 
     def ready(self):
         # Every side effect of a change to content: see comparisons/writes.py.
-        from comparisons import staff_marker, writes
+        from comparisons import writes
         from kb import checks  # noqa: F401  (system checks on the settings)
 
         writes.connect()
-        staff_marker.connect()

@@ -8,6 +8,7 @@ from typing import NoReturn
 
 from django.http import Http404, HttpRequest
 
+from comparisons.caching import unshare
 from comparisons.filters import FilteredTable, apply_filter, parse_query
 from comparisons.models import Comparison, Dimension
 from comparisons.redirects import Renamed, renamed_comparison, renamed_dimension, renamed_rows
@@ -39,9 +40,11 @@ def filtered_table(request: HttpRequest, comparison: Comparison, rows=None) -> F
     query = parse_query(request.GET)
     rows = visible_rows(request) if rows is None else rows
     view = apply_filter(load_table(comparison, rows), query)
-    renames = renamed_rows(comparison, view.ignored_values("only"))
+    renames = renamed_rows(comparison, view.ignored_values("only"), visible_rows(request))
     if renames:
         raise Renamed(values={"only": renames})
+    if view.ignored:
+        unshare(request)  # made-up values: a page of its own that nobody else asks for
     return view
 
 

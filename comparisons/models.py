@@ -196,10 +196,9 @@ class Dimension(RemembersSlugs, Versioned):
     Saving a row goes through the write path (comparisons/writes.py). A save of a loaded row
     runs eight statements on PostgreSQL, seven on SQLite, inside two savepoints: the
     edit-version claim, the UPDATE, the row's tags and the INSERT of its history version, its
-    search vector (PostgreSQL only), and the cache generations (the site's, the table's and
-    the row's). A changed slug adds two (the old slug kept); a row not loaded from the
-    database, one (its slug as saved). After the commit, the row is rendered for readers
-    (comparisons/stored_rows.py: eight queries).
+    search vector (PostgreSQL only), and the cache generations (the site's and the table's).
+    A changed slug adds two (the old slug kept); a row not loaded from the database, one (its
+    slug as saved).
     """
 
     # PROTECT: deleting a comparison must not silently take its rows with it.
@@ -380,7 +379,7 @@ class SiteGeneration(models.Model):
 
     Pages that span tables (home, tags, search, sitemap) are cached under it; a bump in the
     same transaction as the change makes their stale copies unreachable in every app process
-    (comparisons/generations.py).
+    (comparisons/caching.py).
     """
 
     number = models.BigIntegerField(default=1)
@@ -407,42 +406,10 @@ class TableGeneration(models.Model):
         related_name="generation",
     )
     number = models.BigIntegerField(default=1)
-    # Changes with what every row of the table shows (its title, slug and columns, the
-    # columns' names, tags renamed, old anchors), not with an edit confined to rows.
-    layout = models.BigIntegerField(default=1)
     changed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"table generation {self.number} of {self.comparison_id}"
-
-
-class RowGeneration(models.Model):
-    """A row's numbers, and its HTML as readers see it in its table (comparisons/stored_rows.py).
-
-    `number` changes with every change to what the row shows (its fields, cells and tags),
-    `outline` only with its own fields and tags: what the page around the table shows of it.
-    The write path bumps both in the transaction of the change and renders the row after the
-    commit, so the first reader after an edit finds the row's HTML here, already rendered.
-    """
-
-    # Kept when its row is deleted (no constraint), as TableGeneration is.
-    dimension = models.OneToOneField(
-        Dimension,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        primary_key=True,
-        related_name="generation",
-    )
-    number = models.BigIntegerField(default=1)
-    outline = models.BigIntegerField(default=1)
-    # What `html` was rendered for: the numbers and the rendering context (stored_rows.py).
-    rendered_for = models.CharField(max_length=100, blank=True)
-    html = models.TextField(blank=True)
-    sources = models.JSONField(default=list, blank=True)  # the row's printed sources
-    updated = models.DateTimeField(null=True, blank=True)  # the row's, with its cells
-
-    def __str__(self):
-        return f"row generation {self.number} of {self.dimension_id}"
 
 
 class DimensionText(models.Model):

@@ -76,8 +76,9 @@ def renamed_dimension(comparison: Comparison, slug: str, visible) -> dict[str, s
     return {"comparison": found.dimension.comparison.slug, "dimension": found.dimension.slug}
 
 
-def renamed_rows(comparison: Comparison, slugs: list[str]) -> dict[str, str]:
-    """Old row slugs of `comparison` among `slugs`, mapped to the rows' current slugs.
+def renamed_rows(comparison: Comparison, slugs: list[str], visible) -> dict[str, str]:
+    """Old row slugs of `comparison` among `slugs`, mapped to the current slugs of the rows
+    among `visible` (a draft's rename is no reader's business).
 
     Runs one query if any of `slugs` could be a slug at all (others, such as text with NUL
     characters that PostgreSQL refuses, are never sent to the database).
@@ -86,7 +87,7 @@ def renamed_rows(comparison: Comparison, slugs: list[str]) -> dict[str, str]:
     if not slugs:
         return {}
     old = DimensionSlug.objects.filter(
-        comparison=comparison, slug__in=slugs, dimension__comparison=comparison
+        comparison=comparison, slug__in=slugs, dimension__in=visible.filter(comparison=comparison)
     ).values_list("slug", "dimension__slug")
     return dict(old)
 

@@ -1,8 +1,10 @@
-"""What crawlers read: /robots.txt, and /sitemap.xml listing every published page with lastmod.
+"""What crawlers read: /robots.txt, and /sitemap.xml, an index of the sitemap files that list
+every published page with lastmod.
 
-Locations are written on SITE_URL, as every absolute link kb makes (never the request's Host).
-Each section is one query, whatever the number of pages (lists, so that Django's paginator
-counts them without a second query).
+Each section's file holds at most `LIMIT` URLs (the protocol allows 50,000); bigger sections
+are split into pages (`?p=2`, Django's paginator), each two queries (a count and a slice), so
+a file costs the same whatever the size of the knowledge base. Locations are written on
+SITE_URL, as every absolute link kb makes (never the request's Host).
 """
 
 from types import SimpleNamespace
@@ -21,8 +23,12 @@ from taggit.models import Tag
 from comparisons.caching import public_page
 from comparisons.models import Comparison, Dimension, Status
 
+LIMIT = 10_000
+
 
 class OnSiteUrl(Sitemap):
+    limit = LIMIT
+
     def get_urls(self, page=1, site=None, protocol=None):
         base = urlsplit(settings.SITE_URL)
         return super().get_urls(page, SimpleNamespace(domain=base.netloc), base.scheme)
@@ -49,7 +55,7 @@ class ComparisonSitemap(OnSiteUrl):
 
     def items(self):
         published = Q(dimensions__status=Status.PUBLISHED)
-        return list(
+        return (
             Comparison.objects.published()
             .annotate(
                 rows_updated=Max("dimensions__updated", filter=published),
@@ -66,7 +72,7 @@ class RowSitemap(OnSiteUrl):
     """Row pages: changed when the row or one of its cells did."""
 
     def items(self):
-        return list(
+        return (
             _published_rows()
             .select_related("comparison")
             .only("slug", "updated", "comparison__slug")
@@ -82,7 +88,7 @@ class TagSitemap(OnSiteUrl):
     """Tag pages (they list rows' titles, questions and tags): changed with their rows."""
 
     def items(self):
-        return list(
+        return (
             Tag.objects.filter(dimension__in=_published_rows())
             .annotate(rows_updated=Max("dimension__updated"))
             .order_by("slug")
@@ -105,9 +111,23 @@ SITEMAPS = {
 
 @require_safe
 @public_page
-def sitemap(request: HttpRequest) -> HttpResponse:
-    """sitemap.xml. Drafts are left out even for staff: crawlers never see them."""
-    return sitemap_view(request, SITEMAPS)
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """sitemap.xml: each section's file, and its pages. One count query per section."""
+    files = []
+    for section, section_sitemap in SITEMAPS.items():
+        location = f"{settings.SITE_URL}{reverse('sitemap_section', args=[section])}"
+        pages = section_sitemap().paginator.num_pages
+        files += [location, *(f"{location}?p={page}" for page in range(2, pages + 1))]
+    context = {"sitemaps": [SimpleNamespace(location=location) for location in files]}
+    return render(request, "sitemap_index.xml", context, content_type="application/xml")
+
+
+@require_safe
+@public_page
+def sitemap(request: HttpRequest, section: str) -> HttpResponse:
+    """One section's file (a page of it with `?p=`). Drafts are left out even for staff:
+    crawlers never see them."""
+    return sitemap_view(request, SITEMAPS, section=section)
 
 
 @require_safe

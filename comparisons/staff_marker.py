@@ -1,80 +1,56 @@
-"""The staff marker: a signed cookie, set when staff log in, that keeps them off the page cache.
+"""The staff marker: a cookie telling the proxy in front (deploy/nginx.conf) to pass a staff
+member's requests to the app instead of answering from its cache, which holds only what
+readers see.
 
-Staff may see drafts, so their requests must neither read nor fill the public page cache.
-A session cookie cannot tell: anyone can send `sessionid=x`, and the cache would then render
-every such request in full. The marker is signed with SECRET_KEY (a client cannot make one),
-set by `user_logged_in` for staff and deleted by `user_logged_out`; `StaffMarkerMiddleware`
-writes the change to the response of the login or logout.
-
-A staff member without the marker (logged in before it existed) is served cached pages,
-which show published content only, until their next login.
+The app never trusts it: what it caches is decided by the signed-in user
+(comparisons/caching.py, `is_shareable`), so a forged or replayed marker only costs its sender
+the proxy's speed. The marker is signed and names the session it was set for;
+`StaffMarkerMiddleware` keeps it true on every response: set while a staff member is signed
+in, deleted once their session ends or they are no longer staff (logout, expiry, demotion).
 """
 
+import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.core.signing import get_cookie_signer
 from django.http import HttpRequest, HttpResponse
 
 COOKIE = "kb_staff"
 SALT = "kb.staff-marker"
-_CHANGE = "_kb_staff_marker"
 
 
-def is_marked(request: HttpRequest) -> bool:
-    """Whether the request carries a valid marker. No query: a signature check."""
-    if COOKIE not in request.COOKIES:
-        return False
-    value = request.get_signed_cookie(
-        COOKIE, default=None, salt=SALT, max_age=settings.SESSION_COOKIE_AGE
-    )
-    return value is not None
-
-
-def signed_value(user_id: int) -> str:
-    """The cookie's value, as `HttpResponse.set_signed_cookie` signs it."""
-    return get_cookie_signer(salt=COOKIE + SALT).sign(str(user_id))
-
-
-def set_marker(response: HttpResponse, user_id: int) -> None:
-    response.set_cookie(
-        COOKIE,
-        signed_value(user_id),
-        max_age=settings.SESSION_COOKIE_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def _logged_in(sender, request, user, **kwargs) -> None:
-    if request is not None and user.is_staff:
-        setattr(request, _CHANGE, user.pk)
-
-
-def _logged_out(sender, request, user, **kwargs) -> None:
-    if request is not None:
-        setattr(request, _CHANGE, None)
-
-
-def connect() -> None:
-    user_logged_in.connect(_logged_in, dispatch_uid="kb-staff-marker-in")
-    user_logged_out.connect(_logged_out, dispatch_uid="kb-staff-marker-out")
+def expected_value(request: HttpRequest) -> str | None:
+    """The marker `request` should carry: a digest of the staff member's session, or None."""
+    user = request.user
+    key = request.session.session_key
+    if not (key and user.is_authenticated and user.is_staff):
+        return None
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 class StaffMarkerMiddleware:
-    """Sets or deletes the marker on the response of a login or a logout."""
+    """Sets, renews or deletes the marker (after authentication, before the page cache)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if hasattr(request, _CHANGE):
-            user_id = getattr(request, _CHANGE)
-            if user_id is None:
-                response.delete_cookie(COOKIE, samesite="Lax")
-            else:
-                set_marker(response, user_id)
+        carried = COOKIE in request.COOKIES
+        if not carried and request.session.session_key is None:
+            return response  # a reader without a session: nothing to read
+        expected = expected_value(request)
+        current = request.get_signed_cookie(COOKIE, default=None, salt=SALT) if carried else None
+        if expected is None and carried:
+            response.delete_cookie(COOKIE, samesite="Lax")
+        elif expected is not None and current != expected:
+            response.set_signed_cookie(
+                COOKIE,
+                expected,
+                salt=SALT,
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
         return response

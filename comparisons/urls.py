@@ -42,5 +42,6 @@ urlpatterns = [
     ),
     path("tags/<slug:tag>/", views.tag_detail, name="tag"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
-    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap_section"),
 ]

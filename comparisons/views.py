@@ -8,8 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from comparisons.assembly import TablePage
-from comparisons.caching import computed_once_per_generation, public_page
+from comparisons.caching import computed_once_per_generation, public_page, remember_moments
 from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
 from comparisons.exports import EXPORTS
 from comparisons.filters import PARAMETERS, apply_filter, parse_query
@@ -18,7 +17,7 @@ from comparisons.home import recently_changed_rows, tables_by_topic
 from comparisons.lookups import filtered_table, get_comparison, missing_row, row_table, visible_rows
 from comparisons.models import DifferenceLevel, Dimension
 from comparisons.picture_responses import row_picture_response, table_picture_response
-from comparisons.pinned import load_table_as_of, parse_pin
+from comparisons.pinned import load_table_as_of, parse_pin, pin_query
 from comparisons.redirects import follows_renames, with_old_anchors
 from comparisons.search import QueryTooLong, search
 from comparisons.tables import Table, rows_queryset
@@ -85,10 +84,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
 @follows_renames
 @public_page
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
-    page = TablePage(request, comparison)
-    assembled = page.assembled()
-    if assembled is not None:
-        return assembled
     comparison = get_comparison(request, comparison)
     view = filtered_table(request, comparison, with_old_anchors(visible_rows(request), comparison))
     as_of = parse_as_of(request.GET, timezone.now())
@@ -97,20 +92,18 @@ def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     if asks_filter and not view.ignored and request.META.get("QUERY_STRING", "") != share_query:
         # A submitted form (repeated keys, any order or case): show the short share link.
         return HttpResponseRedirect(_url_with_query(request.path, share_query))
-    changed = changed_rows(view.table.rows, as_of)
-    response = render(
+    remember_moments(request, view.source.rows)
+    return render(
         request,
         "comparisons/comparison_detail.html",
         {
             "view": view,
             "table": view.table,
             "canonical_path": _url_with_query(request.path, view.query_string),
-            "pin_query": page.pin_query(),
-            "changed_rows": changed,
-            "pieces": page.pieces,
+            "pin_query": pin_query(timezone.now()),
+            "changed_rows": changed_rows(view.table.rows, as_of),
         },
     )
-    return page.finish(response, view, changed)
 
 
 @require_safe

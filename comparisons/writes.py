@@ -10,9 +10,8 @@ the same side effects, in the same transaction as the change:
 |----------------------------------|----------------------------------------------------------|
 | a history version of each object | django-simple-history on save and delete; `bulk_create` |
 | the row's tags in that version   | `_record_tags`, `_record_tag_change` (below)             |
-| cached pages of what changed     | `_content_changed` → `generations.bump`                  |
+| cached pages of what changed     | `_content_changed` → `caching.bump`                      |
 | the rows' search vectors         | `_content_changed` → `search.refresh_search_vectors`     |
-| the rows' HTML, for readers      | `_content_changed` → `stored_rows.render_after_commit`   |
 | old slugs keep redirecting       | `RemembersSlugs.save` (models.py)                        |
 | no silent overwrite              | `Versioned.save` (versioning.py): the edit-version check |
 
@@ -30,7 +29,7 @@ from simple_history.signals import pre_create_historical_record
 from taggit.models import Tag, TaggedItem
 from taggit.utils import edit_string_for_tags
 
-from comparisons import generations, stored_rows
+from comparisons import caching
 from comparisons.history import ROW_DELETED
 from comparisons.models import (
     Comparison,
@@ -46,25 +45,22 @@ from comparisons.search import refresh_search_vectors
 BATCH = 1000
 
 
+# How far a change reaches, from the narrowest (callers say it; every reach bumps the same
+# generations today: the tables named and the site's).
+CELLS, ROWS, TABLES = "cells", "rows", "tables"
+
+
 def content_changed(
     comparison_ids: Iterable[int] | None,
     dimension_ids: Iterable[int] = (),
-    changed: str = generations.TABLES,
+    changed: str = TABLES,
 ):
-    """Make the cached pages of these comparisons stale (all pages if None), re-index rows,
-    and render the changed rows again once the change is committed.
-
-    `changed` says how far the change reaches (`generations.CELLS`, `ROWS` or `TABLES`); the
-    default, every table's layout, is right for any write, only slower to show again.
-    """
+    """Make the cached pages of these comparisons (all if None) and of the site stale, and
+    re-index the rows. Call inside the transaction of the change."""
     dimension_ids = list(dimension_ids)
     if dimension_ids:
         refresh_search_vectors(dimension_ids)
-    generations.bump(
-        None if comparison_ids is None else set(comparison_ids), dimension_ids, changed
-    )
-    if changed != generations.TABLES:
-        stored_rows.render_after_commit(dimension_ids)
+    caching.bump(None if comparison_ids is None else set(comparison_ids))
 
 
 def bulk_create(
@@ -159,12 +155,12 @@ def _content_changed(sender, instance, raw=False, **kwargs) -> None:
 
 
 def _reach_of(instance) -> str:
-    """How far a save or delete of `instance` reaches (see `generations.bump`)."""
+    """How far a save or delete of `instance` reaches ."""
     if isinstance(instance, Entry):
-        return generations.CELLS
+        return CELLS
     if isinstance(instance, Dimension):
-        return generations.ROWS
-    return generations.TABLES
+        return ROWS
+    return TABLES
 
 
 def _tags_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
@@ -173,9 +169,9 @@ def _tags_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
         return
     if isinstance(instance, Dimension):
         _record_tag_change(instance)
-        content_changed([instance.comparison_id], [instance.pk], generations.ROWS)
+        content_changed([instance.comparison_id], [instance.pk], ROWS)
     elif pk_set:
-        content_changed(None, pk_set, generations.ROWS)
+        content_changed(None, pk_set, ROWS)
     else:  # cleared from the tag's side: which rows lost it is not said
         content_changed(None)
 
@@ -186,7 +182,7 @@ def _tag_renamed(sender, instance, created, raw=False, **kwargs) -> None:
     tagged = TaggedItem.objects.filter(
         tag=instance, content_type__app_label="comparisons", content_type__model="dimension"
     )
-    content_changed(None, tagged.values_list("object_id", flat=True), generations.ROWS)
+    content_changed(None, tagged.values_list("object_id", flat=True), ROWS)
 
 
 def _record_tags(sender, instance, history_instance, **kwargs) -> None:

@@ -78,19 +78,22 @@ MIDDLEWARE = [
     # CORS for /api/ only, before anything that answers: 429s and cache hits get it too.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages only, against BREACH (see the module); whitenoise compresses static files.
+    "kb.compression.PublicPagesGZipMiddleware",
     # Before the page cache: every API request counts, cached or not (comparisons/api/).
     "comparisons.api.middleware.ApiRateLimitMiddleware",
     "comparisons.api.middleware.ApiJsonErrorsMiddleware",
     # A database outage answers 503 with the static page, never 500 (see the module).
     "kb.unavailable.DatabaseUnavailableMiddleware",
-    # Readers' public pages from the cache, before sessions and the rest (see the module).
-    "comparisons.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Sets the signed marker that keeps staff off the page cache at login (see the module).
+    # The marker that sends staff past the proxy's cache, kept true (see the module).
     "comparisons.staff_marker.StaffMarkerMiddleware",
+    # Readers' public pages from the cache: after authentication, since only anonymous
+    # readers' pages are shared (comparisons/caching.py).
+    "comparisons.caching.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history (django-simple-history).
@@ -250,8 +253,7 @@ if REDIS_URL:
         }
     }
 else:
-    # Room for each row's HTML (comparisons/fragments.py) beside the pages: Django's default
-    # of 300 entries would evict pages to make room for the rows of a few 50-row tables.
+    # Room for the pages of many tables and their filtered views (Django's default is 300).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -259,7 +261,7 @@ else:
         }
     }
 # Whether every app process reads the same cache: only then may the cache generations be read
-# from it without a query (comparisons/generations.py). A per-process cache learns of an edit
+# from it without a query (comparisons/caching.py). A per-process cache learns of an edit
 # made in another process only from the database.
 CACHE_IS_SHARED = bool(REDIS_URL)
 

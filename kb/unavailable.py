@@ -15,7 +15,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.views.defaults import server_error as django_server_error
 
-from comparisons.generations import Unknown
+from comparisons.caching import Unknown
 from kb import outages
 
 RETRY_AFTER_SECONDS = 30

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
-from comparisons import staff_marker
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.roles import sync_editor_group
 from kb import outages
@@ -81,11 +80,8 @@ def editor(db):
 
 
 def log_in(client, user):
-    """Log `user` in as the login page does: the session, and for staff the signed marker
-    that keeps them off the page cache (tests/test_staff_marker.py logs in for real)."""
+    """Log `user` in (tests/test_staff_marker.py logs in through the login page)."""
     client.force_login(user)
-    if user.is_staff:
-        client.cookies[staff_marker.COOKIE] = staff_marker.signed_value(user.pk)
 
 
 @pytest.fixture

@@ -34,15 +34,15 @@ def site_config(app_port: int, port: int, static_root: Path, cache_dir: Path) ->
     """deploy/nginx.conf with its "SET" values replaced; fails if one is not found."""
     text = CONFIG.read_text()
     replacements = [
-        (r"proxy_cache_path \S+", f"proxy_cache_path {cache_dir}"),
+        (r"proxy_cache_path /var/cache/nginx/kb", f"proxy_cache_path {cache_dir}", 2),
         (r"server 127\.0\.0\.1:\d+;", f"server 127.0.0.1:{app_port};"),
         (r"listen 80;", f"listen 127.0.0.1:{port};"),
         (r"alias \S+/;", f"alias {static_root}/;"),
     ]
-    for pattern, value in replacements:
+    for pattern, value, *count in replacements:
         text, found = re.subn(pattern, value, text)
-        if found != 1:
-            raise ValueError(f"deploy/nginx.conf: expected one {pattern!r}, found {found}")
+        if found != (count or [1])[0]:
+            raise ValueError(f"deploy/nginx.conf: expected {pattern!r} {count or 1}, found {found}")
     return text
 
 

@@ -1,5 +1,5 @@
-"""The page cache's key holds only the query parameters pages know: random parameters add
-no entries, and are served the page without them."""
+"""Floods cannot fill the page cache: its key holds only what pages distinguish, so random
+parameters and random values of known ones store nothing and evict nothing."""
 
 import secrets
 
@@ -19,8 +19,11 @@ def entries() -> int:
 
 
 def page_entries() -> int:
-    """Whole pages only: the rows a render draws are kept by their content, whatever the URL."""
     return sum(":kb:page:" in key for key in cache._cache)
+
+
+def cached_pages() -> set:
+    return {key for key in cache._cache if ":kb:page:" in key}
 
 
 def test_a_thousand_random_parameters_add_no_cache_entries(client):
@@ -60,3 +63,36 @@ def test_every_parameter_a_page_reads_is_known():
     assert {"only", "tag", "segments", "min", "as_of", "version", "q", "page", "p"} <= (
         PAGE_PARAMETERS
     )
+
+
+@pytest.mark.parametrize(
+    "parameter, value",
+    [
+        ("as_of", lambda n: str(1_600_000_000 + n * 7919)),
+        ("version", lambda n: str(1_600_000_000 + n * 7919)),
+        ("q", lambda n: secrets.token_hex(6)),
+        ("only", lambda n: secrets.token_hex(6)),
+        ("tag", lambda n: secrets.token_hex(6)),
+    ],
+)
+def test_a_thousand_random_values_store_no_page_and_evict_none(client, parameter, value):
+    make_comparison(rows=3)
+    earlier = ["/", TABLE, f"{TABLE}?only=row-1", f"{TABLE}?as_of=1600000000"]
+    for url in earlier:
+        client.get(url)
+        client.get(url)  # as_of: the second request finds when the rows changed
+    before = cached_pages()
+    path = "/search/" if parameter == "q" else TABLE
+    for n in range(1000):
+        assert client.get(path, {parameter: value(n)}).status_code in (200, 301, 302)
+    assert cached_pages() == before
+    for url in earlier:
+        assert client.get(url).wsgi_request.resolver_match is None, url
+
+
+def test_share_links_of_moments_flagging_the_same_rows_share_one_page(client):
+    make_comparison(rows=2)
+    client.get(f"{TABLE}?as_of=1600000000")
+    client.get(f"{TABLE}?as_of=1600000000")
+    another_moment = client.get(f"{TABLE}?as_of=1600000999")
+    assert another_moment.wsgi_request.resolver_match is None  # every row changed after both

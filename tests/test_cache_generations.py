@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 
-from comparisons import generations, picture_responses
+from comparisons import caching, picture_responses
 from comparisons.models import Comparison, Dimension, Entry, Segment, Status
 from tests.conftest import make_comparison, rename
 
@@ -128,10 +128,10 @@ def test_a_table_restored_under_its_old_id_gets_a_new_generation(client):
     """A restored backup brings tables back under their old ids."""
     table = make_comparison(slug=A, rows=0)
     old_id = table.pk
-    used = generations.for_path(f"/compare/{A}/")
+    used = caching.generation_for(f"/compare/{A}/")
     table.delete()
     Comparison.objects.create(id=old_id, title="Restored", slug=A, status=Status.PUBLISHED)
-    again = generations.for_path(f"/compare/{A}/")
+    again = caching.generation_for(f"/compare/{A}/")
     assert again.scope == used.scope
     assert again.number > used.number
 
@@ -142,8 +142,8 @@ def test_the_generations_are_read_from_the_cache_after_a_commit(
     with django_capture_on_commit_callbacks(execute=True):
         edit_a_cell_of(A)
     with django_assert_num_queries(0):
-        generation = generations.for_path(f"/compare/{A}/")
-        site = generations.for_path("/")
+        generation = caching.generation_for(f"/compare/{A}/")
+        site = caching.generation_for("/")
     assert generation.number > 1
     assert site.scope == "site"
 
@@ -152,8 +152,8 @@ def _edit_in_another_process(slug: str) -> None:
     """What another app process's edit leaves here: the database changed, this process's own
     memory cache untouched (its on-commit write went to that process's cache)."""
     with (
-        mock.patch.object(generations.transaction, "on_commit"),
-        mock.patch.object(generations, "_forget"),
+        mock.patch.object(caching.transaction, "on_commit"),
+        mock.patch.object(caching, "_cache_call"),
     ):
         edit_a_cell_of(slug)
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from comparisons import sitemaps
 from comparisons.models import Comparison, Dimension, Entry, Status
 from tests.conftest import make_comparison
 
@@ -16,12 +17,23 @@ def _site_url(settings):
     settings.SITE_URL = "https://kb.example.org"
 
 
-def _sitemap(client) -> dict[str, str | None]:
-    """loc -> lastmod (None where there is none)."""
+def _files(client) -> list[str]:
+    """The paths of the sitemap files the index at /sitemap.xml names."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
-    entries = re.findall(r"<url>(.*?)</url>", response.content.decode(), re.S)
+    locations = re.findall(r"<loc>(.*?)</loc>", response.content.decode())
+    assert all(loc.startswith("https://kb.example.org/sitemap-") for loc in locations)
+    return [loc.removeprefix("https://kb.example.org").replace("&amp;", "&") for loc in locations]
+
+
+def _sitemap(client) -> dict[str, str | None]:
+    """loc -> lastmod (None where there is none), from every file of the index."""
+    entries = []
+    for path in _files(client):
+        response = client.get(path)
+        assert response.status_code == 200
+        entries += re.findall(r"<url>(.*?)</url>", response.content.decode(), re.S)
     found = {}
     for entry in entries:
         lastmod = re.search(r"<lastmod>(.*?)</lastmod>", entry)
@@ -97,8 +109,21 @@ def test_lastmod_is_the_latest_change_to_the_page_or_its_cells(client):
 
 
 @pytest.mark.parametrize("rows", [3, 60])
-def test_the_sitemap_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+def test_each_sitemap_file_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, rows
+):
     make_comparison(slug="measured", rows=rows)
-    with django_assert_max_num_queries(4):  # the site generation, tables, rows, tags
-        urls = _sitemap(client)
-    assert len(urls) == rows + 4
+    with django_assert_max_num_queries(5):  # the site generation, a count per section
+        paths = _files(client)
+    for path in paths:
+        with django_assert_max_num_queries(3):  # the generation, a count, the page's items
+            assert client.get(path).status_code == 200
+    assert len(_sitemap(client)) == rows + 4
+
+
+def test_a_section_too_big_for_one_file_is_split_into_pages(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.OnSiteUrl, "limit", 2)
+    make_comparison(slug="measured", rows=5)
+    paths = _files(client)
+    assert "/sitemap-rows.xml?p=3" in paths
+    assert len(_sitemap(client)) == 5 + 4

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
-from comparisons import generations
+from comparisons import caching
 from comparisons.backup import delete_everything
 from comparisons.history import row_revisions
 from comparisons.models import Comparison, Dimension, Entry, Status
@@ -187,9 +187,9 @@ def test_every_write_makes_the_cached_pages_stale(write, path, client):
     """The site's generation, under which the home page is cached: every write changes it.
     (Which tables' pages each write makes stale: tests/test_cache_generations.py.)"""
     client.get("/")  # cached now
-    before = generations.for_path("/")
+    before = caching.generation_for("/")
     write(path)
-    assert generations.for_path("/").number > before.number
+    assert caching.generation_for("/").number > before.number
 
 
 @pytest.mark.parametrize(

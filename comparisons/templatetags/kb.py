@@ -4,7 +4,6 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from comparisons import fragments
 from comparisons.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
 from comparisons.pictures import alt_text
@@ -56,14 +55,3 @@ def changes_url(dimension) -> str:
 def picture_alt(table, one_row: bool = False) -> str:
     """The share picture's description (og:image:alt). Runs no query."""
     return alt_text(table, one_row)
-
-
-@register.simple_tag
-def rows_html(rows, segments, copy_links=False, embed=False, pieces=None):
-    """Each row's HTML, rendered once per change (comparisons/fragments.py). While a page is
-    assembled (comparisons/assembly.py), its slot."""
-    html = fragments.rows_html(rows, segments, copy_links=copy_links, embed=embed)
-    if not pieces:
-        return html
-    pieces.rows, pieces.rows_html = rows, html
-    return [pieces.marker("rows")]
