@@ -64,7 +64,7 @@ def test_each_client_address_has_its_own_budget(client):
 
 
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     for number in range(3):
         # What the client puts in front of the proxy's entry is never trusted.

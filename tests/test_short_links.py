@@ -179,7 +179,7 @@ def test_making_links_is_rate_limited_per_client_but_reuse_is_not(client, table,
 
 def test_the_limit_counts_the_client_behind_trusted_proxies(client, table, settings):
     settings.SHORT_LINKS_RATE = "1/h"
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     proxied = {"REMOTE_ADDR": "10.0.0.1"}
     assert (
         _make(client, "only=row-1", HTTP_X_FORWARDED_FOR="192.0.2.1", **proxied).status_code == 201
