@@ -1,13 +1,15 @@
 """Bounded waits on PostgreSQL in the web processes: no query or connection waits for ever.
 
-PostgreSQL's statement_timeout (settings.DB_STATEMENT_TIMEOUT) stops a slow query, but only
-a server that runs can enforce it: a hung one (stopped, swapping, behind a network that
-drops packets) still gets its TCP traffic answered by the kernel, so the client would wait
-until gunicorn kills the worker. psycopg2's wait callback (its documented hook for event
-loops) lets the client wait with a deadline instead: `install()` sets one that gives up
-after `settings.DB_WAIT_SECONDS` with an OperationalError, which the app answers with 503
-(kb/unavailable.py). After such a timeout the process does not wait on the database again
-for SKIP_SECONDS: it fails at once, and readers get cached pages meanwhile.
+`install()` (called by kb/wsgi.py) does two things. Each new connection gets PostgreSQL's
+statement_timeout (settings.DB_STATEMENT_TIMEOUT), which stops a slow query. But only a
+server that runs can enforce it: a hung one (stopped, swapping, behind a network that drops
+packets) still gets its TCP traffic answered by the kernel, and the client would wait until
+gunicorn kills the worker. So psycopg2's wait callback (its documented hook for event loops)
+is set to one that waits with a deadline, `settings.DB_WAIT_SECONDS`, then raises an
+OperationalError, which the app answers with 503 (kb/unavailable.py). After such a timeout
+the process does not wait on the database again for SKIP_SECONDS: it fails at once, and
+readers get cached pages meanwhile. Management commands (migrate, loading backups) are
+left unbounded: their statements may rightly take longer.
 """
 
 import select
@@ -17,6 +19,7 @@ from contextlib import contextmanager
 
 import psycopg2.extensions
 from django.conf import settings
+from django.db.backends.signals import connection_created
 from psycopg2 import OperationalError
 from psycopg2.extensions import POLL_OK, POLL_READ, POLL_WRITE
 
@@ -32,12 +35,20 @@ class DatabaseTimeout(OperationalError):
 
 
 def install() -> None:
-    """Bound every wait on PostgreSQL in this process (called by kb/wsgi.py)."""
+    """Bound every statement and every wait on PostgreSQL in this process."""
+    connection_created.connect(limit_statements)
     psycopg2.extensions.set_wait_callback(wait)
 
 
 def uninstall() -> None:
+    connection_created.disconnect(limit_statements)
     psycopg2.extensions.set_wait_callback(None)
+
+
+def limit_statements(sender, connection, **kwargs) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = %s", [settings.DB_STATEMENT_TIMEOUT * 1000])
 
 
 @contextmanager

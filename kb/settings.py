@@ -126,11 +126,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# On PostgreSQL a query may run DB_STATEMENT_TIMEOUT seconds (0: no limit, for a long one-off
-# command), and web processes wait for any answer at most a little longer, even from a hung
-# server (kb/database_waits.py): uncached requests then get a 503 within seconds.
+# In web processes on PostgreSQL a query may run DB_STATEMENT_TIMEOUT seconds, and the process
+# waits for any answer at most half a second longer, even from a hung server
+# (kb/database_waits.py): uncached requests then get a 503 within seconds. Management
+# commands (migrate, imports of backups) are not limited.
 DB_STATEMENT_TIMEOUT = envint("DB_STATEMENT_TIMEOUT", "3")
-DB_WAIT_SECONDS = DB_STATEMENT_TIMEOUT + 0.5 if DB_STATEMENT_TIMEOUT else 3600
+DB_WAIT_SECONDS = DB_STATEMENT_TIMEOUT + 0.5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer (a network outage, not a refused port) fails within
     # seconds, so that readers are served from the cache instead of waiting (README,
@@ -138,7 +139,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": envint("DB_CONNECT_TIMEOUT", "5"),
-            "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}",
             "keepalives": 1,
             "keepalives_idle": 10,
             "keepalives_interval": 5,

@@ -10,6 +10,6 @@ application = get_wsgi_application()
 from django.conf import settings  # noqa: E402
 
 if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    from kb import database_waits  # noqa: E402
+    from kb import database_waits
 
     database_waits.install()
