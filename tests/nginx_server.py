@@ -1,8 +1,9 @@
 """deploy/nginx.conf run for real on spare ports, for tests/test_nginx.py and `make bench`.
 
 The config is the one shipped, with its "SET" values replaced (app address, static files,
-templates folder, cache directory, port) and wrapped in a minimal main config of its own (pid, logs and
-temporary files in a scratch directory), so it runs beside any other nginx, as any user.
+templates folder, cache directory, port) and wrapped in a minimal main config of its own
+(pid, logs and temporary files in a scratch directory), so it runs beside any other nginx,
+as any user.
 """
 
 import os
