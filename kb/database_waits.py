@@ -7,11 +7,14 @@ packets) still gets its TCP traffic answered by the kernel, and the client would
 gunicorn kills the worker. So psycopg2's wait callback (its documented hook for event loops)
 is set to one that waits with a deadline, `settings.DB_WAIT_SECONDS`, then raises an
 OperationalError, which the app answers with 503 (kb/unavailable.py). After such a timeout
-the process does not wait on the database again for SKIP_SECONDS: it fails at once, and
-readers get cached pages meanwhile. Management commands (migrate, loading backups) are
-left unbounded: their statements may rightly take longer.
+no worker waits on the database for SKIP_SECONDS: they fail at once, and readers get cached
+pages meanwhile; then one request tries again while the others keep failing at once, so a
+hung database holds at most one worker at a time and the rest serve cached pages and
+/healthz. Management commands (migrate, loading backups) are left unbounded: their
+statements may rightly take longer.
 """
 
+import multiprocessing
 import select
 import threading
 import time
@@ -26,8 +29,10 @@ from psycopg2.extensions import POLL_OK, POLL_READ, POLL_WRITE
 SKIP_SECONDS = 5
 
 _local = threading.local()
-# When a wait last timed out in this process (time.monotonic()), or None.
-_timed_out_at: float | None = None
+# When a wait last timed out, or a retry began (time.monotonic(), one clock for every process
+# of the machine); 0: none lately. In shared memory, so that the gunicorn workers forked
+# from the master that imported this module (preload_app) share it.
+_timed_out_at = multiprocessing.RawValue("d", 0.0)
 
 
 class DatabaseTimeout(OperationalError):
@@ -63,15 +68,18 @@ def at_most(seconds: float):
 
 def wait(connection) -> None:
     """Wait for `connection` as psycopg2's blocking calls would, but for a bounded time."""
-    global _timed_out_at
-    if _timed_out_at is not None and time.monotonic() - _timed_out_at < SKIP_SECONDS:
+    last, now = _timed_out_at.value, time.monotonic()
+    if last and now - last < SKIP_SECONDS:
         raise DatabaseTimeout(f"PostgreSQL timed out less than {SKIP_SECONDS} s ago; not asked")
+    if last:
+        _timed_out_at.value = now  # this request retries; the others keep failing at once
     seconds = getattr(_local, "seconds", settings.DB_WAIT_SECONDS)
-    deadline = time.monotonic() + seconds
+    deadline = now + seconds
     while True:
         state = connection.poll()
         if state == POLL_OK:
-            _timed_out_at = None
+            if _timed_out_at.value:
+                _timed_out_at.value = 0.0
             return
         if state == POLL_READ:
             readers, writers = [connection.fileno()], []
@@ -81,5 +89,5 @@ def wait(connection) -> None:
             raise OperationalError(f"Unexpected state from poll(): {state}")
         left = deadline - time.monotonic()
         if left <= 0 or not any(select.select(readers, writers, [], left)[:2]):
-            _timed_out_at = time.monotonic()
+            _timed_out_at.value = time.monotonic()
             raise DatabaseTimeout(f"PostgreSQL did not answer within {seconds:g} s")

@@ -132,7 +132,7 @@ def hung_postgresql(client, settings):
         yield
     finally:
         database_waits.uninstall()
-        database_waits._timed_out_at = None
+        database_waits._timed_out_at.value = 0.0
         connection.close()
         connection.settings_dict.clear()
         connection.settings_dict.update(saved)
