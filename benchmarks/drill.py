@@ -117,6 +117,7 @@ class Services:
     def resume_postgres(self) -> None:
         for pid in reversed(self.hung_postgres):
             os.kill(pid, signal.SIGCONT)
+        self.hung_postgres = []
 
     def hang_redis(self) -> None:
         os.kill(self.redis.pid, signal.SIGSTOP)
