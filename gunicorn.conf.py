@@ -8,7 +8,9 @@ that buffers requests (nginx, a cloud load balancer) in front, as for any sync w
 import multiprocessing
 import os
 
-bind = f"{os.getenv('HOST', '0.0.0.0')}:{os.getenv('PORT', '8000')}"
+# This machine only (the proxy in front) unless HOST says otherwise: reached directly, the app
+# would serve clients that bypass the proxy's cache and its X-Forwarded-For.
+bind = f"{os.getenv('HOST', '127.0.0.1')}:{os.getenv('PORT', '8000')}"
 worker_class = "sync"
 workers = int(os.getenv("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1)))
 # A request taking longer than this is killed and logged: pages render in milliseconds.

@@ -1,6 +1,7 @@
 """/healthz for load balancers: 200 when the database and the cache answer, 503 otherwise,
-saying which part is down. Failures are logged quietly (kb/outages.py): a load balancer
-probes every few seconds."""
+saying which part is down, within a second whatever hangs: each probe has its own short
+wait (the cache's socket timeout, DATABASE_PROBE_SECONDS). Failures are logged quietly
+(kb/outages.py): a load balancer probes every few seconds."""
 
 import secrets
 
@@ -10,12 +11,14 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from kb import outages
+from kb import database_waits, outages
+
+DATABASE_PROBE_SECONDS = 0.4
 
 
 def database_ok() -> bool:
     try:
-        with connection.cursor() as cursor:
+        with database_waits.at_most(DATABASE_PROBE_SECONDS), connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             answered = cursor.fetchone() == (1,)
     except Exception as error:

@@ -129,12 +129,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# In web processes on PostgreSQL a query may run DB_STATEMENT_TIMEOUT seconds, and the process
+# waits for any answer at most half a second longer, even from a hung server
+# (kb/database_waits.py): uncached requests then get a 503 within seconds. Management
+# commands (migrate, imports of backups) are not limited.
+DB_STATEMENT_TIMEOUT = envint("DB_STATEMENT_TIMEOUT", "3")
+DB_WAIT_SECONDS = DB_STATEMENT_TIMEOUT + 0.5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer (a network outage, not a refused port) fails within
     # seconds, so that readers are served from the cache instead of waiting (README,
-    # "Keeping up under faults").
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
-        "DB_CONNECT_TIMEOUT", "5"
+    # "Keeping up under faults"); keepalives notice a server gone from the network.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": envint("DB_CONNECT_TIMEOUT", "5"),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        }
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Each transaction takes the write lock when it begins, so concurrent writes (two import
@@ -228,28 +240,38 @@ CONTENT_SECURITY_POLICY = {
 
 ADMIN_URL = os.getenv("ADMIN_URL", "admin/").strip("/") + "/"
 
-# Login lockout (django-axes): 5 failed logins lock the IP address, and the account, for
-# AXES_COOLOFF_MINUTES. AxesStandaloneBackend must come first; it needs the request.
+# Login lockout (django-axes): 5 failed logins from one address lock that address out, for
+# that account and (5 failures whatever the names) for every account, for
+# AXES_COOLOFF_MINUTES; never the account from every address, or anyone could lock an editor
+# out. AxesStandaloneBackend must come first; it needs the request.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-# Behind N proxies, the client address is the Nth from the right in X-Forwarded-For.
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
+# The proxies in front (addresses or networks): X-Forwarded-For is read only from them
+# (kb/proxies.py). Empty: the connection's address is the client's.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
 AXES_CLIENT_IP_CALLABLE = "kb.proxies.client_ip"
 
 # One shared cache for all app servers when REDIS_URL is set; per process otherwise.
 REDIS_URL = os.getenv("REDIS_URL", "")
+REDIS_TIMEOUT_SECONDS = envint("REDIS_TIMEOUT_MS", "250") / 1000
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Bounded waits, and Redis skipped for a few seconds after a failure (kb/cache.py):
+            # a hung Redis costs a request at most one REDIS_TIMEOUT_SECONDS wait.
+            "BACKEND": "kb.cache.BoundedRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -268,6 +290,10 @@ CACHE_IS_SHARED = bool(REDIS_URL)
 # Short links (/v/<code>): how many new ones one client address may make (django-ratelimit,
 # counted in the cache above: per process without REDIS_URL). Reused links are not counted.
 SHORT_LINKS_RATE = "60/h"
+SHORT_LINKS_PER_DAY = "200/d"
+# A short link nobody opened (or asked for again) for this many days is gone (404), and
+# `purge_short_links` deletes it.
+SHORT_LINKS_EXPIRE_DAYS = envint("SHORT_LINKS_EXPIRE_DAYS", "365")
 # The client's address behind trusted proxies, as for the login lockout.
 RATELIMIT_IP_META_KEY = "kb.proxies.client_ip"
 # A count the cache cannot give back lets the request through rather than refusing it.
@@ -287,3 +313,23 @@ CORS_ALLOW_HEADERS = ["accept", "if-modified-since", "if-none-match"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 # Requests per client address to /api/, counted like short links (django-ratelimit).
 API_RATE_LIMIT = envrate("API_RATE_LIMIT", "120/m")
+
+# Errors go to stderr (gunicorn's log): a 500 with its traceback, once per kind of error and
+# then at most once a minute (kb/error_log.py), and outages as kb/outages.py words them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"repeated_errors": {"()": "kb.error_log.RepeatedErrorsFilter"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["repeated_errors"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django.request": {"handlers": ["requests"], "level": "ERROR", "propagate": False},
+    },
+}

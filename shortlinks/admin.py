@@ -8,10 +8,10 @@ from shortlinks.models import ShortLink
 class ShortLinkAdmin(admin.ModelAdmin):
     """The list of short links. Made only by readers' requests; editors may delete them."""
 
-    list_display = ["code", "opens", "created"]
+    list_display = ["code", "opens", "created", "last_used"]
     search_fields = ["code", "target"]
     date_hierarchy = "created"
-    fields = ["code", "short_url", "opens", "created"]
+    fields = ["code", "short_url", "opens", "created", "last_used"]
     readonly_fields = fields
 
     @admin.display(description="Short link")

@@ -3,7 +3,7 @@
 import math
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
@@ -21,6 +21,10 @@ from shortlinks.models import ShortLink
 def follow(request: HttpRequest, code: str) -> HttpResponse:
     """302 to the view the link was made for (a 301 from there if it was renamed since)."""
     link = get_object_or_404(ShortLink, code=code)
+    if link.expired:
+        link.delete()
+        raise Http404("This short link expired.")
+    link.record_use()
     return HttpResponseRedirect(link.target)
 
 
@@ -43,6 +47,9 @@ def short_link_for(request: HttpRequest, comparison: str) -> JsonResponse:
         return _json({"error": f"Not in the published table: {names}."}, status=400)
     target = _target(comparison, view)
     link, created = ShortLink.objects.to_target(target), False
+    if link is not None and link.expired:
+        link.delete()
+        link = None
     if link is None:
         wait = _seconds_to_wait(request)
         if wait:
@@ -50,6 +57,8 @@ def short_link_for(request: HttpRequest, comparison: str) -> JsonResponse:
             response["Retry-After"] = str(wait)
             return response
         link, created = ShortLink.objects.create_for(target), True
+    else:
+        link.record_use()
     data = {"url": link.url, "code": link.code, "target": f"{settings.SITE_URL}{link.target}"}
     return _json(data, status=201 if created else 200)
 
@@ -70,18 +79,23 @@ def _target(comparison: Comparison, view: FilteredTable) -> str:
 
 
 def _seconds_to_wait(request: HttpRequest) -> int:
-    """0 if this client may make another link now (and count it), else seconds to wait."""
-    try:
-        usage = get_usage(
-            request, group="short-links", key="ip", rate=settings.SHORT_LINKS_RATE, increment=True
-        )
-    except Exception as error:
-        # The cache is down (or the address unreadable): links are cheap, let it through.
-        outages.report("cache", "Short links: cannot read the rate limit; allowing", error)
-        return 0
-    if usage is None or not usage["should_limit"]:
-        return 0
-    return max(usage["time_left"], 1)
+    """0 if this client may make another link now (and count it), else seconds to wait:
+    at most SHORT_LINKS_RATE (an hour's burst) and SHORT_LINKS_PER_DAY."""
+    limits = [
+        ("short-links", settings.SHORT_LINKS_RATE),
+        ("short-links-day", settings.SHORT_LINKS_PER_DAY),
+    ]
+    wait = 0
+    for group, rate in limits:
+        try:
+            usage = get_usage(request, group=group, key="ip", rate=rate, increment=True)
+        except Exception as error:
+            # The cache is down: links are cheap, let it through.
+            outages.report("cache", "Short links: cannot read the rate limit; allowing", error)
+            return 0
+        if usage is not None and usage["should_limit"]:
+            wait = max(wait, usage["time_left"], 1)
+    return wait
 
 
 def _json(data: dict, status: int) -> JsonResponse:

@@ -1,8 +1,9 @@
 """deploy/nginx.conf run for real on spare ports, for tests/test_nginx.py and `make bench`.
 
 The config is the one shipped, with its "SET" values replaced (app address, static files,
-cache directory, port) and wrapped in a minimal main config of its own (pid, logs and
-temporary files in a scratch directory), so it runs beside any other nginx, as any user.
+templates folder, cache directory, port) and wrapped in a minimal main config of its own
+(pid, logs and temporary files in a scratch directory), so it runs beside any other nginx,
+as any user.
 """
 
 import os
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
+TEMPLATES = CONFIG.parent.parent / "templates"
 MIME_TYPES = Path("/etc/nginx/mime.types")
 
 
@@ -38,6 +40,7 @@ def site_config(app_port: int, port: int, static_root: Path, cache_dir: Path) ->
         (r"server 127\.0\.0\.1:\d+;", f"server 127.0.0.1:{app_port};"),
         (r"listen 80;", f"listen 127.0.0.1:{port};"),
         (r"alias \S+/;", f"alias {static_root}/;"),
+        (r"root /srv/kb/templates;", f"root {TEMPLATES};"),
     ]
     for pattern, value, *count in replacements:
         text, found = re.subn(pattern, value, text)

@@ -64,13 +64,29 @@ def test_each_client_address_has_its_own_budget(client):
 
 
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     for number in range(3):
         # What the client puts in front of the proxy's entry is never trusted.
         client.get(TABLE, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 192.0.2.7", **proxy)
     assert client.get(TABLE, HTTP_X_FORWARDED_FOR="192.0.2.7", **proxy).status_code == 429
     assert client.get(TABLE, HTTP_X_FORWARDED_FOR="192.0.2.8", **proxy).status_code == 200
+
+
+def test_a_spoofed_forwarded_address_from_a_direct_client_is_not_a_new_budget(client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # nginx; this client reached gunicorn directly
+    direct = {"REMOTE_ADDR": "192.0.2.50"}
+    for number in range(3):
+        client.get(TABLE, HTTP_X_FORWARDED_FOR=f"198.51.100.{number}", **direct)
+    assert client.get(TABLE, HTTP_X_FORWARDED_FOR="198.51.100.9", **direct).status_code == 429
+
+
+def test_a_garbage_forwarded_address_is_limited_and_never_a_cache_outage(client, settings, caplog):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "garbage"}
+    statuses = [client.get(TABLE, **proxied).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]  # counted as the proxy's own address
+    assert "Cache" not in caplog.text
 
 
 def test_pages_outside_the_api_are_not_limited(client):

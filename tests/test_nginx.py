@@ -2,6 +2,7 @@
 nginx, the last copy served while the app is down. Skips without nginx (fails under CI);
 to run it: apt-get install -y nginx."""
 
+import json
 import os
 import time
 import urllib.error
@@ -111,11 +112,33 @@ def test_readers_get_the_last_copy_while_the_app_is_down(nginx, app, settings):
     assert b"Row 2" in body
 
 
-def test_a_page_never_cached_is_an_error_while_the_app_is_down(nginx, app):
-    app.stop()
+def down(url: str) -> urllib.error.HTTPError:
     with pytest.raises(urllib.error.HTTPError) as error:
-        get(nginx.base + "/compare/never-seen/")
-    assert error.value.code == 502
+        get(url)
+    return error.value
+
+
+def test_a_page_never_cached_is_the_sites_503_page_while_the_app_is_down(nginx, app):
+    app.stop()
+    error = down(nginx.base + "/compare/never-seen/")
+    assert error.code == 503
+    assert error.headers["Retry-After"] == "30"
+    assert error.headers["Content-Type"].startswith("text/html")
+    assert b"<h1>Unavailable for a moment</h1>" in error.read()
+
+
+def test_the_api_gets_json_while_the_app_is_down(nginx, app):
+    app.stop()
+    error = down(nginx.base + "/api/v1/comparisons/")
+    assert (error.code, error.headers["Content-Type"]) == (503, "application/json")
+    assert "Unavailable" in json.loads(error.read())["detail"]
+
+
+def test_healthz_says_the_app_is_down_in_json(nginx, app):
+    app.stop()
+    error = down(nginx.base + "/healthz")
+    assert (error.code, error.headers["Content-Type"]) == (503, "application/json")
+    assert json.loads(error.read()) == {"status": "unavailable", "app": False}
 
 
 def test_an_edit_reaches_readers_once_the_copy_expires(nginx, settings):

@@ -179,7 +179,7 @@ def test_making_links_is_rate_limited_per_client_but_reuse_is_not(client, table,
 
 def test_the_limit_counts_the_client_behind_trusted_proxies(client, table, settings):
     settings.SHORT_LINKS_RATE = "1/h"
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     proxied = {"REMOTE_ADDR": "10.0.0.1"}
     assert (
         _make(client, "only=row-1", HTTP_X_FORWARDED_FOR="192.0.2.1", **proxied).status_code == 201
@@ -289,3 +289,69 @@ def test_editors_see_the_list_of_links_and_may_delete_but_not_add_or_change(
 
     assert not ShortLink.objects.exists()
     assert group_editor_client.get(f"/v/{link.code}").status_code == 404
+
+
+def _age(code: str, days: float) -> None:
+    ShortLink.objects.filter(code=code).update(last_used=timezone.now() - timedelta(days=days))
+
+
+def test_a_link_unused_for_the_expiry_period_is_gone(client, table, settings):
+    settings.SHORT_LINKS_EXPIRE_DAYS = 30
+    code = _code(_make(client, "only=row-1"))
+    _age(code, 31)
+    assert client.get(f"/v/{code}").status_code == 404
+    assert not ShortLink.objects.exists()
+
+
+def test_using_a_link_keeps_it_alive(client, table, settings):
+    settings.SHORT_LINKS_EXPIRE_DAYS = 30
+    code = _code(_make(client, "only=row-1"))
+    _age(code, 29)
+    assert client.get(f"/v/{code}").status_code == 302
+    last_used = ShortLink.objects.get(code=code).last_used
+    assert timezone.now() - last_used < timedelta(minutes=1)
+
+
+def test_asking_again_for_a_view_whose_link_expired_makes_a_new_one(client, table, settings):
+    settings.SHORT_LINKS_EXPIRE_DAYS = 30
+    old = _code(_make(client, "only=row-1"))
+    _age(old, 31)
+    again = _make(client, "only=row-1")
+    assert again.status_code == 201
+    assert _code(again) != old
+    assert client.get(f"/v/{old}").status_code == 404
+
+
+def test_purge_short_links_deletes_only_the_expired(client, table, settings):
+    settings.SHORT_LINKS_EXPIRE_DAYS = 30
+    old, kept = _code(_make(client, "only=row-1")), _code(_make(client, "only=row-2"))
+    _age(old, 31)
+    _age(kept, 29)
+    out = StringIO()
+    call_command("purge_short_links", stdout=out)
+    assert "Deleted 1 expired short link(s)." in out.getvalue()
+    assert list(ShortLink.objects.values_list("code", flat=True)) == [kept]
+
+
+def test_one_client_makes_at_most_the_daily_cap_of_new_links(client, table, settings):
+    settings.SHORT_LINKS_RATE = "100/h"
+    settings.SHORT_LINKS_PER_DAY = "2/d"
+    assert _make(client, "only=row-1").status_code == 201
+    assert _make(client, "only=row-2").status_code == 201
+    refused = _make(client, "only=row-3")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 3600  # the day's budget, not the hour's
+
+
+def test_a_spoofed_forwarded_address_does_not_escape_the_limit(client, table, settings):
+    settings.SHORT_LINKS_RATE = "1/h"
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]  # the proxy; this client reaches the app directly
+    direct = {"REMOTE_ADDR": "192.0.2.50"}
+    assert (
+        _make(client, "only=row-1", HTTP_X_FORWARDED_FOR="198.51.100.1", **direct).status_code
+        == 201
+    )
+    assert (
+        _make(client, "only=row-2", HTTP_X_FORWARDED_FOR="198.51.100.2", **direct).status_code
+        == 429
+    )
