@@ -75,14 +75,13 @@ def test_it_covers_what_an_experienced_pm_expects(loaded):
     assert {
         "security-compliance",
         "contracts-and-support",
-        "onboarding",
         "churn-and-retention",
         "sales-cycle",
-        "product-led-growth",
         "compatibility-and-deprecation",
         "customisation",
         "pricing",
         "success-metrics",
+        "ai-and-data-use",
     } <= slugs
 
 

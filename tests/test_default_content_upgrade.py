@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from comparisons.content import DEFAULT_CONTENT, load_content
+from comparisons.content import DEFAULT_CONTENT, load_content, load_file
 from comparisons.models import Comparison, Dimension
 from comparisons.upgrade import UPDATED
 from tests.admin_forms import change_url, opened_dimension_form
@@ -211,3 +211,59 @@ def test_a_table_shipped_in_a_new_file_is_added_to_an_existing_site(
     assert "Loaded comparison new-table" in out.getvalue()
     assert Comparison.objects.get(slug="new-table").topic == "Marketing"
     assert Comparison.objects.count() == 2
+
+
+# --- A site loaded with the six tables as shipped in early December 2026 (before issue 29) ------
+
+DECEMBER = Path(__file__).parent / "data" / "default_content_2026_12"
+PRICING = "pricing-and-monetisation-b2b-vs-b2c"
+
+
+@pytest.fixture
+def site_of_december():
+    for path in sorted(DECEMBER.glob("*.json")):
+        load_file(path)
+
+
+def _cell(table, row, segment):
+    dimension = Dimension.objects.get(comparison__slug=table, slug=row)
+    return dimension.entries.get(segment__slug=segment).body
+
+
+def test_a_december_site_gets_the_current_store_rules(site_of_december):
+    assert "1 May 2025" not in _cell(PRICING, "app-stores", "b2c")
+    call_command("load_default_content", stdout=StringIO())
+    assert "1 May 2025" in _cell(PRICING, "app-stores", "b2c")
+    assert "As of December 2026" in _cell(PRICING, "store-commission", "b2c")
+    assert "Google Play" in _cell(PRICING, "google-play-billing", "b2c")
+
+
+@pytest.mark.parametrize(
+    ("table", "old", "new"),
+    [
+        ("product-management-b2b-vs-b2c", "product-led-growth", "go-to-market"),
+        ("product-management-b2b-vs-b2c", "onboarding", "customisation"),
+        ("go-to-market-sales-led-vs-product-led-vs-b2c", "first-contact", "marketing-focus"),
+        ("go-to-market-sales-led-vs-product-led-vs-b2c", "getting-set-up", "trying-it"),
+        ("marketing-b2b-vs-b2c", "pricing", "content"),
+        ("customer-success-and-support-b2b-vs-b2c", "business-reviews", "coverage"),
+        ("ux-design-and-research-b2b-vs-b2c", "polish", "frequency-and-expertise"),
+    ],
+)
+def test_a_december_sites_repeated_rows_are_merged_and_redirect(
+    site_of_december, client, table, old, new
+):
+    call_command("load_default_content", stdout=StringIO())
+    assert not Dimension.objects.filter(comparison__slug=table, slug=old).exists()
+    response = client.get(f"/compare/{table}/{old}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/compare/{table}/{new}/"
+
+
+def test_a_december_site_upgraded_twice_changes_nothing_the_second_time(site_of_december):
+    call_command("load_default_content", stdout=StringIO())
+    versions = Dimension.history.count()
+    out = StringIO()
+    call_command("load_default_content", stdout=out)
+    assert Dimension.history.count() == versions
+    assert "  updated" not in out.getvalue() and "  merged" not in out.getvalue()
