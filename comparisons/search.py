@@ -77,16 +77,17 @@ def clean_query(text: str) -> str:
 def search(text: str, user, page_number) -> Results:
     """Rows visible to `user` matching `text`, best first, `PAGE_SIZE` to a page.
 
-    Runs a fixed number of queries, whatever the page holds.
+    Runs a fixed number of queries, whatever the page holds. A page number past the last (or
+    not a number) raises `InvalidPage`, as the API answers 404 there.
     """
     query = clean_query(text)
     rows = Dimension.objects.visible_to(user)
     if _uses_postgres():
         matches = _PostgresHits(rows, query)
-        page = Paginator(matches, PAGE_SIZE).get_page(page_number)
+        page = Paginator(matches, PAGE_SIZE).page(page_number or 1)
         page.object_list = matches.hits_for(page.object_list, parse(query).highlighted)
     else:
-        page = Paginator(_python_hits(rows, query), PAGE_SIZE).get_page(page_number)
+        page = Paginator(_python_hits(rows, query), PAGE_SIZE).page(page_number or 1)
     return Results(query, page, _grouped(page.object_list))
 
 

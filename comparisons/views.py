@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import InvalidPage
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -78,6 +79,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     except QueryTooLong as error:
         context["error"] = str(error)
         return render(request, "comparisons/search.html", context, status=400)
+    except InvalidPage:
+        raise Http404("No such page of results.") from None
     return render(request, "comparisons/search.html", context)
 
 
