@@ -46,9 +46,7 @@ def changed_rows(rows: list[Row], moment: datetime | None) -> list[Row]:
         return []
     histories = public_row_histories([row.dimension.pk for row in candidates])
     return [
-        row
-        for row in candidates
-        if _seen_change_since(histories.get(row.dimension.pk), moment)
+        row for row in candidates if _seen_change_since(histories.get(row.dimension.pk), moment)
     ]
 
 

@@ -99,9 +99,7 @@ def render_csv(view: FilteredTable, url: str) -> str:
     # A byte order mark, so that spreadsheets open the file as UTF-8.
     out.write("\ufeff")
     writer = csv.writer(out)
-    segment_columns = [
-        heading for s in table.segments for heading in (s.name, f"{s.name} sources")
-    ]
+    segment_columns = [heading for s in table.segments for heading in (s.name, f"{s.name} sources")]
     lines = [["Row", "Question", "Difference", "Common ground", *segment_columns, "Tags", "URL"]]
     for row in table.rows:
         dimension = row.dimension

@@ -132,7 +132,9 @@ def test_a_future_as_of_is_ignored(client, table):
     assert _notice(html) is None
 
 
-def test_the_notice_costs_three_queries_whatever_the_rows(client, table, django_assert_max_num_queries):
+def test_the_notice_costs_three_queries_whatever_the_rows(
+    client, table, django_assert_max_num_queries
+):
     """The changed rows' public history (three queries) tells a reader-visible change from a
     new slug; the table's budget is 9 (tests/test_query_budget.py)."""
     as_of = _shared_a_minute_ago()

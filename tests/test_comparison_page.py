@@ -111,7 +111,13 @@ def test_a_row_header_frames_its_answers_and_names_the_row_by_its_title(client, 
     headers = re.findall(r'<th scope="row" abbr="([^"]*)">(.*?)</th>', html, re.S)
     assert [abbr for abbr, _ in headers] == ["Row 1", "Row 2"]
     header = headers[0][1]
-    shown = ['class="row-title"', 'class="row-link"', "Question 1?", 'class="difference', 'class="tags"']
+    shown = [
+        'class="row-title"',
+        'class="row-link"',
+        "Question 1?",
+        'class="difference',
+        'class="tags"',
+    ]
     assert [header.index(part) for part in shown] == sorted(header.index(part) for part in shown)
     row = html[html.index('id="row-1"') : html.index("</tbody>", html.index('id="row-1"'))]
     assert row.index("Question 1?") < row.index("B2B answer for row 1")

@@ -75,7 +75,11 @@ def test_every_export_has_a_column_per_segment_of_a_three_column_table(client, d
     body = client.get("/compare/three/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][4:10] == ["SLG", "SLG sources", "PLG", "PLG sources", "B2C", "B2C sources"]
-    assert rows[2][4:10:2] == ["SLG answer for row 2", "PLG answer for row 2", "B2C answer for row 2"]
+    assert rows[2][4:10:2] == [
+        "SLG answer for row 2",
+        "PLG answer for row 2",
+        "B2C answer for row 2",
+    ]
     lines = client.get("/compare/three/export.md").content.decode().splitlines()
     assert lines[2:4] == ["| Row | SLG | PLG | B2C |", "|---|---|---|---|"]
     assert all(line.count(" answer for row ") == 3 for line in lines if line.startswith("| **Row"))

@@ -23,12 +23,15 @@ HERE = Path(__file__).parent
 
 def main(base: str, label: str) -> None:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox"]
+        )
         for scheme in ("light", "dark"):
             for width in (375, 1280):
                 height = 812 if width == 375 else 900
                 context = browser.new_context(
-                    viewport={"width": width, "height": height}, color_scheme=scheme,
+                    viewport={"width": width, "height": height},
+                    color_scheme=scheme,
                     device_scale_factor=1,
                 )
                 page = context.new_page()
@@ -36,7 +39,11 @@ def main(base: str, label: str) -> None:
                     page.goto(base + path)
                     page.wait_for_load_state("load")
                     clip = {"x": 0, "y": 0, "width": width, "height": height * 2}
-                    page.screenshot(path=HERE / f"{label}-{name}-{width}-{scheme}.png", full_page=True, clip=clip)
+                    page.screenshot(
+                        path=HERE / f"{label}-{name}-{width}-{scheme}.png",
+                        full_page=True,
+                        clip=clip,
+                    )
                 page.goto(base + TABLE)
                 share = page.locator("section.share")
                 share.screenshot(path=HERE / f"{label}-share-{width}-{scheme}.png")
