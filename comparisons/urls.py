@@ -17,6 +17,7 @@ register_converter(ExportFormatConverter, "export_format")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tables/", views.table_list, name="tables"),
     path("compare/<slug:comparison>/", views.comparison_detail, name="comparison"),
     path("compare/<slug:comparison>/export.<export_format:format>", views.export, name="export"),
     path("compare/<slug:comparison>/preview.png", views.table_picture, name="table_picture"),
