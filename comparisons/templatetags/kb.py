@@ -7,6 +7,7 @@ from django.utils import timezone
 from comparisons import fragments
 from comparisons.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
+from comparisons.oembed import oembed_url
 from comparisons.pictures import alt_text
 from comparisons.sources import http_url
 
@@ -67,3 +68,15 @@ def rows_html(rows, segments, copy_links=False, embed=False, pieces=None):
         return html
     pieces.rows, pieces.rows_html = rows, html
     return [pieces.marker("rows")]
+
+
+@register.simple_tag
+def oembed_href(path: str) -> str:
+    """The oEmbed endpoint's address for the page at `path` (with its query)."""
+    return oembed_url(absolute_url(path))
+
+
+@register.filter
+def last_updated(rows) -> datetime | None:
+    """The latest change among `rows` (tables.Row): for a view's "Updated" label."""
+    return max((row.updated for row in rows), default=None)
