@@ -9,11 +9,14 @@ from datetime import datetime
 from django.http import QueryDict
 from django.urls import reverse
 
+from comparisons.history import RowRevision, public_row_histories
 from comparisons.models import Dimension
 from comparisons.moments import parse_moment, unix_time
 from comparisons.tables import Row
 
 AS_OF = "as_of"
+# Fields a reader does not see change: a new slug keeps old links working (redirects.py).
+UNSEEN_FIELDS = {"slug"}
 
 
 def parse_as_of(query: QueryDict, now: datetime) -> datetime | None:
@@ -33,9 +36,32 @@ def row_changed_since(row: Row, moment: datetime) -> bool:
 
 
 def changed_rows(rows: list[Row], moment: datetime | None) -> list[Row]:
+    """The rows a reader would see changed since `moment`. The dates pick the candidates with
+    no query; their public history (three queries, only when there are candidates) then
+    leaves out rows whose only change since is one readers do not see, such as a new slug."""
     if moment is None:
         return []
-    return [row for row in rows if row_changed_since(row, moment)]
+    candidates = [row for row in rows if row_changed_since(row, moment)]
+    if not candidates:
+        return []
+    histories = public_row_histories([row.dimension.pk for row in candidates])
+    return [
+        row for row in candidates if _seen_change_since(histories.get(row.dimension.pk), moment)
+    ]
+
+
+def _seen_change_since(revisions: list[RowRevision] | None, moment: datetime) -> bool:
+    if not revisions:
+        return True  # no recorded history: the dates are all there is to go by
+    return any(
+        revision.date > moment and _seen(revision) for revision in revisions if revision.is_listed
+    )
+
+
+def _seen(revision: RowRevision) -> bool:
+    if revision.first_shown or revision.is_deletion or revision.entry_changes:
+        return True
+    return any(change.name not in UNSEEN_FIELDS for change in revision.field_changes)
 
 
 def changes_url(dimension: Dimension) -> str:

@@ -7,6 +7,7 @@ The JSON shape is documented in README.md, "Sharing".
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -56,7 +57,7 @@ def _row_heading(row: Row) -> str:
 def render_markdown(view: FilteredTable, url: str) -> str:
     table = view.table
     lines = [f"# {table.comparison.title}", ""]
-    header = ["Dimension", *(segment.name for segment in table.segments)]
+    header = ["Row", *(segment.name for segment in table.segments)]
     lines.append("| " + " | ".join(_markdown_cell(cell) for cell in header) + " |")
     lines.append("|" + "---|" * len(header))
     for row in table.rows:
@@ -72,22 +73,47 @@ def render_markdown(view: FilteredTable, url: str) -> str:
     return "\n".join(lines)
 
 
+def _plain(markdown: str) -> str:
+    """A spreadsheet cell: the words a reader sees, without emphasis marks; a link's address
+    kept in brackets after its text; line breaks and other characters as written."""
+    text = re.sub(r"!?\[([^\]]*)\]\(([^)\s]*)[^)]*\)", r"\1 (\2)", markdown.replace("\r", ""))
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<![\w_])_(?![\s_])(.+?)(?<![\s_])_(?![\w_])", r"\1", text)
+    return re.sub(r"`([^`]*)`", r"\1", text).strip()
+
+
+def _plain_sources(sources: list[dict]) -> str:
+    return "\n".join(
+        f"{source['title']} <{http_url(source['url'])}>"
+        if http_url(source.get("url") or "")
+        else source["title"]
+        for source in sources
+    )
+
+
 def render_csv(view: FilteredTable, url: str) -> str:
+    """One line per row; each segment's entry as plain text, its sources in the next column."""
     table = view.table
     out = io.StringIO()
     # A byte order mark, so that spreadsheets open the file as UTF-8.
     out.write("\ufeff")
     writer = csv.writer(out)
-    segments = [segment.name for segment in table.segments]
-    lines = [["Dimension", "Question", "Common ground", *segments, "Tags", "URL"]]
+    segment_columns = [heading for s in table.segments for heading in (s.name, f"{s.name} sources")]
+    lines = [["Row", "Question", "Difference", "Common ground", *segment_columns, "Tags", "URL"]]
     for row in table.rows:
         dimension = row.dimension
+        cells = []
+        for cell in row.cells:
+            entry = cell.entry
+            cells += [_plain(entry.body), _plain_sources(entry.sources)] if entry else ["", ""]
         lines.append(
             [
                 dimension.title,
                 dimension.question,
-                dimension.common_ground,
-                *(cell.entry.body if cell.entry else "" for cell in row.cells),
+                dimension.get_difference_display(),
+                _plain(dimension.common_ground),
+                *cells,
                 ", ".join(tag.name for tag in row.tags),
                 absolute(dimension.get_absolute_url()),
             ]

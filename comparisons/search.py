@@ -88,13 +88,14 @@ def clean_query(text: str) -> str:
 def search(text: str, user, page_number) -> Results:
     """Rows visible to `user` matching `text`, best first, `PAGE_SIZE` to a page.
 
-    Runs a fixed number of queries, whatever the page holds.
+    Runs a fixed number of queries, whatever the page holds. A page number past the last (or
+    not a number) raises `InvalidPage`, as the API answers 404 there.
     """
     query = clean_query(text)
     backend = _Postgres(query) if _uses_postgres() else _Fts5(query)
     matches = backend.matches(Dimension.objects.visible_to(user))
     matches = matches.order_by("rank", "comparison__title", "position", "pk").only("pk")
-    page = Paginator(matches, PAGE_SIZE).get_page(page_number)
+    page = Paginator(matches, PAGE_SIZE).page(page_number or 1)
     page.object_list = _hits([row.pk for row in page.object_list], backend)
     return Results(query, page, _grouped(page.object_list))
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from comparisons import feeds, sitemaps, views
+from comparisons import feeds, oembed, sitemaps, views
 
 
 class ExportFormatConverter:
@@ -17,6 +17,8 @@ register_converter(ExportFormatConverter, "export_format")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tables/", views.table_list, name="tables"),
+    path("oembed", oembed.oembed, name="oembed"),
     path("compare/<slug:comparison>/", views.comparison_detail, name="comparison"),
     path("compare/<slug:comparison>/export.<export_format:format>", views.export, name="export"),
     path("compare/<slug:comparison>/preview.png", views.table_picture, name="table_picture"),

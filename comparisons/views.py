@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +14,7 @@ from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
 from comparisons.exports import EXPORTS
 from comparisons.filters import PARAMETERS, apply_filter, parse_query
 from comparisons.history import public_row_histories
-from comparisons.home import recently_changed_rows, tables_by_topic
+from comparisons.home import home_tables, recent_changes, table_page, tables_with_counts
 from comparisons.lookups import filtered_table, get_comparison, missing_row, row_table, visible_rows
 from comparisons.models import DifferenceLevel, Dimension
 from comparisons.picture_responses import row_picture_response, table_picture_response
@@ -52,11 +53,29 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "comparisons/home.html",
         {
-            "topics": tables_by_topic(request.user),
-            "recent_rows": recently_changed_rows(),
+            "home": home_tables(request.user),
+            "recent_changes": recent_changes(),
             "tags": _published_tags(request),
         },
     )
+
+
+TABLES_PER_PAGE = 50
+
+
+@require_safe
+@public_page
+def table_list(request: HttpRequest) -> HttpResponse:
+    """Every table (or a topic's: `?topic=`, empty for none), newest change first, paged."""
+    topic = request.GET.get("topic")
+    try:
+        page = Paginator(table_page(request.user, topic), TABLES_PER_PAGE).page(
+            request.GET.get("page") or 1
+        )
+    except InvalidPage:
+        raise Http404("No such page of tables.") from None
+    page.object_list = tables_with_counts(list(page.object_list))
+    return render(request, "comparisons/table_list.html", {"topic": topic, "page": page})
 
 
 @require_safe
@@ -77,6 +96,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     except QueryTooLong as error:
         context["error"] = str(error)
         return render(request, "comparisons/search.html", context, status=400)
+    except InvalidPage:
+        raise Http404("No such page of results.") from None
     return render(request, "comparisons/search.html", context)
 
 

@@ -194,6 +194,8 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(1024 * 1024))
 IMPORT_MAX_LINES = envint("IMPORT_MAX_LINES", "50")
 
 SITE_NAME = "kb"
+# The table the home page presents first (its slug); the default content's first table.
+FLAGSHIP_TABLE = os.getenv("FLAGSHIP_TABLE", "product-management-b2b-vs-b2c")
 # The site's absolute base URL, for canonical links, share cards and exports (never the
 # Host header). Unset, it is this machine on PORT, where `make run PORT=N` serves; a
 # production start without it fails the deploy check (kb/checks.py) and `make serve`.

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.core.management import call_command
 
 from comparisons.models import Dimension, Entry
 from tests.conftest import make_comparison
@@ -46,7 +47,7 @@ def test_markdown_is_a_github_table_with_escaped_pipes_and_no_raw_newlines(clien
     text = client.get("/compare/b2b-vs-b2c/export.md").content.decode()
     lines = text.splitlines()
     assert lines[0] == "# Comparison b2b-vs-b2c"
-    assert lines[2] == "| Dimension | B2B | B2C |"
+    assert lines[2] == "| Row | B2B | B2C |"
     assert lines[3] == "|---|---|---|"
     row = lines[4]
     assert row.startswith("| **Row 1**<br>_Question 1?_ | ")
@@ -60,20 +61,27 @@ def test_csv_has_a_row_per_dimension_and_a_column_per_segment(client, table):
     body = client.get("/compare/b2b-vs-b2c/export.csv").content
     assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark, for spreadsheets
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0] == ["Dimension", "Question", "Common ground", "B2B", "B2C", "Tags", "URL"]
+    assert rows[0] == [
+        "Row", "Question", "Difference", "Common ground",
+        "B2B", "B2B sources", "B2C", "B2C sources", "Tags", "URL",
+    ]  # fmt: skip
     assert len(rows) == 4
-    assert rows[1][3] == 'Seats, "contracts" | pipes,\nand two lines — ünïcode'
-    assert rows[1][6] == "https://kb.example.org/compare/b2b-vs-b2c/row-1/"
+    assert rows[1][4] == 'Seats, "contracts" | pipes,\nand two lines — ünïcode'
+    assert rows[1][9] == "https://kb.example.org/compare/b2b-vs-b2c/row-1/"
 
 
 def test_every_export_has_a_column_per_segment_of_a_three_column_table(client, db):
     make_comparison(slug="three", segments=("SLG", "PLG", "B2C"), rows=2)
     body = client.get("/compare/three/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0] == ["Dimension", "Question", "Common ground", "SLG", "PLG", "B2C", "Tags", "URL"]
-    assert rows[2][3:6] == ["SLG answer for row 2", "PLG answer for row 2", "B2C answer for row 2"]
+    assert rows[0][4:10] == ["SLG", "SLG sources", "PLG", "PLG sources", "B2C", "B2C sources"]
+    assert rows[2][4:10:2] == [
+        "SLG answer for row 2",
+        "PLG answer for row 2",
+        "B2C answer for row 2",
+    ]
     lines = client.get("/compare/three/export.md").content.decode().splitlines()
-    assert lines[2:4] == ["| Dimension | SLG | PLG | B2C |", "|---|---|---|---|"]
+    assert lines[2:4] == ["| Row | SLG | PLG | B2C |", "|---|---|---|---|"]
     assert all(line.count(" answer for row ") == 3 for line in lines if line.startswith("| **Row"))
     data = json.loads(client.get("/compare/three/export.json").content)
     assert [segment["slug"] for segment in data["segments"]] == ["slg", "plg", "b2c"]
@@ -83,7 +91,7 @@ def test_every_export_has_a_column_per_segment_of_a_three_column_table(client, d
 def test_csv_of_a_filtered_view_keeps_the_chosen_rows_and_segments(client, table):
     body = client.get("/compare/b2b-vs-b2c/export.csv?only=row-2&segments=b2c").content
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][3:5] == ["B2C", "Tags"]
+    assert rows[0][4:7] == ["B2C", "B2C sources", "Tags"]
     assert [row[0] for row in rows[1:]] == ["Row 2"]
 
 
@@ -146,3 +154,17 @@ def test_exports_load_in_a_fixed_number_of_queries(client, format, django_assert
     for slug in ("small", "large"):
         with django_assert_max_num_queries(6):
             client.get(f"/compare/{slug}/export.{format}?tag=research")
+
+
+def test_csv_reads_as_plain_text_with_each_cells_sources_and_the_difference_level(client, db):
+    """Issue 30, 10: sources and level were missing, Markdown marks were left in the cells."""
+    call_command("load_default_content", verbosity=0)
+    body = client.get("/compare/product-management-b2b-vs-b2c/export.csv?only=customers")
+    rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
+    header, customers = rows
+    line = dict(zip(header, customers, strict=True))
+    assert line["Row"] == "Customers and target market"
+    assert line["Difference"] in {"Same", "Similar", "Different", "Opposite"}
+    assert line["B2B"].startswith("A focused market:")
+    assert "**" not in "".join(customers)
+    assert "IdeaPlan" in line["B2B sources"] and "https://" in line["B2B sources"]

@@ -20,9 +20,16 @@ def _filed(slug, topic, rows=2, **kwargs):
 
 def _section(html, heading):
     """The HTML of the home page's section under the <h2> `heading`."""
-    match = re.search(rf"<h2[^>]*>{heading}</h2>(.*?)</section>", html, re.S)
+    match = re.search(
+        rf"<h2[^>]*>{heading}(?: <span[^>]*>[^<]*</span>)?</h2>(.*?)</section>", html, re.S
+    )
     assert match, heading
     return match.group(1)
+
+
+def _headings(html):
+    """The topics' headings, without their counts."""
+    return [re.sub(r" <span.*", "", h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", html)]
 
 
 def test_it_lists_published_comparisons_with_their_row_counts(client):
@@ -76,8 +83,7 @@ def test_it_groups_tables_by_topic_in_alphabetical_order_untopical_last(client):
     _filed("mkt", "Marketing")
     _filed("loose", "")
     html = client.get("/").content.decode()
-    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html)
-    assert headings[:3] == ["Marketing", "Product management", "Other tables"]
+    assert _headings(html)[:3] == ["Marketing", "Product management", "Other tables"]
     assert 'href="/compare/mkt/"' in _section(html, "Marketing")
     assert 'href="/compare/pm/"' in _section(html, "Product management")
 
@@ -102,16 +108,16 @@ def test_a_draft_row_counts_neither_in_the_row_count_nor_in_recent_changes(clien
     assert "Unpublished thoughts" not in html
 
 
-def test_recently_changed_rows_are_the_newest_public_rows_first(client, editor_client):
+def test_recent_changes_name_the_newest_public_rows_by_table(client, editor_client):
     comparison = _filed("pm", "Product management", rows=3)
     _filed("hidden", "Product management", rows=1, status=Status.DRAFT)
     newest = comparison.dimensions.get(slug="row-2")
     newest.title = "Just edited"
     newest.save()
     for reader in (client, editor_client):  # staff see the same public list
-        recent = _section(reader.get("/").content.decode(), "Recently changed rows")
+        recent = _section(reader.get("/").content.decode(), "Recently changed")
         links = re.findall(r'href="([^"]+)"', recent)
-        assert links[0] == "/compare/pm/row-2/"
+        assert links[:2] == ["/compare/pm/", "/compare/pm/row-2/"]
         assert "/compare/hidden/" not in recent
         assert "Just edited" in recent and "<time datetime=" in recent
 
@@ -121,5 +127,64 @@ def test_a_new_topic_shows_on_the_next_request(client):
     client.get("/")  # cached, until the content changes
     comparison.topic = "Strategy"
     comparison.save()
-    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", client.get("/").content.decode())
+    headings = _headings(client.get("/").content.decode())
     assert "Strategy" in headings and "Product management" not in headings
+
+
+def test_the_flagship_comes_first_with_its_summary(client, settings):
+    """Issue 30, 2: the flagship table came last, and no table showed its summary."""
+    settings.FLAGSHIP_TABLE = "zz-flagship"
+    _filed("aa-first", "Analytics")
+    flagship = _filed("zz-flagship", "Zoology", rows=3)
+    flagship.summary = "The **one** table to read first."
+    flagship.save()
+    html = client.get("/").content.decode()
+    assert html.index('href="/compare/zz-flagship/"') < html.index('href="/compare/aa-first/"')
+    first = html[html.index('class="flagship"') : html.index("</section>")]
+    assert "The <strong>one</strong> table to read first." in first and "3 rows" in first
+
+
+def test_each_table_shows_its_summary_and_a_time_that_does_not_wrap(client):
+    comparison = _filed("pm", "Product management")
+    comparison.summary = "Where building for businesses pulls the work apart."
+    comparison.save()
+    html = _section(client.get("/").content.decode(), "Product management")
+    assert "Where building for businesses pulls the work apart." in html
+    assert re.search(r"changed <time [^>]*>\d+ \w+ \d{4}, \d\d:\d\d UTC</time>", html)
+
+
+def test_recent_changes_take_one_line_per_table(client):
+    """Issue 30, 2: eight lines for one table's rows."""
+    busy = _filed("busy", "Product management", rows=9)
+    _filed("quiet", "Marketing", rows=1)
+    for row in busy.dimensions.all():
+        row.save()
+    recent = _section(client.get("/").content.decode(), "Recently changed")
+    assert re.findall(r'class="recent-table" href="([^"]+)"', recent) == [
+        "/compare/busy/",
+        "/compare/quiet/",
+    ]
+    assert "and 6 more rows" in recent
+
+
+def test_a_topic_shows_its_newest_tables_and_links_to_the_rest(client):
+    """Issue 26, 5: a home page that stays readable with a thousand tables."""
+    for number in range(7):
+        _filed(f"t{number}", "Research", rows=1)
+    html = _section(client.get("/").content.decode(), "Research")
+    assert len(re.findall(r'href="/compare/t\d/"', html)) == 5
+    assert 'href="/compare/t6/"' in html  # the newest first
+    assert 'href="/tables/?topic=Research">All 7 tables in Research</a>' in html
+    listing = client.get("/tables/?topic=Research").content.decode()
+    assert len(re.findall(r'href="/compare/t\d/"', listing)) == 7
+    assert client.get("/tables/?topic=Research&page=2").status_code == 404
+
+
+def test_the_home_page_costs_the_same_queries_whatever_the_number_of_tables(
+    client, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE = False
+    for number in range(12):
+        _filed(f"t{number}", f"Topic {number % 3}", rows=2)
+    with django_assert_max_num_queries(8):
+        assert client.get("/").status_code == 200

@@ -134,7 +134,7 @@ def test_no_results_says_so_and_suggests_tags(client, default_content):
 )
 def test_bad_input_never_fails(client, default_content, query):
     response = client.get("/search/", {"q": query, "page": "x"})
-    assert response.status_code in (200, 400)
+    assert response.status_code in (200, 400, 404)
     assert b"<script>alert" not in response.content
 
 
@@ -164,6 +164,14 @@ def test_pages_hold_twenty_rows_in_a_stable_order(client, db):
     assert not set(first) & set(second)
     again = row_links_any(client.get("/search/", {"q": "answer"}).content.decode())
     assert again == first
+
+
+def test_a_page_past_the_last_is_404_as_in_the_api(client, db):
+    """Issue 30, 12: page 99 answered 200 with page 1."""
+    make_comparison(slug="many", rows=PAGE_SIZE + 5)
+    assert client.get("/search/", {"q": "answer", "page": 2}).status_code == 200
+    for page in ("3", "99", "0", "x"):
+        assert client.get("/search/", {"q": "answer", "page": page}).status_code == 404
 
 
 def row_links_any(html: str) -> list[str]:

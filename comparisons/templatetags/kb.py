@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from comparisons.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
+from comparisons.oembed import oembed_url
 from comparisons.pictures import alt_text
 from comparisons.sources import http_url
 
@@ -55,3 +56,15 @@ def changes_url(dimension) -> str:
 def picture_alt(table, one_row: bool = False) -> str:
     """The share picture's description (og:image:alt). Runs no query."""
     return alt_text(table, one_row)
+
+
+@register.simple_tag
+def oembed_href(path: str) -> str:
+    """The oEmbed endpoint's address for the page at `path` (with its query)."""
+    return oembed_url(absolute_url(path))
+
+
+@register.filter
+def last_updated(rows) -> datetime | None:
+    """The latest change among `rows` (tables.Row): for a view's "Updated" label."""
+    return max((row.updated for row in rows), default=None)

@@ -1,5 +1,5 @@
 // Progressive enhancement for sharing. Without it, row links are plain links, and the
-// downloads and the embed code remain; the buttons that need it stay hidden.
+// downloads and the embed code remain; share.css hides the buttons where scripting is off.
 (function () {
   "use strict";
   var status = document.querySelector("[data-share-status]");
@@ -60,9 +60,11 @@
 
   // A share link carries the moment it was made, so that whoever opens it later is told
   // which rows changed since ("as_of", seconds since 1970).
+  // Appended as text: URLSearchParams would write the commas of "only=a,b" as %2C.
   function withAsOf(href) {
     var url = new URL(href, document.baseURI);
-    url.searchParams.set("as_of", String(Math.floor(Date.now() / 1000)));
+    var stamp = "as_of=" + String(Math.floor(Date.now() / 1000));
+    url.search = url.search ? url.search + "&" + stamp : "?" + stamp;
     return url.href;
   }
 
@@ -76,7 +78,7 @@
   // The table on the page as a document would want it pasted: its rows, cells and sources
   // with absolute links, without the page's controls, markers and attributes.
   var KEPT_ATTRIBUTES = ["href", "colspan", "rowspan", "scope"];
-  var LEFT_OUT = "caption, .row-link, .difference, .tags, .updated, .badge, .visually-hidden";
+  var LEFT_OUT = "caption, .old-anchor, .row-link, .difference, .tags, .badge, .visually-hidden";
 
   function tableHtml(button) {
     var table = document.querySelector(".comparison-table").cloneNode(true);
@@ -84,16 +86,18 @@
       anchor.setAttribute("href", anchor.href);
     });
     table.querySelectorAll(LEFT_OUT).forEach(function (element) { element.remove(); });
-    // What is left of each row's "about" cell (its question), under the title on the page,
-    // joins the title's cell: one line per row in the pasted table.
-    table.querySelectorAll(".row-about").forEach(function (about) {
-      var titleRow = about.previousElementSibling;
-      var header = titleRow.querySelector("th");
-      var cell = about.firstElementChild;
-      header.append.apply(header, Array.from(cell.childNodes));
-      if (cell.rowSpan > 1) header.rowSpan = cell.rowSpan;  // across the common ground too
-      titleRow.querySelectorAll("td[rowspan]").forEach(function (td) { td.removeAttribute("rowspan"); });
-      about.remove();
+    // A row's header cell pastes as a plain cell with its title in bold: in a <th>, the
+    // question would paste bold and centred.
+    table.querySelectorAll("tbody th").forEach(function (header) {
+      var cell = document.createElement("td");
+      cell.append.apply(cell, Array.from(header.childNodes));
+      if (header.rowSpan > 1) cell.rowSpan = header.rowSpan;
+      cell.querySelectorAll(".row-title").forEach(function (title) {
+        var strong = document.createElement("strong");
+        title.replaceWith(strong);
+        strong.appendChild(title);
+      });
+      header.replaceWith(cell);
     });
     // What the page says with style ("Common ground", the numbered sources), said in words.
     table.querySelectorAll(".common-ground .label").forEach(function (label) {
@@ -122,6 +126,10 @@
   }
 
   function copyTable(button) {
+    if (!canCopy) {
+      announce("This browser cannot copy here; download the table instead.");
+      return;
+    }
     var markdown = fetchOk(button.getAttribute("data-copy-table"), "text/markdown").then(
       function (response) { return response.text(); }
     );
@@ -139,6 +147,12 @@
   }
 
   function copyShortLink(button) {
+    if (!canCopy) {
+      fetchOk(button.getAttribute("data-short-link"), "application/json")
+        .then(function (response) { return response.json(); })
+        .then(function (data) { showResult("Short link:", data.url); });
+      return;
+    }
     var url = fetchOk(button.getAttribute("data-short-link"), "application/json")
       .then(function (response) { return response.json(); })
       .then(function (data) { return data.url; });
@@ -166,7 +180,8 @@
     var target = event.target;
     var view = target.closest("[data-copy-view]");
     if (view) {
-      copy(withAsOf(view.getAttribute("data-copy-view")), "Link copied");
+      var href = withAsOf(view.getAttribute("data-copy-view"));
+      if (!copy(href, "Link copied")) showResult("Link:", href);
       return;
     }
     var short = target.closest("[data-short-link]");
@@ -220,9 +235,4 @@
     });
   });
 
-  var usable = "[data-copy-target], [data-print]";
-  if (canCopy) usable += ", [data-copy-view], [data-copy-table], [data-short-link]";
-  document.querySelectorAll(usable).forEach(function (button) {
-    button.hidden = false;
-  });
 })();
