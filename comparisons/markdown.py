@@ -37,6 +37,8 @@ def render_markdown(text: str) -> SafeString:
 
 def plain_text(markdown: str) -> str:
     """Markdown as the words a reader sees: no markup, links as their text, one line."""
+    # Two regexes rather than a render then nh3.clean(tags=set()): the words as typed, with
+    # no HTML round trip (no entities to unescape, "<" and "&" kept), and no parse per cell.
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"[*_`#>|~]+", "", text)
     # Control characters would draw as boxes.

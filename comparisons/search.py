@@ -105,14 +105,16 @@ def _uses_postgres() -> bool:
 
 
 def _hits(ids: list[int], backend) -> list[Hit]:
-    """The page's rows as results, in rank order: four queries (marks, rows, tags, cells)."""
-    wanted = backend.matched_words(ids)
-    rows = rows_queryset(Dimension.objects.filter(pk__in=ids)).in_bulk()
-    return [
-        Hit(row, highlight(row.title, wanted), snippets(row, wanted), matched_tags(row, wanted))
-        for row in (rows.get(pk) for pk in ids)
-        if row is not None
-    ]
+    """The page's rows as results, in rank order: three queries (rows with the words the
+    database marked, their tags, their cells)."""
+    rows = backend.with_marks(rows_queryset(Dimension.objects.filter(pk__in=ids))).in_bulk()
+    hits = []
+    for row in (rows.get(pk) for pk in ids):
+        if row is not None:
+            wanted = _marked_words(row.marked)
+            title = highlight(row.title, wanted)
+            hits.append(Hit(row, title, snippets(row, wanted), matched_tags(row, wanted)))
+    return hits
 
 
 def _grouped(hits: list[Hit]) -> list[tuple[Comparison, list[Hit]]]:
@@ -124,14 +126,9 @@ def _grouped(hits: list[Hit]) -> list[tuple[Comparison, list[Hit]]]:
     return list(groups.values())
 
 
-def _marked_words(texts) -> frozenset[str]:
+def _marked_words(text: str) -> frozenset[str]:
     """The words the database put between START and STOP, lower-cased."""
-    return frozenset(
-        word.lower()
-        for text in texts
-        for span in MARKED.findall(text or "")
-        for word in WORD.findall(span)
-    )
+    return frozenset(word.lower() for span in MARKED.findall(text) for word in WORD.findall(span))
 
 
 # --- PostgreSQL ------------------------------------------------------------------------
@@ -191,21 +188,16 @@ class _Postgres:
             rank=-SearchRank(F("search_vector"), self.query)
         )
 
-    def matched_words(self, ids: list[int]) -> frozenset[str]:
-        text = Concat(
-            *[t for pair in _fields() for t in (pair[0], Value(" "))], output_field=TextField()
-        )
-        marked = Dimension.objects.filter(pk__in=ids).annotate(
+    def with_marks(self, rows):
+        """`rows` with `marked`: all their searched text, matched words between START and
+        STOP (ts_headline with HighlightAll: every match, not an excerpt)."""
+        spaced = [part for text, _ in _fields() for part in (text, Value(" "))]
+        text = Concat(*spaced, output_field=TextField())
+        return rows.annotate(
             marked=SearchHeadline(
-                text,
-                self.query,
-                config=CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                highlight_all=True,
+                text, self.query, config=CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True
             )
         )
-        return _marked_words(marked.values_list("marked", flat=True))
 
 
 # --- SQLite: FTS5 ----------------------------------------------------------------------
@@ -278,26 +270,23 @@ class _Fts5:
             return rows.none().annotate(rank=F("text__rank"))
         return rows.filter(text__document__match=self.query).annotate(rank=F("text__rank"))
 
-    def matched_words(self, ids: list[int]) -> frozenset[str]:
-        if not ids:
-            return frozenset()
-        marks = {
-            f"marked_{column}": Func(
-                F("document"),
-                Value(column),
-                Value(START),
-                Value(STOP),
-                function="highlight",
-                output_field=TextField(),
-            )
-            for column in range(FTS_COLUMNS)
-        }
-        texts = (
-            DimensionText.objects.filter(dimension__in=ids, document__match=self.query)
-            .annotate(**marks)
-            .values_list(*marks)
-        )
-        return _marked_words(text for row in texts for text in row)
+    def with_marks(self, rows):
+        """`rows` with `marked`: their indexed text, matched words between START and STOP
+        (FTS5's highlight(), column by column)."""
+        marks = []
+        for column in range(FTS_COLUMNS):
+            marks += [
+                Func(
+                    F("text__document"),
+                    Value(column),
+                    Value(START),
+                    Value(STOP),
+                    function="highlight",
+                    output_field=TextField(),
+                ),
+                Value(" "),
+            ]
+        return self.matches(rows).annotate(marked=Concat(*marks, output_field=TextField()))
 
 
 def refresh_search_vectors(dimension_ids=None) -> None:

@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+# Strict helpers of our own, as healthchecks has (not django-environ, whose booleans also
+# take "yes", "on" and typos as False): a mistyped value stops the start with its name.
 def envbool(name: str, default: str) -> bool:
     value = os.getenv(name, default)
     if value in ("1", "True", "true"):

@@ -1,6 +1,7 @@
 """Guards over the app code itself: public Django API only, and no block written twice."""
 
 import re
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -73,3 +74,32 @@ def test_no_block_of_six_lines_is_written_twice():
             places[window].append(f"{path.relative_to(ROOT)}:{lines[start][0]}")
     repeated = {places[0]: places for places in places.values() if len(places) > 1}
     assert repeated == {}
+
+
+def _pins(requirements) -> list[tuple[str, str]]:
+    """(normalised name, version) of each `name[extras]==version` line."""
+    pins = []
+    for line in requirements:
+        match = re.fullmatch(r"([A-Za-z0-9_.-]+)(\[[^\]]*\])?==(\S+)", line.strip())
+        assert match, f"not pinned exactly: {line!r}"
+        pins.append((re.sub(r"[-_.]+", "-", match[1]).lower(), match[3]))
+    return pins
+
+
+def test_each_package_is_pinned_once_and_as_constraints_txt_pins_it():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = _pins(project["dependencies"] + project["optional-dependencies"]["dev"])
+    lines = (ROOT / "constraints.txt").read_text().splitlines()
+    installed = _pins(line for line in lines if line.strip() and not line.startswith("#"))
+    for pins in (wanted, installed):
+        names = [name for name, _ in pins]
+        assert sorted({n for n in names if names.count(n) > 1}) == []
+    assert dict(wanted).items() <= dict(installed).items()
+
+
+def test_the_share_pictures_font_is_vendored_with_its_licence():
+    fonts = ROOT / "static" / "fonts"
+    assert {"Roboto-Regular.ttf", "Roboto-Bold.ttf", "LICENSE.txt"} <= {
+        path.name for path in fonts.iterdir()
+    }
+    assert "Apache License" in (fonts / "LICENSE.txt").read_text()

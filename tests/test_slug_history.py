@@ -217,7 +217,7 @@ def test_old_anchors_cost_one_query_whatever_the_number_of_rows_and_renames(
     client, django_assert_max_num_queries, settings
 ):
     settings.PAGE_CACHE = False
-    make_comparison(slug="large", rows=40)
+    make_comparison(slug="large", rows=40, bulk=True)
     for number in range(1, 41):
         _rename(Dimension, f"row-{number}", f"renamed-{number}", comparison__slug="large")
     with django_assert_max_num_queries(9):  # the table's budget (tests/test_query_budget.py)
