@@ -69,11 +69,13 @@ def is_shareable(request: HttpRequest) -> bool:
     """Whether the answer to `request` may be kept by a shared cache (this one, nginx's).
 
     Staff see drafts and any signed-in user may see more than a reader, so only anonymous
-    readers' requests qualify; a view calls `unshare` when its page depends on more.
+    readers' requests qualify; a page that wrote a CSRF token (tied to the reader's cookie)
+    never does; a view calls `unshare` when its page depends on more.
     """
     return (
         request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not getattr(request, "unshared", False)
     )
 
