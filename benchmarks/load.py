@@ -126,6 +126,7 @@ def load_content() -> tuple[dict[str, int], dict]:
     from benchmarks.synthetic import make_synthetic_content, update_planner_statistics
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", verbosity=0, interactive=False)  # pages name hashed files
     call_command("load_default_content", verbosity=0)
     large = {"default content": large_pages()}
     started = time.perf_counter()
@@ -134,7 +135,6 @@ def load_content() -> tuple[dict[str, int], dict]:
     update_planner_statistics()
     print(f"synthetic content: {counts} in {time.perf_counter() - started:.1f} s")
     large["+1,000 tables of 50 rows"] = large_pages()
-    call_command("collectstatic", verbosity=0, interactive=False)
     return counts, large
 
 

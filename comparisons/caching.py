@@ -17,9 +17,9 @@ during it.
 
 The key holds only what pages distinguish, so that floods of made-up values store nothing:
 parameters no page reads are left out (and such a request stores nothing); `version` (a pinned
-embed) and `q` (search) are not kept by this cache at all; `as_of` (a share link's moment)
-counts only as the number of the table's changes after it (`_moments`); a filter naming rows,
-tags or columns the table lacks makes the page unshareable (`unshare`, called by the filter).
+embed) is not kept by this cache at all; `as_of` (a share link's moment) counts only as the
+number of the table's changes after it (`remember_moments`); a filter naming rows, tags or
+columns the table lacks, and a search finding nothing, make the page unshareable (`unshare`).
 """
 
 import bisect
@@ -55,9 +55,9 @@ RECHECK_SECONDS = 60
 RETRY_SECONDS = 5  # during a database outage, how often a due recheck tries it again
 SITE_ROW = 1
 
-# Every parameter a public page reads. Pages with `version` or `q` are not kept here.
+# Every parameter a public page reads. Pinned embeds (`version`) are not kept here.
 PAGE_PARAMETERS = frozenset({*PARAMETERS, AS_OF, "version", "q", "page", "p"})
-NOT_KEPT = frozenset({"version", "q"})
+NOT_KEPT = frozenset({"version"})
 # Pages of one table: the comparison's slug follows one of these prefixes.
 TABLE_PATH = re.compile(r"^/(?:compare|embed|api/v1/comparisons)/(?P<slug>[-\w]+)/")
 
@@ -69,11 +69,13 @@ def is_shareable(request: HttpRequest) -> bool:
     """Whether the answer to `request` may be kept by a shared cache (this one, nginx's).
 
     Staff see drafts and any signed-in user may see more than a reader, so only anonymous
-    readers' requests qualify; a view calls `unshare` when its page depends on more.
+    readers' requests qualify; a page that wrote a CSRF token (tied to the reader's cookie)
+    never does; a view calls `unshare` when its page depends on more.
     """
     return (
         request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not getattr(request, "unshared", False)
     )
 

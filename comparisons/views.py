@@ -9,7 +9,12 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from comparisons.caching import computed_once_per_generation, public_page, remember_moments
+from comparisons.caching import (
+    computed_once_per_generation,
+    public_page,
+    remember_moments,
+    unshare,
+)
 from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
 from comparisons.exports import EXPORTS
 from comparisons.filters import PARAMETERS, apply_filter, parse_query
@@ -93,6 +98,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     try:
         if context["q"].strip():
             context["results"] = search(context["q"], request.user, request.GET.get("page"))
+            if not context["results"].page.object_list:
+                unshare(request)  # any made-up word finds nothing: not a page to keep
     except QueryTooLong as error:
         context["error"] = str(error)
         return render(request, "comparisons/search.html", context, status=400)

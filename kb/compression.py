@@ -10,7 +10,7 @@ from django.middleware.gzip import GZipMiddleware
 
 class PublicPagesGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
-        public = getattr(response, "is_public_page", False)
-        if not public or request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or response.cookies:
+        # Public pages never hold a CSRF token (comparisons/caching.py, `is_shareable`).
+        if not getattr(response, "is_public_page", False) or response.cookies:
             return response
         return super().process_response(request, response)

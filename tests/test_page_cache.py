@@ -4,9 +4,13 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
 from taggit.models import Tag
 
+from comparisons.caching import public_page
 from comparisons.models import ComparisonSegment, Dimension, Entry, Segment, Status
 from tests.conftest import log_in, make_comparison
 
@@ -195,3 +199,18 @@ def test_the_cache_can_be_turned_off(client, settings):
     make_comparison(rows=2)
     client.get(TABLE)
     assert client.get(TABLE).wsgi_request.resolver_match is not None
+
+
+@public_page
+def _page_with_a_form(request):
+    get_token(request)
+    return HttpResponse("<form></form>")
+
+
+def test_a_page_that_wrote_a_csrf_token_is_never_shared(rf):
+    """The token is tied to the reader's cookie: a shared copy would hand it to everyone."""
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = _page_with_a_form(request)
+    assert "private" in response["Cache-Control"]
+    assert not getattr(response, "is_public_page", False)

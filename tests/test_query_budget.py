@@ -22,10 +22,7 @@ BUDGET = 6
 
 NAMES = {**SAMPLE, "comparison": "measured"}
 PAGES = page_types(HTML, FILE, IMAGE, FEED, JSON)
-# Search answers (`q`) are not kept by the page cache: any word makes a page of its own.
-CACHED_PAGES = {
-    name: url for name, url in urls(NAMES, HTML, FILE, FEED, JSON).items() if "q=" not in url
-}
+CACHED_PAGES = urls(NAMES, HTML, FILE, FEED, JSON)
 REDIRECTS = urls(NAMES, REDIRECT)
 
 

@@ -21,7 +21,7 @@ from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 
 from comparisons.api import schemas
-from comparisons.caching import public_page
+from comparisons.caching import public_page, unshare
 from comparisons.changes import changes_url
 from comparisons.exports import absolute, json_document
 from comparisons.filters import Query as FilterQuery
@@ -230,6 +230,8 @@ def search_results(
     if results.page.number != page:
         raise _no_such_page(page, results.page.paginator.num_pages)
     hits = results.page.object_list
+    if not hits:
+        unshare(request)  # any made-up word finds nothing: not an answer to keep
     return {
         "query": results.query,
         **_links(request, results.page),
