@@ -4,6 +4,7 @@ SQLite by default so that a checkout runs with no configuration; PostgreSQL by
 setting DATABASE_URL. Every variable is documented in README.md, "Settings".
 """
 
+import ipaddress
 import os
 import re
 from datetime import timedelta
@@ -44,6 +45,20 @@ def envrate(name: str, default: str) -> str:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str) -> list[str]:
+    """Addresses or networks, comma-separated: "127.0.0.1", "10.0.0.0/8,::1"."""
+    items = envlist(name, default)
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list addresses or networks such as 127.0.0.1 or 10.0.0.0/8, "
+                f"not {item!r}"
+            ) from None
+    return items
 
 
 DEBUG = envbool("DEBUG", "False")
@@ -259,7 +274,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # The proxies in front (addresses or networks): X-Forwarded-For is read only from them
 # (kb/proxies.py). Empty: the connection's address is the client's.
-TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", "")
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES", "")
 AXES_CLIENT_IP_CALLABLE = "kb.proxies.client_ip"
 
 # One shared cache for all app servers when REDIS_URL is set; per process otherwise.

@@ -66,7 +66,7 @@ def test_production_settings_redirect_to_https_with_hsts_and_secure_cookies():
 def test_the_cache_is_redis_when_redis_url_is_set_and_local_memory_otherwise():
     code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
     shared = run_manage("shell", "-v", "0", "-c", code, REDIS_URL="redis://127.0.0.1:6379/6")
-    assert shared.stdout.strip() == "django.core.cache.backends.redis.RedisCache", shared.stderr
+    assert shared.stdout.strip() == "kb.cache.BoundedRedisCache", shared.stderr  # Redis, bounded
     local = run_manage("shell", "-v", "0", "-c", code)
     assert local.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache", local.stderr
 

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from kb.proxies import client_ip
+from kb.settings import envnetworks
 from tests.test_deploy_check import run_manage
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,11 @@ def test_a_garbage_forwarded_address_is_a_failed_login_not_a_500(client, editor,
         )
     assert response.status_code == 429  # counted against the proxy's own address
     assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
+def test_trusted_proxies_must_be_addresses_or_networks(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8, ::1")
+    assert envnetworks("TRUSTED_PROXIES", "") == ["127.0.0.1", "10.0.0.0/8", "::1"]
+    monkeypatch.setenv("TRUSTED_PROXIES", "nginx")
+    with pytest.raises(ImproperlyConfigured, match="not 'nginx'"):
+        envnetworks("TRUSTED_PROXIES", "")
