@@ -40,7 +40,6 @@ def marks(html: str) -> list[str]:
             [
                 "internal-stakeholders",
                 "sales-cycle",
-                "product-led-growth",
                 "buyer-vs-user",
                 "security-compliance",
             ],
