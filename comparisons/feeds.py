@@ -6,8 +6,8 @@ are the ones the page shows (comparisons/filters.py reads the query string); the
 the ones readers saw (`public_row_histories` in comparisons/history.py), as on change logs.
 """
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from comparisons.caching import public_page
+from comparisons.change_words import change_words
 from comparisons.changes import changes_url
 from comparisons.exports import absolute
 from comparisons.history import RowRevision, public_row_histories
@@ -29,6 +30,9 @@ from comparisons.redirects import follows_renames
 
 # Feed readers poll: the newest changes are what they need, and the change log has the rest.
 ENTRIES = 50
+# Changes to several rows with the same reason this close together are one edit to the table
+# (a load or an update of the default content, an import): one entry, not one per row.
+ONE_EDIT = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,30 @@ class Followed:
 class Change:
     dimension: Dimension  # the row as it is now: its title and URLs
     revision: RowRevision  # one revision readers saw, described against the one they saw before
+    # Other rows' changes folded into this one: the same reason, made together.
+    others: list["Change"] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[Dimension]:
+        return [self.dimension, *(other.dimension for other in self.others)]
+
+
+def fold_changes(changes: list[Change]) -> list[Change]:
+    """`changes` (newest first) with each run of changes of several rows that share a reason
+    and were made within ONE_EDIT folded into one."""
+    folded: list[Change] = []
+    for change in changes:
+        last = folded[-1] if folded else None
+        if (
+            last is not None
+            and change.revision.reason
+            and change.revision.reason == last.revision.reason
+            and last.revision.date - change.revision.date <= ONE_EDIT
+        ):
+            last.others.append(change)
+        else:
+            folded.append(replace(change, others=[]))
+    return folded
 
 
 def public_changes(followed: Followed, limit: int) -> list[Change]:
@@ -66,7 +94,7 @@ def public_changes(followed: Followed, limit: int) -> list[Change]:
             if revision.is_listed:  # what the change log lists, in these columns
                 changes.append(Change(row, revision))
     changes.sort(key=lambda change: (change.revision.date, change.revision.key), reverse=True)
-    return changes[:limit]
+    return fold_changes(changes)[:limit]
 
 
 class ChangesAtom(Atom1Feed):
@@ -103,16 +131,23 @@ class ChangesFeed(Feed):
         return public_changes(followed, limit=ENTRIES)
 
     def item_title(self, change: Change) -> str:
-        return f"{change.dimension.title}: {change.revision.summary()}"
+        if change.others:
+            rows = len(change.rows)
+            return f"{change.revision.reason}: {rows} rows of {change.dimension.comparison.title}"
+        return f"{change.dimension.title}: {change_words(change.revision)}"
 
     def item_description(self, change: Change) -> str:
         # HTML (Atom's summary type="html"): everything an editor wrote is escaped.
-        row = change.dimension
-        return (
-            f"<p>{escape(change.revision.summary())}</p>"
-            f'<p><a href="{escape(absolute(row.get_absolute_url()))}">{escape(row.title)}</a>'
-            f" in {escape(row.comparison.title)}</p>"
+        links = ", ".join(
+            f'<a href="{escape(absolute(row.get_absolute_url()))}">{escape(row.title)}</a>'
+            for row in change.rows
         )
+        what = (
+            escape(change.revision.reason)
+            if change.others
+            else escape(change_words(change.revision))
+        )
+        return f"<p>{what}</p><p>{links} in {escape(change.dimension.comparison.title)}</p>"
 
     def item_link(self, change: Change) -> str:
         """The change on the row's change log."""

@@ -45,7 +45,8 @@ def _published_tags(request: HttpRequest) -> list[Tag]:
     """Tags of published rows in published comparisons, each with `row_count`."""
     tags = (
         Tag.objects.filter(dimension__in=Dimension.objects.public())
-        .annotate(row_count=Count("dimension", distinct=True))
+        # A row carries a tag once (taggit's unique tagged item): no DISTINCT to sort for.
+        .annotate(row_count=Count("dimension"))
         .order_by("name")
     )
     return computed_once_per_generation(request, "published-tags", lambda: list(tags))

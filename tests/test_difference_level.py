@@ -86,7 +86,7 @@ def test_each_row_shows_its_level_as_text(client, table):
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
     for value, label in DifferenceLevel.choices:
         assert f'class="difference difference-{value}"' in html
-        assert f'Difference level: </span><span class="difference-label">{label}</span>' in html
+        assert f'<span class="visually-hidden">Difference level: </span>{label}</span>' in html
 
 
 def test_the_filter_form_offers_big_differences_only(client, table):

@@ -1,5 +1,7 @@
 """Atom feeds of changes: a table, any filtered view of it, and one row."""
 
+import re
+
 import feedparser
 import pytest
 from django.test import Client
@@ -50,8 +52,8 @@ def test_a_tables_feed_lists_every_change_of_its_rows_newest_first(client, table
     feed = read_feed(client, TABLE_FEED)
     assert changed_rows(feed) == ["row-1", "row-2", "row-3", "row-2", "row-1"]
     assert feed.entries[0].title == "Row 1: Question changed."
-    assert feed.entries[1].title == "Row 2: Question changed; B2B: text changed."
-    assert feed.entries[-1].title == "Row 1: Row created; B2B entry added; B2C entry added."
+    assert feed.entries[1].title == "Row 2: Question and B2B answer changed."
+    assert feed.entries[-1].title == "Row 1: Row added."
     dates = [entry.updated_parsed for entry in feed.entries]
     assert dates == sorted(dates, reverse=True)
     assert feed.feed.title == "Changes to Comparison b2b-vs-b2c"
@@ -84,10 +86,10 @@ def test_a_view_of_some_columns_leaves_out_edits_that_only_touched_the_others(cl
     edit("row-1", b2c="Only the B2C cell changed")
     edit("row-2", b2b="Only the B2B cell changed")
     b2b_only = read_feed(client, f"{TABLE_FEED}?segments=b2b")
-    assert [e.title for e in b2b_only.entries[:1]] == ["Row 2: B2B: text changed."]
+    assert [e.title for e in b2b_only.entries[:1]] == ["Row 2: B2B answer changed."]
     assert "B2C" not in " ".join(entry.title for entry in b2b_only.entries)
     every_column = read_feed(client, TABLE_FEED)
-    assert "Row 1: B2C: text changed." in [entry.title for entry in every_column.entries]
+    assert "Row 1: B2C answer changed." in [entry.title for entry in every_column.entries]
 
 
 def test_a_draft_rows_changes_never_appear(client, table):
@@ -112,8 +114,8 @@ def test_a_row_published_after_draft_edits_shows_what_readers_see_changed(client
     titles = [entry.title for entry in read_feed(client, f"{TABLE_FEED}?only=row-2").entries]
     # One change, against what readers saw before: the drafts in between never show.
     assert titles == [
-        "Row 2: Question changed; B2B: text changed.",
-        "Row 2: Row created; B2B entry added; B2C entry added.",
+        "Row 2: Question and B2B answer changed.",
+        "Row 2: Row added.",
     ]
 
 
@@ -126,8 +128,8 @@ def test_edits_made_while_the_comparison_was_a_draft_never_appear(client):
     published = read_feed(client, TABLE_FEED).entries
     # Each row as readers first saw it, whole: nothing says what changed before that.
     assert sorted(entry.title for entry in published) == [
-        "Row 1: Row published; B2B entry added; B2C entry added.",
-        "Row 2: Row created; B2B entry added; B2C entry added.",
+        "Row 1: Row published.",
+        "Row 2: Row added.",
     ]
     assert {entry.updated_parsed for entry in published} == {
         Comparison.history.latest().history_date.utctimetuple()
@@ -172,7 +174,7 @@ def test_entries_say_what_changed_and_when_never_who(editor_client, editor, tabl
     editor_client.post(change_url(row), opened_dimension_form(row, b2b_body="Edited in admin"))
     response = Client().get(TABLE_FEED)
     feed = feedparser.parse(response.content)
-    assert feed.entries[0].title == "Row 1: B2B: text changed."
+    assert feed.entries[0].title == "Row 1: B2B answer changed."
     assert feed.entries[0].link.startswith(f"{SITE}/compare/b2b-vs-b2c/row-1/changes/#row-")
     assert editor.username.encode() not in response.content
     assert editor.email.encode() not in response.content
@@ -184,10 +186,7 @@ def test_entry_ids_survive_renames(client, table):
     before = {entry.title: entry.id for entry in read_feed(client, TABLE_FEED).entries}
     rename(Dimension, "row-1", "first-row")
     after = {entry.title: entry.id for entry in read_feed(client, TABLE_FEED).entries}
-    assert (
-        after["Row 1: Row created; B2B entry added; B2C entry added."]
-        == (before["Row 1: Row created; B2B entry added; B2C entry added."])
-    )
+    assert after["Row 1: Row added."] == (before["Row 1: Row added."])
 
 
 def test_old_slugs_redirect_to_the_current_feed_keeping_the_view(client, table):
@@ -210,7 +209,7 @@ def test_a_feed_keeps_the_newest_entries(client, table, monkeypatch):
     edit("row-3", "Newest?")
     assert [e.title for e in read_feed(client, TABLE_FEED).entries] == [
         "Row 3: Question changed.",
-        "Row 3: Row created; B2B entry added; B2C entry added.",
+        "Row 3: Row added.",
     ]
 
 
@@ -255,3 +254,28 @@ def test_a_row_and_its_change_log_link_the_rows_feed(client, table, url):
         html
     )
     assert f'<a class="follow-changes" href="{feed_url}" type="application/atom+xml">' in html
+
+
+def test_loading_the_default_content_is_one_entry_per_table_in_plain_words(client, db):
+    """Issue 30, 5: 21 of 23 entries read "Loaded from the default content; B2B entry added…"."""
+    from django.core.management import call_command
+
+    call_command("load_default_content", verbosity=0)
+    feed = read_feed(client, "/compare/product-management-b2b-vs-b2c/changes.atom")
+    assert [entry.title for entry in feed.entries] == [
+        "Loaded from the default content: 21 rows of Product management: B2B vs B2C"
+    ]
+    assert "entry added" not in feed.entries[0].summary
+    row_feed = read_feed(client, "/compare/product-management-b2b-vs-b2c/pricing/changes.atom")
+    assert (
+        row_feed.entries[0].title
+        == "Pricing and packaging: Row added. Loaded from the default content."
+    )
+
+
+def test_the_change_log_shows_the_time_of_each_change(client, table):
+    edit("row-1", b2b="New text")
+    html = client.get("/compare/b2b-vs-b2c/row-1/changes/").content.decode()
+    assert re.search(
+        r"<time datetime=\"[^\"]+\">\d+ \w+ \d{4}, \d\d:\d\d UTC</time> B2B answer changed\.", html
+    )

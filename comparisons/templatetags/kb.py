@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
+from comparisons.change_words import change_words
 from comparisons.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
 from comparisons.oembed import oembed_url
@@ -68,3 +69,9 @@ def oembed_href(path: str) -> str:
 def last_updated(rows) -> datetime | None:
     """The latest change among `rows` (tables.Row): for a view's "Updated" label."""
     return max((row.updated for row in rows), default=None)
+
+
+@register.filter(name="change_words")
+def change_words_filter(revision) -> str:
+    """A change in plain words (comparisons/change_words.py)."""
+    return change_words(revision)

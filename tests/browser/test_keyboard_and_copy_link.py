@@ -59,7 +59,7 @@ def test_a_reader_filters_the_table_and_copies_a_row_link_with_the_keyboard_only
     page.keyboard.press("Enter")
     # The filter form stamps the share link with when it was made (as_of).
     expect(page).to_have_url(re.compile(r"\?only=customers&as_of=\d+$"))
-    assert page.locator(".comparison-table tbody tr[id]").count() == 1
+    assert page.locator(".comparison-table tbody[id]").count() == 1
 
     tab_until(page, lambda focused: "row-link" in focused["classes"])
     page.keyboard.press("Enter")

@@ -33,7 +33,7 @@ def shown_rows() -> list[Dimension]:
 
 
 def row_ids(page) -> list[str]:
-    return page.locator(".comparison-table tbody tr[id]").evaluate_all(
+    return page.locator(".comparison-table tbody[id]").evaluate_all(
         "rows => rows.map(row => row.id)"
     )
 
@@ -65,11 +65,11 @@ def test_the_table_prints_side_by_side_within_a_page_per_three_rows(open_page, p
 
     assert len(pdf.pages) <= rows // 3, f"{len(pdf.pages)} pages for {rows} rows"
     first = words_with_positions(pdf.pages[0])
-    headers = [y for text, _, y in first if text == "DIMENSION"]
+    headers = [y for text, _, y in first if text == "ROW"]
     assert headers, "no column headers on the first page"
     header = headers[0]
     names = [text for text, _, y in sorted(first, key=lambda item: item[1]) if abs(y - header) < 1]
-    assert names == ["DIMENSION", *(name.upper() for name in segments)]
+    assert names == ["ROW", *(name.upper() for name in segments)]
     starts = [x for text, x, y in first if abs(y - header) < 1]
     width_of_page = float(pdf.pages[0].mediabox.width)
     assert max(starts) > width_of_page / 2  # the last column starts in the right half
@@ -119,7 +119,7 @@ def test_copy_table_puts_an_html_table_and_markdown_on_the_clipboard(open_page, 
     assert f'<a href="{link_back}">{link_back}</a>' in html.replace("&amp;", "&")
     assert "row-link" not in html and "Difference level" not in html  # no page controls
     assert markdown.startswith("# Product management: B2B vs B2C")
-    assert "| Dimension | B2B | B2C |" in markdown
+    assert "| Row | B2B | B2C |" in markdown
     assert f"[{source['title']}]({source['url']})" in markdown
     assert markdown.rstrip().endswith(f"Source: <{link_back}>")
 
