@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "simple_history",
     "corsheaders",
     "comparisons",
+    "comparisons.suggestions",
     "shortlinks",
 ]
 
@@ -285,3 +286,5 @@ CORS_ALLOW_HEADERS = ["accept", "if-modified-since", "if-none-match"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 # Requests per client address to /api/, counted like short links (django-ratelimit).
 API_RATE_LIMIT = envrate("API_RATE_LIMIT", "120/m")
+# Readers' suggestions sent per client address, counted like short links (README "Editing").
+SUGGESTIONS_RATE = envrate("SUGGESTIONS_RATE", "10/h")
