@@ -56,7 +56,7 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Row")
     def row(self, obj):
-        return f"{obj.dimension.comparison} › {obj.dimension}"
+        return f"{obj.dimension.comparison}: {obj.dimension}"
 
     @admin.display(description="From")
     def credited(self, obj):
