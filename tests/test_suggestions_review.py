@@ -183,3 +183,15 @@ def test_accepting_a_change_to_the_title_and_a_cell_is_one_revision(editor):
     dimension = Dimension.objects.get(pk=row("row-1").pk)
     assert dimension.title == "Renamed by a reader" and dimension.slug == "row-1"
     assert b2c().body == "And a new cell text"
+
+
+def test_the_credit_stays_when_the_same_editor_saved_the_row_a_moment_before(editor, client):
+    suggestion = suggested(b2c_body="The reader's B2C text", name="Ada")
+    dimension = row()
+    dimension.question = "The editor's question?"
+    dimension._history_user = editor
+    dimension.save()
+    accept(suggestion, editor)  # within seconds: the history would group the two saves
+    log = client.get("/compare/b2b-vs-b2c/row-1/changes/").content.decode()
+    assert "Suggested by Ada; B2C: text changed." in log
+    assert "Question changed." in log

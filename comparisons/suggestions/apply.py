@@ -78,11 +78,15 @@ def _decide(suggestion: Suggestion, status: str, editor) -> None:
 
 def _write(dimension: Dimension, applied: list[Field], credit: str, editor) -> None:
     """Save the row, then its cells, as the admin's form does: one revision in the history."""
-    row_fields = [f for f in applied if f.segment is None]
-    if row_fields:
-        for field in row_fields:
+    if not applied:
+        return
+    for field in applied:
+        if field.segment is None:
             setattr(dimension, field.key, field.suggested)
-        _save(dimension, credit, editor)
+    # Saved even when only cells change: the row's record starts the revision that carries
+    # the credit. Cells saved alone would join the same editor's save of a moment before
+    # (comparisons/history.py groups saves within SAME_SAVE), losing the credit.
+    _save(dimension, credit, editor)
     cells: dict[Segment, dict] = {}
     for field in applied:
         if field.segment is not None:
