@@ -167,3 +167,12 @@ def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(settings):
     assert send(first, b2c_body="One").status_code == 302
     assert send(first, b2c_body="Two").status_code == 429
     assert send(second, b2c_body="Three").status_code == 302
+
+
+def test_a_refused_post_costs_no_query(settings, django_assert_num_queries):
+    settings.SUGGESTIONS_RATE = "1/d"
+    flooder = Client(REMOTE_ADDR="203.0.113.9")
+    data = suggestion_data(flooder, b2c_body="Flood")
+    assert flooder.post(SUGGEST, data).status_code == 302
+    with django_assert_num_queries(0):
+        assert flooder.post(SUGGEST, data).status_code == 429

@@ -59,3 +59,13 @@ def test_a_readers_suggestion_and_an_editors_change_meanwhile_both_reach_the_tab
     assert feed.entries[0].title == f"{ROW}: Suggested by Ada; B2C: text changed."
     reader.goto(status_url)
     expect(reader.locator(".suggestion-status")).to_contain_text("Accepted")
+
+
+def test_the_suggestion_form_and_status_page_pass_axe(open_page, axe):
+    page = open_page(f"{COMPARISON}customers/suggest/")
+    assert axe(page) == []
+    page.get_by_label("B2B: text").fill("A corrected B2B cell.")
+    page.get_by_label("Reason").fill("A newer source.")
+    page.get_by_role("button", name="Send the suggestion").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thank you")
+    assert axe(page) == []
