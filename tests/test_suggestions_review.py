@@ -195,3 +195,22 @@ def test_the_credit_stays_when_the_same_editor_saved_the_row_a_moment_before(edi
     log = client.get("/compare/b2b-vs-b2c/row-1/changes/").content.decode()
     assert "Suggested by Ada; B2C: text changed." in log
     assert "Question changed." in log
+
+
+def test_a_reader_can_fill_an_empty_cell(editor):
+    b2c().delete()
+    suggestion = suggested(b2c_body="A first B2C answer", b2c_sources="Store | https://e.org")
+    accept(suggestion, editor)
+    assert b2c().body == "A first B2C answer"
+    assert b2c().sources == [{"title": "Store", "url": "https://e.org"}]
+
+
+def test_reviewing_and_accepting_run_a_bounded_number_of_queries(
+    editor_client, django_assert_max_num_queries
+):
+    suggestion = suggested(title="New title", b2b_body="New B2B", b2c_body="New B2C")
+    with django_assert_max_num_queries(11):
+        assert editor_client.get(review_url(suggestion)).status_code == 200
+    # The saves of the row and its two cells (comparisons/writes.py), the admin's log.
+    with django_assert_max_num_queries(48):
+        assert editor_client.post(review_url(suggestion), {"_accept": "1"}).status_code == 302

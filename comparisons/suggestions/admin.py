@@ -108,6 +108,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         try:
             if "_decline" in request.POST:
                 decline(suggestion, request.user, note)
+                self.log_change(request, suggestion, "Declined.")
                 self.message_user(request, "Declined.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:suggestions_suggestion_changelist"))
             edit_form = None
@@ -141,5 +142,6 @@ class SuggestionAdmin(admin.ModelAdmin):
             )  # fmt: skip
             return HttpResponseRedirect(here)
         names = ", ".join(field.label for field in applied) or "nothing (the row had it all)"
+        self.log_change(request, suggestion, f"Accepted; applied: {names}.")
         self.message_user(request, f"Accepted; applied: {names}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:suggestions_suggestion_changelist"))

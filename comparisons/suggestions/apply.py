@@ -93,7 +93,8 @@ def _write(dimension: Dimension, applied: list[Field], credit: str, editor) -> N
             cells.setdefault(field.segment, {})[field.key.split("-")[0]] = field.suggested
     entries = {e.segment_id: e for e in Entry.objects.filter(dimension=dimension)}
     for segment, values in cells.items():
-        entry = entries.get(segment.pk) or Entry(dimension=dimension, segment=segment)
+        entry = entries.get(segment.pk) or Entry(segment=segment)
+        entry.dimension = dimension  # loaded: the write path need not look up its table
         for name, value in values.items():
             setattr(entry, name, value)
         if entry.body.strip():  # an empty cell suggested with sources only stays empty
