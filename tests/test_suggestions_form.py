@@ -176,3 +176,13 @@ def test_a_refused_post_costs_no_query(settings, django_assert_num_queries):
     assert flooder.post(SUGGEST, data).status_code == 302
     with django_assert_num_queries(0):
         assert flooder.post(SUGGEST, data).status_code == 429
+
+
+def test_the_status_page_of_a_row_returned_to_draft_does_not_reveal_it(client):
+    send(client, b2c_body="Better text")
+    suggestion = Suggestion.objects.get()
+    Dimension.objects.filter(slug="row-1").update(status=Status.DRAFT, title="Secret draft title")
+    page = client.get(suggestion.get_absolute_url())
+    assert page.status_code == 200
+    assert "Secret draft title" not in page.content.decode()
+    assert "/compare/b2b-vs-b2c/row-1/" not in page.content.decode()
