@@ -37,6 +37,11 @@ EDITOR_PERMISSIONS = (
         ("shortlinks", "view_shortlink"),
         ("shortlinks", "delete_shortlink"),
     ]
+    + [
+        # Readers send suggestions; editors review, accept or decline (and delete spam).
+        ("suggestions", f"{action}_suggestion")
+        for action in ("view", "change", "delete")
+    ]
 )
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "simple_history",
     "corsheaders",
     "comparisons",
+    "comparisons.suggestions",
     "shortlinks",
 ]
 
@@ -352,3 +353,5 @@ LOGGING = {
         "django.request": {"handlers": ["requests"], "level": "ERROR", "propagate": False},
     },
 }
+# Readers' suggestions sent per client address, counted like short links (README "Editing").
+SUGGESTIONS_RATE = envrate("SUGGESTIONS_RATE", "10/h")

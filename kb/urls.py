@@ -18,5 +18,6 @@ urlpatterns = [
     path("api/v1/openapi.json", v1.openapi, name="api-v1-openapi"),
     path("api/v1/", v1.api.urls),
     path("", include("comparisons.urls")),
+    path("", include("comparisons.suggestions.urls")),
     path("", include("shortlinks.urls")),
 ]
