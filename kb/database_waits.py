@@ -58,7 +58,9 @@ def limit_statements(sender, connection, **kwargs) -> None:
 
 @contextmanager
 def at_most(seconds: float):
-    """Waits inside the block give up after `seconds` (a health probe's own budget)."""
+    """Waits inside the block give up after `seconds` (a health probe's own budget). Such a
+    short wait timing out does not make the other requests skip the database: on a busy
+    but working server it may just be short."""
     _local.seconds = seconds
     try:
         yield
@@ -71,9 +73,12 @@ def wait(connection) -> None:
     last, now = _timed_out_at.value, time.monotonic()
     if last and now - last < SKIP_SECONDS:
         raise DatabaseTimeout(f"PostgreSQL timed out less than {SKIP_SECONDS} s ago; not asked")
-    if last:
-        _timed_out_at.value = now  # this request retries; the others keep failing at once
-    seconds = getattr(_local, "seconds", settings.DB_WAIT_SECONDS)
+    seconds = getattr(_local, "seconds", None)
+    full_wait = seconds is None
+    if full_wait:
+        seconds = settings.DB_WAIT_SECONDS
+        if last:
+            _timed_out_at.value = now  # this request retries; the others keep failing at once
     deadline = now + seconds
     while True:
         state = connection.poll()
@@ -89,5 +94,6 @@ def wait(connection) -> None:
             raise OperationalError(f"Unexpected state from poll(): {state}")
         left = deadline - time.monotonic()
         if left <= 0 or not any(select.select(readers, writers, [], left)[:2]):
-            _timed_out_at.value = time.monotonic()
+            if full_wait:
+                _timed_out_at.value = time.monotonic()
             raise DatabaseTimeout(f"PostgreSQL did not answer within {seconds:g} s")

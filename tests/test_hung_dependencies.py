@@ -16,7 +16,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from kb import database_waits
 from tests.conftest import make_comparison
@@ -70,8 +70,11 @@ def timed(client, url: str, limit: float = 10) -> tuple[int | None, float]:
 
     def get():
         started = time.monotonic()
-        answer["status"] = client.get(url).status_code
-        answer["seconds"] = time.monotonic() - started
+        try:
+            answer["status"] = client.get(url).status_code
+            answer["seconds"] = time.monotonic() - started
+        finally:
+            connections.close_all()  # this thread's own connection
 
     thread = threading.Thread(target=get, daemon=True)
     thread.start()
@@ -153,3 +156,19 @@ def test_healthz_answers_within_a_second_while_postgresql_hangs(client, hung_pos
     status, seconds = timed(client, "/healthz")
     assert status == 503 and seconds < 1, (status, seconds)
     assert client.get("/healthz").json()["database"] is False
+
+
+@pytest.mark.postgresql
+def test_web_processes_limit_each_statement_on_the_server(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")  # left out on SQLite by the postgresql marker
+    settings.DB_STATEMENT_TIMEOUT = 2
+    connection.close()
+    database_waits.install()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone() == ("2s",)
+    finally:
+        database_waits.uninstall()
+        connection.close()
