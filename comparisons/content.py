@@ -9,6 +9,9 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+from taggit.utils import edit_string_for_tags
 
 from comparisons.models import (
     Comparison,
@@ -70,32 +73,54 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
         ComparisonSegment.objects.create(
             comparison=comparison, segment=segments[slug], position=position
         )
-    for position, row in enumerate(item["dimensions"], start=1):
-        dimension = _created(
-            Dimension,
-            comparison=comparison,
-            slug=row["slug"],
-            title=row["title"],
-            question=row.get("question", ""),
-            common_ground=row.get("common_ground", ""),
-            position=position * 10,
-            status=row.get("status", Status.PUBLISHED),
-            difference=row.get("difference", DifferenceLevel.DIFFERENT),
-        )
-        dimension.tags.set(row.get("tags", []))
-        # Right after its row, so that the row's first revision holds its cells.
-        entries = [
-            Entry(
-                dimension=dimension,
-                segment=segments[segment_slug],
-                body=entry["body"],
-                sources=[sources[key] for key in entry.get("sources", [])],
+    # Rows, their tags and cells in bulk, all their history records dated alike, so that each
+    # row's first revision holds its cells (comparisons/history.py).
+    now = timezone.now()
+    rows = item["dimensions"]
+    tags = {row["slug"]: [_tag(name) for name in row.get("tags", [])] for row in rows}
+    dimensions = bulk_create(
+        Dimension,
+        [
+            Dimension(
+                comparison=comparison,
+                slug=row["slug"],
+                title=row["title"],
+                question=row.get("question", ""),
+                common_ground=row.get("common_ground", ""),
+                position=position * 10,
+                status=row.get("status", Status.PUBLISHED),
+                difference=row.get("difference", DifferenceLevel.DIFFERENT),
             )
-            for segment_slug, entry in row["entries"].items()
-        ]
-        bulk_create(Entry, entries, LOADED)
+            for position, row in enumerate(rows, start=1)
+        ],
+        LOADED,
+        tag_names=lambda dimension: edit_string_for_tags(tags[dimension.slug]),
+        date=now,
+    )
+    TaggedItem.objects.bulk_create(
+        TaggedItem(content_object=dimension, tag=tag)
+        for dimension in dimensions
+        for tag in tags[dimension.slug]
+    )
+    entries = [
+        Entry(
+            dimension=dimension,
+            segment=segments[segment_slug],
+            body=entry["body"],
+            sources=[sources[key] for key in entry.get("sources", [])],
+        )
+        for dimension, row in zip(dimensions, rows, strict=True)
+        for segment_slug, entry in row["entries"].items()
+    ]
+    bulk_create(Entry, entries, LOADED, date=now)
     content_changed([comparison.pk], comparison.dimensions.values_list("pk", flat=True))
     return comparison
+
+
+def _tag(name: str) -> Tag:
+    """The tag of that name, made as taggit makes one (its slug from its name) if new."""
+    tag = Tag.objects.filter(name=name).first()
+    return tag or Tag.objects.create(name=name)
 
 
 def _created(model, **fields):
