@@ -9,16 +9,38 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from comparisons import writes
 from comparisons.admin_import import EditSafeImportMixin
 from comparisons.forms import DimensionForm, DimensionListForm, EntryForm
-from comparisons.history import RestoreError, deleted_rows, restore, row_revisions
+from comparisons.history import RestoreError, deleted_rows, row_revisions
 from comparisons.import_formats import FORMATS
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.resources import DimensionResource
 from comparisons.versioning import EditConflict
 
 
-class PublishingAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(SimpleHistoryAdmin):
+    """Every save and delete of the admin goes through the write service, one changeset each:
+    the form's object is saved with its many-to-many fields and inlines in `save_related`."""
+
+    def save_model(self, request, obj, form, change):
+        """Saved with its related objects, as one changeset, in `save_related`."""
+
+    def save_related(self, request, form, formsets, change):
+        writes.save_form(request.user, form, formsets, reason=self.reason_for(request))
+
+    def reason_for(self, request) -> str | None:
+        """The changeset's reason; None: created or edited, as the object says."""
+        return None
+
+    def delete_model(self, request, obj):
+        writes.delete(request.user, [obj])
+
+    def delete_queryset(self, request, queryset):
+        writes.delete(request.user, list(queryset))
+
+
+class PublishingAdmin(ServiceAdmin):
     """Draft/published content: "Save and publish" on the form, bulk actions in the list.
 
     The change form links to the page on the site ("Preview on site" for a draft, which
@@ -30,8 +52,9 @@ class PublishingAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if "_publish" in request.POST:
             obj.status = Status.PUBLISHED
-            obj._change_reason = "Published"
-        super().save_model(request, obj, form, change)
+
+    def reason_for(self, request) -> str | None:
+        return writes.Reason.PUBLISH if "_publish" in request.POST else None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_publish"] = obj is None or obj.is_draft
@@ -63,13 +86,9 @@ class PublishingAdmin(SimpleHistoryAdmin):
         return super().response_change(request, obj)
 
     def _set_status(self, request, queryset, status, reason):
-        changed = 0
-        for obj in queryset.exclude(status=status):
-            obj.status = status
-            obj._change_reason = reason
-            obj.save()
-            changed += 1
-        self.message_user(request, f"{reason}: {changed}.", messages.SUCCESS)
+        changing = list(queryset.exclude(status=status))
+        writes.set_status(request.user, changing, status)
+        self.message_user(request, f"{reason}: {len(changing)}.", messages.SUCCESS)
 
     @admin.action(description="Publish selected %(verbose_name_plural)s")
     def publish(self, request, queryset):
@@ -81,7 +100,7 @@ class PublishingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Segment)
-class SegmentAdmin(SimpleHistoryAdmin):
+class SegmentAdmin(ServiceAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -326,7 +345,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
             raise PermissionDenied
         history_url = reverse("admin:comparisons_dimension_history", args=[revision.record.id])
         try:
-            dimension = restore(revision)
+            dimension = writes.restore(request.user, revision)
         except RestoreError as error:
             self.message_user(request, f"Not restored: {error}", messages.ERROR)
             return HttpResponseRedirect(history_url)
@@ -355,3 +374,6 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
             "records": deleted_rows(),
         }
         return render(request, "admin/comparisons/dimension/deleted.html", context)
+
+
+from comparisons import tag_admin  # noqa: E402,F401  (tags in the admin)

@@ -8,8 +8,7 @@ database yet is created; one that is gets what editors never touched brought up 
 import json
 from pathlib import Path
 
-from django.db import transaction
-
+from comparisons import writes
 from comparisons.models import (
     Comparison,
     ComparisonSegment,
@@ -20,21 +19,26 @@ from comparisons.models import (
     Status,
 )
 from comparisons.upgrade import upgrade_comparison
-from comparisons.writes import bulk_create, content_changed
 
 DEFAULT_CONTENT = Path(__file__).parent / "default_content"
-# The change reason of everything the loader writes: history tells its rows from editors' work.
-LOADED = "Loaded from the default content"
 
 
 def default_content_files() -> list[Path]:
     return sorted(DEFAULT_CONTENT.glob("*.json"))
 
 
-@transaction.atomic
 def load_content(data: dict) -> dict:
     """Create what `data` describes and is missing, and bring up to date what editors never
-    touched. Returns the slugs created, and an upgrade report per existing comparison."""
+    touched, as one changeset ("load" when it creates a table, else "upgrade"). Returns the
+    slugs created, and an upgrade report per existing comparison."""
+    slugs = [item["slug"] for item in data["comparisons"]]
+    present = Comparison.objects.filter(slug__in=slugs).count()
+    reason = writes.Reason.UPGRADE if present == len(slugs) else writes.Reason.LOAD
+    with writes.changeset(None, reason):
+        return _load(data)
+
+
+def _load(data: dict) -> dict:
     report = {"created": [], "upgraded": {}}
     segments = {}
     for item in data["segments"]:
@@ -93,15 +97,13 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
             )
             for segment_slug, entry in row["entries"].items()
         ]
-        bulk_create(Entry, entries, LOADED)
-    content_changed([comparison.pk], comparison.dimensions.values_list("pk", flat=True))
+        writes.bulk_create(Entry, entries)
     return comparison
 
 
 def _created(model, **fields):
-    """A new object saved through the write path, its history record marked as loaded."""
+    """A new object, saved in the loader's changeset."""
     obj = model(**fields)
-    obj._change_reason = LOADED
     obj.save()
     return obj
 

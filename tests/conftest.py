@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
-from comparisons import staff_marker
+from comparisons import staff_marker, writes
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.roles import sync_editor_group
 from kb import outages
@@ -112,7 +112,13 @@ def make_comparison(
     status=Status.PUBLISHED,
     row_status=Status.PUBLISHED,
 ):
-    """A comparison with `rows` dimensions, each with one entry per segment."""
+    """A comparison with `rows` dimensions, each with one entry per segment, made as one
+    changeset by no one (as `load_default_content` makes tables)."""
+    with writes.changeset(None, writes.Reason.CREATE, "test content"):
+        return _make_comparison(slug, segments, rows, status, row_status)
+
+
+def _make_comparison(slug, segments, rows, status, row_status):
     comparison = Comparison.objects.create(
         title=f"Comparison {slug}", slug=slug, summary="A summary.", status=status
     )
@@ -172,8 +178,8 @@ def redirects(client, urls: list[str]) -> list[str]:
 
 
 def rename(model, old_slug: str, new_slug: str):
-    """Change a comparison's or a row's slug through `save()`, as every write path does."""
+    """Change a comparison's or a row's slug through the write service."""
     instance = model.objects.get(slug=old_slug)
     instance.slug = new_slug
-    instance.save()
+    writes.save(None, instance)
     return instance
