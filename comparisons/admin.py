@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import get_deleted_objects, unquote
 from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -122,6 +122,18 @@ class ComparisonAdmin(PublishingAdmin):
     search_fields = ["title", "topic", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ComparisonSegmentInline]
+
+    def get_deleted_objects(self, objs, request):
+        """A table goes to the Trash with its rows, cells and columns (`writes.delete`), so
+        its rows, which the database protects from a plain delete, are listed, not refused."""
+        rows = list(Dimension.objects.filter(comparison__in=list(objs)))
+        tables, count, perms, _protected = get_deleted_objects(objs, request, self.admin_site)
+        if rows:
+            with_rows = get_deleted_objects(rows, request, self.admin_site)
+            tables += with_rows[0]
+            count = {**count, **with_rows[1]}
+            perms |= with_rows[2]
+        return tables, count, perms, []
 
 
 class EntryFormSet(BaseInlineFormSet):

@@ -110,3 +110,13 @@ def _created(model, **fields):
 
 def load_file(path: Path) -> dict[str, list[str]]:
     return load_content(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_files(paths: list[Path]) -> dict[Path, dict]:
+    """Several files as one changeset: one load, or one upgrade, of the site."""
+    contents = {path: json.loads(path.read_text(encoding="utf-8")) for path in paths}
+    slugs = [item["slug"] for data in contents.values() for item in data["comparisons"]]
+    present = Comparison.objects.filter(slug__in=slugs).count()
+    reason = writes.Reason.UPGRADE if present == len(slugs) else writes.Reason.LOAD
+    with writes.changeset(None, reason):
+        return {path: load_content(data) for path, data in contents.items()}

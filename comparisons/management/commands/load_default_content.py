@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comparisons.content import default_content_files, load_file
+from comparisons.content import default_content_files, load_files
 
 
 class Command(BaseCommand):
@@ -10,8 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for path in default_content_files():
-            report = load_file(path)
+        for report in load_files(default_content_files()).values():
             for slug in report["created"]:
                 self.stdout.write(self.style.SUCCESS(f"Loaded comparison {slug}"))
             for slug, upgrade in report["upgraded"].items():
