@@ -111,7 +111,8 @@ def changeset(user, reason: str, message: str = "") -> Iterator[Changeset]:
         token = _open.set(state)
         try:
             yield state.changeset
-            _close(state)
+            if not transaction.get_rollback():  # a change refused as a whole has no effects
+                _close(state)
         finally:
             _open.reset(token)
 
@@ -242,6 +243,14 @@ def delete(user, objects: Iterable, reason: str = Reason.DELETE, message: str = 
                 for column in ComparisonSegment.objects.filter(comparison=obj):
                     column.delete()
             obj.delete()
+    return done
+
+
+def set_tags(user, dimension: Dimension, names: Iterable[str]) -> Changeset:
+    """Give a row exactly these tags (the row's form does this with its other fields)."""
+    with changeset(user, Reason.EDIT) as done:
+        dimension.tags.set(list(names))
+        record_history([dimension], history_type="~")
     return done
 
 

@@ -114,7 +114,7 @@ def make_comparison(
 ):
     """A comparison with `rows` dimensions, each with one entry per segment, made as one
     changeset by no one (as `load_default_content` makes tables)."""
-    with writes.changeset(None, writes.Reason.CREATE, "test content"):
+    with writes.changeset(None, writes.Reason.CREATE):
         return _make_comparison(slug, segments, rows, status, row_status)
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.template import engines
 
-from comparisons import assembly, stored_rows
+from comparisons import assembly, stored_rows, writes
 from comparisons.models import ComparisonSegment, Dimension, Entry, RowGeneration, Segment, Status
 from comparisons.stored_rows import RENDER_AT_WRITE_LIMIT
 from comparisons.writes import content_changed
@@ -50,7 +50,7 @@ def edit_cell(row: str, body: str, **fields) -> Entry:
     entry.body = body
     for name, value in fields.items():
         setattr(entry, name, value)
-    entry.save()
+    writes.save(None, entry)
     return entry
 
 
@@ -129,7 +129,7 @@ def test_a_title_edit_renders_the_page_around_the_table_again(client, table, tem
     client.get(TABLE)
     row = Dimension.objects.get(slug="row-2")
     row.title = "A renamed row"
-    row.save()
+    writes.save(None, row)
     templates_rendered.reset_mock()
     content = client.get(TABLE).content.decode()
     assert templates_rendered.call_count > 0
@@ -142,7 +142,7 @@ def test_a_renamed_column_shows_in_every_row_and_the_page_around(client, table):
     client.get(TABLE)
     segment = Segment.objects.get(slug="b2b")
     segment.name = "Business buyers"
-    segment.save()
+    writes.save(None, segment)
     rendered = client.get(TABLE).content
     assembled = client.get(TABLE).content
     assert assembled.count(b'data-segment="Business buyers"') == 3
@@ -154,7 +154,7 @@ def test_a_renamed_tag_shows_in_the_rows(client, table):
     client.get(TABLE)
     tag = Dimension.objects.get(slug="row-1").tags.get(name="research")
     tag.name = "user research"
-    tag.save()
+    writes.rename_tag(None, tag, tag.name)
     client.get(TABLE)
     assert b"user research" in client.get(TABLE).content
 
@@ -163,15 +163,16 @@ def test_a_row_taken_back_to_draft_disappears_from_the_assembled_page(client, ta
     client.get(TABLE)
     row = Dimension.objects.get(slug="row-3")
     row.status = Status.DRAFT
-    row.save()
+    writes.save(None, row)
     client.get(TABLE)
     assert b"Row 3" not in client.get(TABLE).content
 
 
 def test_a_column_added_to_the_table_shows_in_every_row(client, table):
     client.get(TABLE)
-    segment = Segment.objects.create(name="Government", slug="government", position=3)
-    ComparisonSegment.objects.create(comparison=table, segment=segment, position=3)
+    with writes.changeset(None, writes.Reason.EDIT):
+        segment = Segment.objects.create(name="Government", slug="government", position=3)
+        ComparisonSegment.objects.create(comparison=table, segment=segment, position=3)
     client.get(TABLE)
     assert client.get(TABLE).content.count(b'data-segment="Government"') == 3
 
@@ -180,7 +181,7 @@ def test_staff_always_get_the_page_rendered_in_full(client, table, superuser):
     log_in(client, superuser)
     row = Dimension.objects.get(slug="row-1")
     row.status = Status.DRAFT
-    row.save()
+    writes.save(None, row)
     with mock.patch.object(stored_rows, "public_listing") as public_listing:
         first = client.get(TABLE)
         again = client.get(TABLE)
@@ -273,10 +274,10 @@ def test_a_row_saved_with_its_cells_is_rendered_once_after_the_commit(
         transaction.atomic(),
     ):
         row.title = "Saved with both cells"
-        row.save()
+        writes.save(None, row)
         for entry in row.entries.all():
             entry.body = f"{entry.body}, edited"
-            entry.save()
+            writes.save(None, entry)
     assert render.call_count == 1
     assert row.pk in render.call_args.args[0]
     assert "Saved with both cells" in RowGeneration.objects.get(pk=row.pk).html

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from comparisons import fragments
+from comparisons import fragments, writes
 from comparisons.models import Comparison, Dimension, Entry, Status
 from comparisons.tables import load_table
 from tests.conftest import make_comparison
@@ -35,7 +35,7 @@ def test_a_table_after_an_edit_to_one_row_renders_only_that_row(client, table, r
 
     entry = Entry.objects.get(dimension__slug="row-2", segment__slug="b2b")
     entry.body = "An edited answer"
-    entry.save()
+    writes.save(None, entry)
     response = client.get(TABLE)
 
     assert rendered_titles(renders) == ["Row 2"]
@@ -48,7 +48,7 @@ def test_a_row_title_edit_renders_only_that_row(client, table, renders):
     renders.reset_mock()
     dimension = Dimension.objects.get(slug="row-3")
     dimension.title = "A renamed row"
-    dimension.save()
+    writes.save(None, dimension)
     assert b"A renamed row" in client.get(TABLE).content
     assert rendered_titles(renders) == ["A renamed row"]
 
@@ -76,7 +76,7 @@ def test_an_edit_to_one_table_renders_no_row_of_another(client, table, renders):
     client.get(TABLE)
     client.get("/compare/other/")
     renders.reset_mock()
-    Comparison.objects.get(slug="other").dimensions.get(slug="row-1").save()
+    writes.save(None, Comparison.objects.get(slug="other").dimensions.get(slug="row-1"))
     client.get(TABLE)
     assert renders.call_count == 0
 
