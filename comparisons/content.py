@@ -29,11 +29,11 @@ def default_content_files() -> list[Path]:
 
 def load_content(data: dict) -> dict:
     """Create what `data` describes and is missing, and bring up to date what editors never
-    touched, as one changeset ("load" when it creates a table, else "upgrade"). Returns the
+    touched, as one changeset ("load" on a site without any of its tables, else "upgrade"). Returns the
     slugs created, and an upgrade report per existing comparison."""
     slugs = [item["slug"] for item in data["comparisons"]]
     present = Comparison.objects.filter(slug__in=slugs).count()
-    reason = writes.Reason.UPGRADE if present == len(slugs) else writes.Reason.LOAD
+    reason = writes.Reason.UPGRADE if present else writes.Reason.LOAD
     with writes.changeset(None, reason):
         return _load(data)
 
@@ -117,6 +117,6 @@ def load_files(paths: list[Path]) -> dict[Path, dict]:
     contents = {path: json.loads(path.read_text(encoding="utf-8")) for path in paths}
     slugs = [item["slug"] for data in contents.values() for item in data["comparisons"]]
     present = Comparison.objects.filter(slug__in=slugs).count()
-    reason = writes.Reason.UPGRADE if present == len(slugs) else writes.Reason.LOAD
+    reason = writes.Reason.UPGRADE if present else writes.Reason.LOAD
     with writes.changeset(None, reason):
         return {path: load_content(data) for path, data in contents.items()}

@@ -50,6 +50,26 @@ class UpgradeReport:
     added: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)  # "old → new"
     kept: list[str] = field(default_factory=list)  # rows editors changed: left as they are
+    deleted: list[str] = field(default_factory=list)  # rows editors deleted: left deleted
+
+    def lines(self) -> list[str]:
+        """What the upgrade did to one table, in plain words, one line per kind of change."""
+        said = [
+            ("Updated", self.updated, "no editor had changed them"),
+            ("Added", self.added, "new in the default content"),
+            ("Merged", self.merged, "rows the default content now holds as one"),
+            ("Left alone", self.kept, "editors changed them"),
+            ("Left deleted", self.deleted, "editors deleted them"),
+        ]
+        return [
+            f"{verb} {_rows(len(slugs))} ({why}): {', '.join(slugs)}."
+            for verb, slugs, why in said
+            if slugs
+        ] or ["Nothing to change."]
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
 
 
 def _by_loader(record) -> bool:
@@ -110,7 +130,7 @@ def upgrade_comparison(
         slug = wanted["slug"]
         row = rows.get(slug) or renamed.get(slug)
         if row is None and slug in deleted:
-            report.kept.append(f"{slug} (deleted by an editor)")
+            report.deleted.append(slug)
             continue
         row = _merge_replaced(wanted, row, rows, untouched, report)
         if row is not None and row.pk not in untouched:
