@@ -29,8 +29,8 @@ def default_content_files() -> list[Path]:
 
 def load_content(data: dict) -> dict:
     """Create what `data` describes and is missing, and bring up to date what editors never
-    touched, as one changeset ("load" on a site without any of its tables, else "upgrade"). Returns the
-    slugs created, and an upgrade report per existing comparison."""
+    touched, as one changeset ("load" on a site without any of its tables, else "upgrade").
+    Returns the slugs created, and an upgrade report per existing comparison."""
     slugs = [item["slug"] for item in data["comparisons"]]
     present = Comparison.objects.filter(slug__in=slugs).count()
     reason = writes.Reason.UPGRADE if present else writes.Reason.LOAD
