@@ -29,7 +29,7 @@ def _reason(record) -> tuple[str, str]:
     if text in REASONS:
         return REASONS[text], ""
     if text.startswith("Restored the version of"):
-        return "restore", text
+        return "restore", text.removeprefix("Restored ")  # shown as "Restored <message>"
     if text.startswith("Imported"):
         return "import", text
     return TYPES[record.history_type], text
