@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from comparisons import writes
 from comparisons.admin_import import EditSafeImportMixin
+from comparisons.conflicts import deleted_since_message, resolve_added_meanwhile
 from comparisons.forms import DimensionForm, DimensionListForm, EntryForm
 from comparisons.history import RestoreError, deleted_rows, row_revisions
 from comparisons.import_formats import FORMATS
@@ -137,13 +138,69 @@ class ComparisonAdmin(PublishingAdmin):
 
 
 class EntryFormSet(BaseInlineFormSet):
-    """One form per column of the dimension's comparison, prefilled with its segment."""
+    """One form per column of the dimension's comparison, prefilled with its segment.
+
+    Two conflicts only a formset sees are shown in the form, never lost (comparisons/
+    conflicts.py has the field by field ones): a cell deleted since the form was opened and
+    edited here (the form keeps the text, as a new cell, and says who deleted it), and a cell
+    added here while someone else added it (the form shows theirs and asks which to keep).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         missing = self.missing_segments
         for form, segment in zip(self.extra_forms, missing, strict=False):
             form.initial.setdefault("segment", segment.pk)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if i < self.initial_form_count() and form.instance.pk is None and self.is_bound:
+            # A cell deleted since the form was opened: kept here, as a new one.
+            pk_name = self.model._meta.pk.name
+            form.fields[pk_name].required = False
+            posted = form.data.get(form.add_prefix(pk_name))
+            if posted:
+                form.data = form.data.copy()
+                form.data[form.add_prefix(pk_name)] = ""
+                form.deleted_since = posted
+            self.kept = {**getattr(self, "kept", {}), i: form.instance}
+        return form
+
+    def get_queryset(self):
+        """The cells, and in their places the cells deleted since the form was opened: the
+        admin shows the forms of the cells it finds here."""
+        queryset = super().get_queryset()
+        kept = getattr(self, "kept", None)
+        if not kept:
+            return queryset
+        cells = list(queryset)
+        for index in sorted(kept):
+            cells.insert(index, kept[index])
+        return cells
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            if getattr(form, "deleted_since", None):
+                form.add_error("body", deleted_since_message(form.deleted_since))
+            elif form.instance.pk is None and form.has_changed():
+                resolve_added_meanwhile(form, self.instance)
+
+    def save_existing_objects(self, commit=True):
+        saved = super().save_existing_objects(commit)
+        # Cells deleted since the form was opened, confirmed by saving again: added anew.
+        for form in self.initial_forms:
+            new = form.instance.pk is None and form.has_changed()
+            if new and not self._should_delete_form(form):
+                saved.append(self.save_new(form, commit=commit))
+        return saved
+
+    def save_new(self, form, commit=True):
+        if getattr(form, "take_theirs", False):
+            return form.instance  # their cell stays as it is
+        return super().save_new(form, commit=commit)
 
 
 class EntryInline(admin.StackedInline):
@@ -282,23 +339,27 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self._tell_what_was_merged(request, form, formsets)
+        self._tell_what_was_merged(request, form, formsets, saved=True)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if request.method == "POST" and "adminform" in context:
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
-            self._tell_what_was_merged(request, context["adminform"].form, formsets)
+            self._tell_what_was_merged(request, context["adminform"].form, formsets, saved=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _tell_what_was_merged(self, request, form, formsets):
+    def _tell_what_was_merged(self, request, form, formsets, saved: bool):
         forms = [form, *(f for formset in formsets for f in formset.forms)]
         merged = [name for f in forms for name in getattr(f, "merged", [])]
-        if merged:
-            self.message_user(
-                request,
-                "Saved since you opened this form, and kept: " + "; ".join(merged) + ".",
-                messages.INFO,
+        if not merged:
+            return
+        changed = "; ".join(merged)
+        if saved:
+            text = (
+                f"Saved. Changed by someone else since you opened this form, and kept: {changed}."
             )
+        else:
+            text = f"Changed by someone else since you opened this form, now in it: {changed}."
+        self.message_user(request, text, messages.INFO)
 
     def _revisions(self, request, object_id):
         if not self.has_view_or_change_permission(request):
