@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from comparisons import writes
+from comparisons import trash, writes
 from comparisons.admin_import import EditSafeImportMixin
 from comparisons.conflicts import deleted_since_message, resolve_added_meanwhile
 from comparisons.forms import DimensionForm, DimensionListForm, EntryForm
@@ -307,6 +307,12 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
                 self.admin_site.admin_view(self.deleted_view),
                 name="comparisons_dimension_deleted",
             ),
+            path("trash/", self.admin_site.admin_view(self.trash_view), name="comparisons_trash"),
+            path(
+                "trash/<int:changeset_id>/restore/",
+                self.admin_site.admin_view(self.trash_restore_view),
+                name="comparisons_trash_restore",
+            ),
             path(
                 "<path:object_id>/history/<str:revision_key>/restore/",
                 self.admin_site.admin_view(self.restore_view),
@@ -447,6 +453,30 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
             "records": deleted_rows(),
         }
         return render(request, "admin/comparisons/dimension/deleted.html", context)
+
+    def trash_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Trash",
+            "opts": self.model._meta,
+            "items": trash.in_trash(),
+            "can_restore": self.has_add_permission(request),
+        }
+        return render(request, "admin/comparisons/trash.html", context)
+
+    def trash_restore_view(self, request, changeset_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        item = next((i for i in trash.in_trash() if i.changeset.pk == changeset_id), None)
+        if item is None:
+            raise Http404("Nothing of this deletion is in the Trash.")
+        writes.restore_deleted(request.user, item.changeset)
+        self.message_user(request, f"Restored {item.kind}: {item.what}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:comparisons_trash"))
 
 
 from comparisons import tag_admin  # noqa: E402,F401  (tags in the admin)

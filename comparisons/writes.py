@@ -29,7 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 from taggit.models import Tag, TaggedItem
-from taggit.utils import edit_string_for_tags
+from taggit.utils import edit_string_for_tags, parse_tags
 
 from comparisons import generations, stored_rows
 from comparisons.models import (
@@ -313,6 +313,45 @@ def restore(user, revision) -> Dimension:
     message = f"the version of {timezone.localtime(revision.date):%d %b %Y %H:%M}"
     with changeset(user, Reason.RESTORE, message):
         return history.restore(revision)
+
+
+def restore_deleted(user, deleted: Changeset) -> Changeset:
+    """Bring back everything a deletion took (the Trash): tables with their columns, rows
+    with their cells and tags, or a deleted tag on the rows that carried it."""
+    with changeset(user, Reason.TRASH_RESTORE, str(deleted)) as done:
+        if deleted.reason == Reason.TAG_DELETE:
+            _restore_tags(deleted)
+        else:
+            for model in (Comparison, ComparisonSegment, Dimension, Entry):
+                for record in model.history.filter(changeset=deleted, history_type="-"):
+                    if not model.objects.filter(pk=record.id).exists():
+                        _bring_back(model, record)
+    return done
+
+
+def _bring_back(model, record) -> None:
+    fields = model._meta.concrete_fields
+    obj = model(
+        **{f.attname: getattr(record, f.attname) for f in fields if hasattr(record, f.attname)}
+    )
+    obj.save(force_insert=True)
+    if model is Dimension:
+        before = (
+            Dimension.history.filter(id=record.id, history_id__lt=record.history_id)
+            .order_by("-history_id")
+            .first()
+        )
+        if before is not None and before.tag_names:
+            obj.tags.set(parse_tags(before.tag_names))
+
+
+def _restore_tags(deleted: Changeset) -> None:
+    names = [name for name in deleted.message.split(", ") if name]
+    rows = Dimension.objects.filter(pk__in=Dimension.history.filter(changeset=deleted).values("id"))
+    for row in rows:
+        row.tags.add(*names)
+    record_history(list(rows), history_type="~")
+    _every_table_changes()
 
 
 def bulk_create(model: type[models.Model], objects: Iterable, tag_names=None) -> list:
