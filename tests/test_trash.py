@@ -84,3 +84,19 @@ def test_deleted_rows_and_tags_come_back_from_the_trash(superuser_client):
     assert set(Dimension.objects.get(slug="row-2").tags.names()) == {"research"}
     _restore(superuser_client, "Rows")
     assert Dimension.objects.get(slug="row-1").entries.count() == 2
+
+
+def test_deleted_rows_and_tables_answer_410_gone_with_a_link(superuser_client, client):
+    table = make_comparison(rows=2)
+    row = Dimension.objects.get(slug="row-1")
+    superuser_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
+    response = client.get("/compare/b2b-vs-b2c/row-1/")
+    assert response.status_code == 410
+    assert 'href="/compare/b2b-vs-b2c/"' in response.content.decode()
+    assert client.get("/compare/b2b-vs-b2c/no-such-row/").status_code == 404
+
+    superuser_client.post(f"/admin/comparisons/comparison/{table.pk}/delete/", {"post": "yes"})
+    response = client.get("/compare/b2b-vs-b2c/")
+    assert response.status_code == 410
+    assert 'href="/"' in response.content.decode()
+    assert client.get("/compare/never-was/").status_code == 404
