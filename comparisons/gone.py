@@ -44,3 +44,20 @@ def deleted_row(comparison: Comparison, slug: str) -> None:
 def gone_response(request, gone: Gone):
     context = {"title": gone.title, "link": gone.link, "link_text": gone.link_text}
     return render(request, "410.html", context, status=410)
+
+
+def deleted_rows_of(comparison: Comparison) -> list[Dimension]:
+    """The table's rows deleted and not restored, as they were: the table's feed carries their
+    removal. One query."""
+    records = (
+        Dimension.history.filter(comparison_id=comparison.pk, history_type="-")
+        .exclude(id__in=Dimension.objects.values("pk"))
+        .order_by("id", "-history_date")
+    )
+    rows = {}
+    for record in records:
+        if record.id not in rows:
+            row = record.instance
+            row.comparison = comparison
+            rows[record.id] = row
+    return list(rows.values())

@@ -100,3 +100,11 @@ def test_deleted_rows_and_tables_answer_410_gone_with_a_link(superuser_client, c
     assert response.status_code == 410
     assert 'href="/"' in response.content.decode()
     assert client.get("/compare/never-was/").status_code == 404
+
+
+def test_the_tables_feed_carries_a_removed_entry_for_a_deleted_row(superuser_client, client):
+    make_comparison(rows=2)
+    row = Dimension.objects.get(slug="row-1")
+    superuser_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
+    feed = client.get("/compare/b2b-vs-b2c/changes.atom").content.decode()
+    assert "Row 1: Row removed." in feed
