@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import get_deleted_objects, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -474,8 +475,17 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
         item = next((i for i in trash.in_trash() if i.changeset.pk == changeset_id), None)
         if item is None:
             raise Http404("Nothing of this deletion is in the Trash.")
-        writes.restore_deleted(request.user, item.changeset)
-        self.message_user(request, f"Restored {item.kind}: {item.what}.", messages.SUCCESS)
+        try:
+            writes.restore_deleted(request.user, item.changeset)
+        except IntegrityError:  # rolled back as a whole: nothing was restored
+            self.message_user(
+                request,
+                f"Not restored: {item.what} — its address is taken by something made since. "
+                "Rename that first.",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(request, f"Restored {item.kind}: {item.what}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:comparisons_trash"))
 
 

@@ -108,3 +108,16 @@ def test_the_tables_feed_carries_a_removed_entry_for_a_deleted_row(superuser_cli
     superuser_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
     feed = client.get("/compare/b2b-vs-b2c/changes.atom").content.decode()
     assert "Row 1: Row removed." in feed
+
+
+def test_a_table_whose_address_was_taken_meanwhile_is_not_restored_and_says_why(
+    superuser_client,
+):
+    table = make_comparison(rows=1)
+    superuser_client.post(f"/admin/comparisons/comparison/{table.pk}/delete/", {"post": "yes"})
+    make_comparison(rows=1)  # a new table under the same slug
+    html = superuser_client.get(TRASH).content.decode()
+    action = html.split("Table:", 1)[1].split('action="', 1)[1].split('"', 1)[0]
+    response = superuser_client.post(action, follow=True)
+    assert "Not restored" in response.content.decode()
+    assert Comparison.objects.count() == 1
