@@ -9,13 +9,12 @@ random generator makes two runs with the same arguments make the same content.
 
 import random
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 from taggit.models import Tag, TaggedItem
-from taggit.utils import edit_string_for_tags
 
+from comparisons import writes
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
-from comparisons.writes import BATCH, bulk_create, content_changed, record_history
+from comparisons.writes import BATCH, bulk_create, record_history
 
 VOCABULARY = [
     "account",
@@ -118,11 +117,14 @@ def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(chosen).capitalize() + "."
 
 
-@transaction.atomic
 def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> int:
-    """Create the content; returns the number of entries made."""
+    """Create the content, as one changeset; returns the number of entries made."""
+    with writes.changeset(None, writes.Reason.LOAD, REASON):
+        return _make(comparisons, dimensions, seed)
+
+
+def _make(comparisons: int, dimensions: int, seed: int) -> int:
     rng = random.Random(seed)
-    now = timezone.now()  # every version of the load: each row's first version has its cells
     segments = [
         Segment.objects.get_or_create(slug=slug, defaults={"name": name, "position": n})[0]
         for n, (slug, name) in enumerate([("b2b", "B2B"), ("b2c", "B2C")])
@@ -139,13 +141,14 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
             )
             for n in range(start, start + comparisons)
         ),
-        REASON,
-        date=now,
     )
-    ComparisonSegment.objects.bulk_create(
-        ComparisonSegment(comparison=table, segment=segment, position=n)
-        for table in tables
-        for n, segment in enumerate(segments)
+    bulk_create(
+        ComparisonSegment,
+        (
+            ComparisonSegment(comparison=table, segment=segment, position=n)
+            for table in tables
+            for n, segment in enumerate(segments)
+        ),
     )
     rows = Dimension.objects.bulk_create(
         (
@@ -169,9 +172,7 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
         (TaggedItem(content_object=row, tag=tag) for row in rows for tag in tags_of[row.pk]),
         batch_size=BATCH,
     )
-    record_history(
-        rows, REASON, tag_names=lambda row: edit_string_for_tags(tags_of[row.pk]), date=now
-    )
+    record_history(rows)  # the rows' tags join their records when the changeset closes
     entries = bulk_create(
         Entry,
         (
@@ -179,10 +180,7 @@ def make_synthetic_content(comparisons: int, dimensions: int, seed: int = 1) -> 
             for row in rows
             for segment in segments
         ),
-        REASON,
-        date=now,
     )
-    content_changed([table.pk for table in tables], [row.pk for row in rows])
     return len(entries)
 
 

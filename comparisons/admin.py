@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import get_deleted_objects, unquote
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -9,16 +10,39 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from comparisons import trash, writes
 from comparisons.admin_import import EditSafeImportMixin
+from comparisons.conflicts import deleted_since_message, resolve_added_meanwhile
 from comparisons.forms import DimensionForm, DimensionListForm, EntryForm
-from comparisons.history import RestoreError, deleted_rows, restore, row_revisions
+from comparisons.history import RestoreError, deleted_rows, row_revisions
 from comparisons.import_formats import FORMATS
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.resources import DimensionResource
 from comparisons.versioning import EditConflict
 
 
-class PublishingAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(SimpleHistoryAdmin):
+    """Every save and delete of the admin goes through the write service, one changeset each:
+    the form's object is saved with its many-to-many fields and inlines in `save_related`."""
+
+    def save_model(self, request, obj, form, change):
+        """Saved with its related objects, as one changeset, in `save_related`."""
+
+    def save_related(self, request, form, formsets, change):
+        writes.save_form(request.user, form, formsets, reason=self.reason_for(request))
+
+    def reason_for(self, request) -> str | None:
+        """The changeset's reason; None: created or edited, as the object says."""
+        return None
+
+    def delete_model(self, request, obj):
+        writes.delete(request.user, [obj])
+
+    def delete_queryset(self, request, queryset):
+        writes.delete(request.user, list(queryset))
+
+
+class PublishingAdmin(ServiceAdmin):
     """Draft/published content: "Save and publish" on the form, bulk actions in the list.
 
     The change form links to the page on the site ("Preview on site" for a draft, which
@@ -30,8 +54,9 @@ class PublishingAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if "_publish" in request.POST:
             obj.status = Status.PUBLISHED
-            obj._change_reason = "Published"
-        super().save_model(request, obj, form, change)
+
+    def reason_for(self, request) -> str | None:
+        return writes.Reason.PUBLISH if "_publish" in request.POST else None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_publish"] = obj is None or obj.is_draft
@@ -63,13 +88,9 @@ class PublishingAdmin(SimpleHistoryAdmin):
         return super().response_change(request, obj)
 
     def _set_status(self, request, queryset, status, reason):
-        changed = 0
-        for obj in queryset.exclude(status=status):
-            obj.status = status
-            obj._change_reason = reason
-            obj.save()
-            changed += 1
-        self.message_user(request, f"{reason}: {changed}.", messages.SUCCESS)
+        changing = list(queryset.exclude(status=status))
+        writes.set_status(request.user, changing, status)
+        self.message_user(request, f"{reason}: {len(changing)}.", messages.SUCCESS)
 
     @admin.action(description="Publish selected %(verbose_name_plural)s")
     def publish(self, request, queryset):
@@ -81,7 +102,7 @@ class PublishingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Segment)
-class SegmentAdmin(SimpleHistoryAdmin):
+class SegmentAdmin(ServiceAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -104,15 +125,83 @@ class ComparisonAdmin(PublishingAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ComparisonSegmentInline]
 
+    def get_deleted_objects(self, objs, request):
+        """A table goes to the Trash with its rows, cells and columns (`writes.delete`), so
+        its rows, which the database protects from a plain delete, are listed, not refused."""
+        rows = list(Dimension.objects.filter(comparison__in=list(objs)))
+        tables, count, perms, _protected = get_deleted_objects(objs, request, self.admin_site)
+        if rows:
+            with_rows = get_deleted_objects(rows, request, self.admin_site)
+            tables += with_rows[0]
+            count = {**count, **with_rows[1]}
+            perms |= with_rows[2]
+        return tables, count, perms, []
+
 
 class EntryFormSet(BaseInlineFormSet):
-    """One form per column of the dimension's comparison, prefilled with its segment."""
+    """One form per column of the dimension's comparison, prefilled with its segment.
+
+    Two conflicts only a formset sees are shown in the form, never lost (comparisons/
+    conflicts.py has the field by field ones): a cell deleted since the form was opened and
+    edited here (the form keeps the text, as a new cell, and says who deleted it), and a cell
+    added here while someone else added it (the form shows theirs and asks which to keep).
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         missing = self.missing_segments
         for form, segment in zip(self.extra_forms, missing, strict=False):
             form.initial.setdefault("segment", segment.pk)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if i < self.initial_form_count() and form.instance.pk is None and self.is_bound:
+            # A cell deleted since the form was opened: kept here, as a new one.
+            pk_name = self.model._meta.pk.name
+            form.fields[pk_name].required = False
+            posted = form.data.get(form.add_prefix(pk_name))
+            if posted:
+                form.data = form.data.copy()
+                form.data[form.add_prefix(pk_name)] = ""
+                form.deleted_since = posted
+            self.kept = {**getattr(self, "kept", {}), i: form.instance}
+        return form
+
+    def get_queryset(self):
+        """The cells, and in their places the cells deleted since the form was opened: the
+        admin shows the forms of the cells it finds here."""
+        queryset = super().get_queryset()
+        kept = getattr(self, "kept", None)
+        if not kept:
+            return queryset
+        cells = list(queryset)
+        for index in sorted(kept):
+            cells.insert(index, kept[index])
+        return cells
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            if getattr(form, "deleted_since", None):
+                form.add_error("body", deleted_since_message(form.deleted_since))
+            elif form.instance.pk is None and form.has_changed():
+                resolve_added_meanwhile(form, self.instance)
+
+    def save_existing_objects(self, commit=True):
+        saved = super().save_existing_objects(commit)
+        # Cells deleted since the form was opened, confirmed by saving again: added anew.
+        for form in self.initial_forms:
+            new = form.instance.pk is None and form.has_changed()
+            if new and not self._should_delete_form(form):
+                saved.append(self.save_new(form, commit=commit))
+        return saved
+
+    def save_new(self, form, commit=True):
+        if getattr(form, "take_theirs", False):
+            return form.instance  # their cell stays as it is
+        return super().save_new(form, commit=commit)
 
 
 class EntryInline(admin.StackedInline):
@@ -219,6 +308,12 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
                 self.admin_site.admin_view(self.deleted_view),
                 name="comparisons_dimension_deleted",
             ),
+            path("trash/", self.admin_site.admin_view(self.trash_view), name="comparisons_trash"),
+            path(
+                "trash/<int:changeset_id>/restore/",
+                self.admin_site.admin_view(self.trash_restore_view),
+                name="comparisons_trash_restore",
+            ),
             path(
                 "<path:object_id>/history/<str:revision_key>/restore/",
                 self.admin_site.admin_view(self.restore_view),
@@ -251,23 +346,27 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self._tell_what_was_merged(request, form, formsets)
+        self._tell_what_was_merged(request, form, formsets, saved=True)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if request.method == "POST" and "adminform" in context:
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
-            self._tell_what_was_merged(request, context["adminform"].form, formsets)
+            self._tell_what_was_merged(request, context["adminform"].form, formsets, saved=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _tell_what_was_merged(self, request, form, formsets):
+    def _tell_what_was_merged(self, request, form, formsets, saved: bool):
         forms = [form, *(f for formset in formsets for f in formset.forms)]
         merged = [name for f in forms for name in getattr(f, "merged", [])]
-        if merged:
-            self.message_user(
-                request,
-                "Saved since you opened this form, and kept: " + "; ".join(merged) + ".",
-                messages.INFO,
+        if not merged:
+            return
+        changed = "; ".join(merged)
+        if saved:
+            text = (
+                f"Saved. Changed by someone else since you opened this form, and kept: {changed}."
             )
+        else:
+            text = f"Changed by someone else since you opened this form, now in it: {changed}."
+        self.message_user(request, text, messages.INFO)
 
     def _revisions(self, request, object_id):
         if not self.has_view_or_change_permission(request):
@@ -326,7 +425,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
             raise PermissionDenied
         history_url = reverse("admin:comparisons_dimension_history", args=[revision.record.id])
         try:
-            dimension = restore(revision)
+            dimension = writes.restore(request.user, revision)
         except RestoreError as error:
             self.message_user(request, f"Not restored: {error}", messages.ERROR)
             return HttpResponseRedirect(history_url)
@@ -355,3 +454,39 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
             "records": deleted_rows(),
         }
         return render(request, "admin/comparisons/dimension/deleted.html", context)
+
+    def trash_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Trash",
+            "opts": self.model._meta,
+            "items": trash.in_trash(),
+            "can_restore": self.has_add_permission(request),
+        }
+        return render(request, "admin/comparisons/trash.html", context)
+
+    def trash_restore_view(self, request, changeset_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        item = next((i for i in trash.in_trash() if i.changeset.pk == changeset_id), None)
+        if item is None:
+            raise Http404("Nothing of this deletion is in the Trash.")
+        try:
+            writes.restore_deleted(request.user, item.changeset)
+        except IntegrityError:  # rolled back as a whole: nothing was restored
+            self.message_user(
+                request,
+                f"Not restored: {item.what} — its address is taken by something made since. "
+                "Rename that first.",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(request, f"Restored {item.kind}: {item.what}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:comparisons_trash"))
+
+
+from comparisons import tag_admin  # noqa: E402,F401  (tags in the admin)

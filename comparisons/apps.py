@@ -6,8 +6,8 @@ class ComparisonsConfig(AppConfig):
     verbose_name = "Comparisons"
 
     def ready(self):
-        # Every side effect of a change to content: see comparisons/writes.py.
         from comparisons import writes
         from kb import checks  # noqa: F401  (system checks on the settings)
 
+        # History records join the open changeset (comparisons/writes.py).
         writes.connect()

@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
+from comparisons import writes
 from comparisons.models import (
     Comparison,
     ComparisonSegment,
@@ -41,7 +42,6 @@ from comparisons.writes import (
     HISTORY_MODELS,
     content_changed,
     record_history,
-    tag_string_of,
 )
 
 FORMAT = "kb-backup"
@@ -212,7 +212,13 @@ class HistorySection:
         return self.history
 
     def _fields(self):
-        return [f for f in self.history._meta.concrete_fields if f.name != "history_user"]
+        # Changesets are not in backups yet: restored records are grouped as before them
+        # (comparisons/history.py).
+        return [
+            f
+            for f in self.history._meta.concrete_fields
+            if f.name not in ("history_user", "changeset")
+        ]
 
     def dump(self, keys: Keys) -> list[dict]:
         items = []
@@ -266,6 +272,7 @@ SECTIONS = [
     TaggedItemSection(),
     HistorySection("segment_history", Segment),
     HistorySection("comparison_history", Comparison),
+    HistorySection("comparison_segment_history", ComparisonSegment),
     HistorySection("dimension_history", Dimension),
     HistorySection("entry_history", Entry),
 ]
@@ -290,9 +297,14 @@ def is_empty() -> bool:
     return not any(section.table.objects.exists() for section in SECTIONS)
 
 
-@transaction.atomic
 def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
-    """Restore `backup`, all or nothing. Refuses a non-empty database unless `replace`."""
+    """Restore `backup`, all or nothing, as one changeset. Refuses a non-empty database
+    unless `replace`."""
+    with writes.changeset(None, writes.Reason.BACKUP):
+        return _import_kb(backup, replace)
+
+
+def _import_kb(backup: dict, replace: bool) -> dict[str, int]:
     data = _checked_data(backup)
     if not is_empty():
         if not replace:
@@ -385,7 +397,6 @@ def _schema_of(backup: dict):
 
 def _record_history_now() -> None:
     """A backup without history: one history record of everything, dated now."""
-    for model in (Segment, Comparison, Entry):
-        record_history(list(model.objects.all()), WITHOUT_HISTORY)
-    rows = list(Dimension.objects.prefetch_related("tags"))
-    record_history(rows, WITHOUT_HISTORY, tag_names=lambda row: tag_string_of(row.tags.all()))
+    for model in (Segment, Comparison, ComparisonSegment, Dimension, Entry):
+        # The rows' tags join their records when the changeset closes.
+        record_history(list(model.objects.all()))

@@ -83,8 +83,10 @@ class ConflictCheckedForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = instance.version
         cleaned["version"] = instance.version
+        since = self._records_since(base)
         for name, old, theirs in conflicts:
-            self.add_error(name, self._conflict_message(name, old, theirs, latest))
+            who = self._who_changed(name, base, since) or latest
+            self.add_error(name, self._conflict_message(name, old, theirs, who))
         if conflicts:
             raise ValidationError(
                 format_html(
@@ -102,6 +104,27 @@ class ConflictCheckedForm(forms.ModelForm):
         return cleaned
 
     # --- one field at a time -------------------------------------------------------------
+
+    def _records_since(self, base) -> list:
+        """The saves since the form was opened, oldest first. One query."""
+        if base is None:
+            return []
+        return list(
+            self.instance.history.filter(history_date__gt=base.history_date)
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+        )
+
+    def _who_changed(self, name: str, base, since: list):
+        """The record of the first save since `base` that changed `name`: who to name."""
+        previous = base
+        for record in since:
+            if _comparable(self._recorded(record, name)) != _comparable(
+                self._recorded(previous, name)
+            ):
+                return record
+            previous = record
+        return None
 
     def _merged_fields(self) -> list[str]:
         """The model's fields the editor edits here (not the inline's link to its row)."""
@@ -171,6 +194,65 @@ class ConflictCheckedForm(forms.ModelForm):
                 choice=choice,
             ),
             code="conflict",
+        )
+
+
+def deleted_since_message(entry_id) -> ValidationError:
+    """A cell edited here that someone deleted since the form was opened."""
+    from comparisons.models import Entry
+
+    record = (
+        Entry.history.filter(id=entry_id, history_type="-")
+        .select_related("history_user")
+        .order_by("-history_date")
+        .first()
+    )
+    return ValidationError(
+        format_html(
+            "{} deleted this cell on {}, after you opened this form. Your text is kept in the "
+            "box: save again to add it back, or tick “Delete” to leave it deleted.",
+            _editor(record),
+            f"{timezone.localtime(record.history_date):%d %b %Y at %H:%M}" if record else "—",
+        ),
+        code="conflict",
+    )
+
+
+def resolve_added_meanwhile(form, dimension) -> None:
+    """A cell added here that someone else added since the form was opened: the first save
+    shows theirs and asks which to keep; the choice then updates their cell or keeps it."""
+    from comparisons.models import Entry
+
+    segment = form.cleaned_data.get("segment")
+    if dimension.pk is None or segment is None:
+        return
+    theirs = Entry.objects.filter(dimension=dimension, segment=segment).first()
+    if theirs is None:
+        return
+    choice = form.data.get(form.add_prefix("resolve-body"))
+    if choice == THEIRS:
+        form.instance, form.take_theirs = theirs, True
+    elif choice == MINE:
+        for name in ("body", "sources"):
+            setattr(theirs, name, form.cleaned_data.get(name))
+        form.instance = theirs
+    else:
+        record = theirs.history.select_related("history_user").order_by("-history_date").first()
+        form.add_error(
+            "body",
+            ValidationError(
+                format_html(
+                    '<span class="conflict">{who} added this cell after you opened the form: '
+                    '<span class="theirs">{text}</span> Yours is in the box. <label><input '
+                    'type="radio" name="{choice}" value="mine" checked> Keep mine</label> '
+                    '<label><input type="radio" name="{choice}" value="theirs"> Take theirs'
+                    "</label></span>",
+                    who=_editor(record),
+                    text=theirs.body,
+                    choice=form.add_prefix("resolve-body"),
+                ),
+                code="conflict",
+            ),
         )
 
 

@@ -8,11 +8,9 @@ database yet is created; one that is gets what editors never touched brought up 
 import json
 from pathlib import Path
 
-from django.db import transaction
-from django.utils import timezone
 from taggit.models import Tag, TaggedItem
-from taggit.utils import edit_string_for_tags
 
+from comparisons import writes
 from comparisons.models import (
     Comparison,
     ComparisonSegment,
@@ -23,21 +21,26 @@ from comparisons.models import (
     Status,
 )
 from comparisons.upgrade import upgrade_comparison
-from comparisons.writes import bulk_create, content_changed
 
 DEFAULT_CONTENT = Path(__file__).parent / "default_content"
-# The change reason of everything the loader writes: history tells its rows from editors' work.
-LOADED = "Loaded from the default content"
 
 
 def default_content_files() -> list[Path]:
     return sorted(DEFAULT_CONTENT.glob("*.json"))
 
 
-@transaction.atomic
 def load_content(data: dict) -> dict:
     """Create what `data` describes and is missing, and bring up to date what editors never
-    touched. Returns the slugs created, and an upgrade report per existing comparison."""
+    touched, as one changeset ("load" on a site without any of its tables, else "upgrade").
+    Returns the slugs created, and an upgrade report per existing comparison."""
+    slugs = [item["slug"] for item in data["comparisons"]]
+    present = Comparison.objects.filter(slug__in=slugs).count()
+    reason = writes.Reason.UPGRADE if present else writes.Reason.LOAD
+    with writes.changeset(None, reason):
+        return _load(data)
+
+
+def _load(data: dict) -> dict:
     report = {"created": [], "upgraded": {}}
     segments = {}
     for item in data["segments"]:
@@ -73,12 +76,11 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
         ComparisonSegment.objects.create(
             comparison=comparison, segment=segments[slug], position=position
         )
-    # Rows, their tags and cells in bulk, all their history records dated alike, so that each
-    # row's first revision holds its cells (comparisons/history.py).
-    now = timezone.now()
+    # Rows, their tags and cells in bulk (their history records join the loader's changeset,
+    # which records each row's tags when it closes).
     rows = item["dimensions"]
     tags = {row["slug"]: [_tag(name) for name in row.get("tags", [])] for row in rows}
-    dimensions = bulk_create(
+    dimensions = writes.bulk_create(
         Dimension,
         [
             Dimension(
@@ -93,43 +95,49 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
             )
             for position, row in enumerate(rows, start=1)
         ],
-        LOADED,
-        tag_names=lambda dimension: edit_string_for_tags(tags[dimension.slug]),
-        date=now,
     )
     TaggedItem.objects.bulk_create(
         TaggedItem(content_object=dimension, tag=tag)
         for dimension in dimensions
         for tag in tags[dimension.slug]
     )
-    entries = [
-        Entry(
-            dimension=dimension,
-            segment=segments[segment_slug],
-            body=entry["body"],
-            sources=[sources[key] for key in entry.get("sources", [])],
-        )
-        for dimension, row in zip(dimensions, rows, strict=True)
-        for segment_slug, entry in row["entries"].items()
-    ]
-    bulk_create(Entry, entries, LOADED, date=now)
-    content_changed([comparison.pk], comparison.dimensions.values_list("pk", flat=True))
+    writes.bulk_create(
+        Entry,
+        [
+            Entry(
+                dimension=dimension,
+                segment=segments[segment_slug],
+                body=entry["body"],
+                sources=[sources[key] for key in entry.get("sources", [])],
+            )
+            for dimension, row in zip(dimensions, rows, strict=True)
+            for segment_slug, entry in row["entries"].items()
+        ],
+    )
     return comparison
 
 
 def _tag(name: str) -> Tag:
     """The tag of that name, made as taggit makes one (its slug from its name) if new."""
-    tag = Tag.objects.filter(name=name).first()
-    return tag or Tag.objects.create(name=name)
+    return Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
 
 
 def _created(model, **fields):
-    """A new object saved through the write path, its history record marked as loaded."""
+    """A new object, saved in the loader's changeset."""
     obj = model(**fields)
-    obj._change_reason = LOADED
     obj.save()
     return obj
 
 
 def load_file(path: Path) -> dict[str, list[str]]:
     return load_content(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_files(paths: list[Path]) -> dict[Path, dict]:
+    """Several files as one changeset: one load, or one upgrade, of the site."""
+    contents = {path: json.loads(path.read_text(encoding="utf-8")) for path in paths}
+    slugs = [item["slug"] for data in contents.values() for item in data["comparisons"]]
+    present = Comparison.objects.filter(slug__in=slugs).count()
+    reason = writes.Reason.UPGRADE if present else writes.Reason.LOAD
+    with writes.changeset(None, reason):
+        return {path: load_content(data) for path, data in contents.items()}

@@ -23,6 +23,7 @@ from comparisons.caching import public_page
 from comparisons.change_words import change_words
 from comparisons.changes import changes_url
 from comparisons.exports import absolute
+from comparisons.gone import deleted_rows_of
 from comparisons.history import RowRevision, public_row_histories
 from comparisons.lookups import filtered_table, get_comparison, row_table
 from comparisons.models import Dimension, Segment
@@ -182,7 +183,9 @@ class ViewChangesFeed(ChangesFeed):
             "newest first.",
             page_path=comparison.get_absolute_url() + query,
             feed_path=reverse("changes_feed", args=[comparison.slug]) + query,
-            rows=[row.dimension for row in rows],
+            # The whole table's feed also says which rows were removed.
+            rows=[row.dimension for row in rows]
+            + ([] if view.is_filtered else deleted_rows_of(comparison)),
             segments=view.table.segments,
             updated=max([comparison.updated, *(row.updated for row in rows)]),
         )

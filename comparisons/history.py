@@ -1,12 +1,13 @@
 """A row's history: each revision of a row together with its cells, and what readers saw.
 
 django-simple-history records every save of a row (`Dimension`) and of a cell (`Entry`)
-separately. A *row revision* is the row and its cells as one save left them. The admin saves
-the row first and its cells right after, so the cell records that follow a row record, by the
-same editor within `SAME_SAVE`, belong to that row record's revision; a cell saved on its own
-(in the shell, by an import that changed only cells) starts a revision of its own. Cells deleted
-because their row was deleted are marked (ROW_DELETED) so the revision before the deletion
-still shows them, and a restored row comes back with its cells.
+separately, each in the changeset that made it (comparisons/writes.py). A *row revision* is the
+row and its cells as one changeset left them: the cell records of the changeset of a row record
+belong to that row record's revision; cells changed without their row start a revision of
+their own. Cells deleted in the changeset that deleted their row are left out of the deletion,
+so the revision before it still shows them, and a restored row comes back with its cells.
+(Records older than changesets that a backup brought without one are grouped as they were
+before: by the same editor within `SAME_SAVE`.)
 
 What readers saw is a narrower history: a revision is public from the moment the row and its
 comparison were both published (`public_row_histories`). Change logs, feeds and pinned embeds
@@ -25,17 +26,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from taggit.utils import parse_tags
 
 from comparisons.models import Comparison, Dimension, Entry, Segment, Status
 
-ROW_DELETED = "Deleted with its row"
 # Fields that change on every save: not worth showing as changes.
 BOOKKEEPING = ["created", "updated", "version"]
-# A row's cells are saved right after the row, in the same request.
+# Records without a changeset: a row's cells were saved right after the row, in one request.
 SAME_SAVE = timedelta(seconds=5)
 
 
@@ -89,7 +87,16 @@ class RowRevision:
 
     @property
     def reason(self) -> str:
-        return self.started_by.history_change_reason or ""
+        """What the changeset says of itself, when it is more than an edit."""
+        changeset = self.started_by.changeset
+        if changeset is None:
+            return self.started_by.history_change_reason or ""
+        if changeset.reason in ("create", "edit", "delete"):
+            return changeset.message
+        text = changeset.get_reason_display()
+        if changeset.reason == "restore":  # "Restored the version of 1 Dec 2026 10:00"
+            return f"{text} {changeset.message}"
+        return f"{text}: {changeset.message}" if changeset.message else text
 
     @property
     def is_deletion(self) -> bool:
@@ -189,6 +196,8 @@ def _field_changes(model, new, old) -> list[FieldChange]:
 
 
 def _same_save(start, record) -> bool:
+    if start.changeset_id is not None or record.changeset_id is not None:
+        return start.changeset_id == record.changeset_id
     return (
         record.history_user_id == start.history_user_id
         and timedelta(0) <= record.history_date - start.history_date <= SAME_SAVE
@@ -198,11 +207,12 @@ def _same_save(start, record) -> bool:
 def _revisions_of(records, entry_records, segments) -> list[RowRevision]:
     """The revisions of one row, oldest first, from its row and cell records (oldest first)."""
     events = [(r.history_date, 0, r.history_id, r) for r in records]
+    row_deleted = {r.changeset_id for r in records if r.history_type == "-" and r.changeset_id}
     events += [
         (e.history_date, 1, e.history_id, e)
         for e in entry_records
         # Deleted with the row: the deletion's revision has no cells anyway.
-        if not (e.history_type == "-" and e.history_change_reason == ROW_DELETED)
+        if not (e.history_type == "-" and e.changeset_id in row_deleted)
     ]
     revisions: list[RowRevision] = []
     entries: dict[int, object] = {}
@@ -246,7 +256,7 @@ def row_histories(dimension_ids) -> dict[int, list[RowRevision]]:
     records = defaultdict(list)
     for record in (
         Dimension.history.filter(id__in=dimension_ids)
-        .select_related("history_user")
+        .select_related("history_user", "changeset")
         .order_by("history_date", "history_id")
     ):
         records[record.id].append(record)
@@ -254,7 +264,8 @@ def row_histories(dimension_ids) -> dict[int, list[RowRevision]]:
     segments = {}
     for record in (
         Entry.history.filter(dimension_id__in=dimension_ids)
-        .select_related("history_user", "segment")  # a left join: segments may be deleted
+        # Left joins: segments may be deleted, old records have no changeset.
+        .select_related("history_user", "segment", "changeset")
         .order_by("history_date", "history_id")
     ):
         entry_records[record.dimension_id].append(record)
@@ -412,16 +423,15 @@ def deleted_rows():
     return Dimension.history.filter(history_id__in=latest).order_by("-history_date")
 
 
-@transaction.atomic
 def restore(revision: RowRevision) -> Dimension:
     """Make `revision` the row's current state, entries included; recorded as a new revision.
+    Called by the write service (`writes.restore`), inside its changeset.
 
     Works for a deleted row too: it comes back under its old id, with the entries it had.
     """
     if not revision.restorable:
         raise RestoreError("Pick a version before the deletion, or an older version.")
     record = revision.record
-    reason = f"Restored the version of {timezone.localtime(revision.date):%d %b %Y %H:%M}"
     if not Comparison.objects.filter(pk=record.comparison_id).exists():
         raise RestoreError("Its comparison was deleted: restore the comparison first.")
     taken = Dimension.objects.filter(comparison_id=record.comparison_id, slug=record.slug)
@@ -445,21 +455,18 @@ def restore(revision: RowRevision) -> Dimension:
         dimension = record.instance
         newest = Dimension.history.filter(id=record.id).aggregate(v=Max("version"))["v"]
         dimension.version = (newest or 0) + 1
-    dimension._change_reason = reason
     dimension.save()
     dimension.tags.set(parse_tags(record.tag_names))
 
     live = {entry.pk: entry for entry in Entry.objects.filter(dimension_id=record.id)}
     for entry_id, entry in live.items():
         if entry_id not in revision.entries:
-            entry._change_reason = reason
             entry.delete()
     for entry_id, entry_record in revision.entries.items():
         if entry_id in live:
             entry = _with_values_of(entry_record, live[entry_id])
         else:
             entry = entry_record.instance
-        entry._change_reason = reason
         entry.save()
     return dimension
 

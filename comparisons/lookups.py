@@ -1,7 +1,8 @@
 """What a request may see, found by slug: the one access rule of the pages, feeds and API.
 
-Each lookup raises `Renamed` for an old slug (comparisons/redirects.py turns it into a 301)
-and `Http404` for what is missing or not visible to the user (drafts, for anonymous readers).
+Each lookup raises `Renamed` for an old slug (comparisons/redirects.py turns it into a 301),
+`Gone` for a deleted table or row (a 410, comparisons/gone.py) and `Http404` for what is
+missing or not visible to the user (drafts, for anonymous readers).
 """
 
 from typing import NoReturn
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest
 
 from comparisons.caching import unshare
 from comparisons.filters import FilteredTable, apply_filter, parse_query
+from comparisons.gone import deleted_comparison, deleted_row
 from comparisons.models import Comparison, Dimension
 from comparisons.redirects import Renamed, renamed_comparison, renamed_dimension, renamed_rows
 from comparisons.tables import Table, load_table
@@ -24,6 +26,7 @@ def get_comparison(request: HttpRequest, slug: str) -> Comparison:
         current = renamed_comparison(slug, visible)
         if current:
             raise Renamed(comparison=current) from None
+        deleted_comparison(slug)
         raise Http404("No such comparison.") from None
 
 
@@ -62,4 +65,5 @@ def missing_row(request: HttpRequest, comparison: Comparison, slug: str) -> NoRe
     current = renamed_dimension(comparison, slug, visible_rows(request))
     if current:
         raise Renamed(**current)
+    deleted_row(comparison, slug)
     raise Http404("No such row in this comparison.")

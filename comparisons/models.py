@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -50,6 +52,57 @@ class DimensionQuerySet(PublishableQuerySet):
     def public(self):
         """Published rows of published comparisons: a draft table hides all its rows."""
         return self.published().filter(comparison__status=Status.PUBLISHED)
+
+
+class Changeset(models.Model):
+    """One change to content, as one editor (or the system) made it: every history record it
+    wrote points here. Written only by the write service (comparisons/writes.py)."""
+
+    class Reason(models.TextChoices):
+        CREATE = "create", "Created"
+        EDIT = "edit", "Edited"
+        DELETE = "delete", "Deleted"
+        PUBLISH = "publish", "Published"
+        UNPUBLISH = "unpublish", "Returned to draft"
+        RESTORE = "restore", "Restored"
+        TRASH_RESTORE = "trash_restore", "Restored from the Trash"
+        IMPORT = "import", "Imported"
+        BACKUP = "backup", "Restored from a backup"
+        LOAD = "load", "Loaded from the default content"
+        UPGRADE = "upgrade", "Updated from the default content"
+        BASELINE = "baseline", "Recorded when history began"
+        TAG_RENAME = "tag_rename", "Tag renamed"
+        TAG_MERGE = "tag_merge", "Tags merged"
+        TAG_DELETE = "tag_delete", "Tag deleted"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=20, choices=Reason)
+    message = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [
+            # The Trash and the upgrade read changesets by reason, newest first.
+            models.Index(fields=["reason", "-created"], name="changeset_reason_created"),
+        ]
+
+    def __str__(self):
+        text = self.get_reason_display()
+        return f"{text}: {self.message}" if self.message else text
+
+
+class InChangeset(models.Model):
+    """The changeset a history record belongs to (a base of every historical model)."""
+
+    # PROTECT: a changeset is the record of its history records; it goes only with them.
+    changeset = models.ForeignKey(
+        Changeset, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
 
 
 class RemembersSlugs(models.Model):
@@ -102,7 +155,7 @@ class Segment(models.Model):
     description = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[InChangeset])
 
     class Meta:
         ordering = ["position", "name"]
@@ -131,7 +184,7 @@ class Comparison(RemembersSlugs):
     updated = models.DateTimeField(auto_now=True)
 
     objects = PublishableQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[InChangeset])
 
     class Meta:
         ordering = ["title"]
@@ -163,6 +216,9 @@ class ComparisonSegment(models.Model):
     # PROTECT: removing a segment that tables use would delete their cells.
     segment = models.ForeignKey(Segment, on_delete=models.PROTECT)
     position = models.PositiveIntegerField(default=0)
+
+    # Recorded so that a removed column comes back from the Trash with its place.
+    history = HistoricalRecords(bases=[InChangeset])
 
     class Meta:
         ordering = ["position"]
@@ -231,7 +287,9 @@ class Dimension(RemembersSlugs, Versioned):
 
     objects = DimensionQuerySet.as_manager()
     # The search vector is derived from the row and its cells: history keeps the sources.
-    history = HistoricalRecords(bases=[TagsInHistory], excluded_fields=["search_vector"])
+    history = HistoricalRecords(
+        bases=[TagsInHistory, InChangeset], excluded_fields=["search_vector"]
+    )
 
     class Meta:
         # "Row" is the word readers and the README use; the model keeps its name in code.
@@ -303,7 +361,7 @@ class Entry(Versioned):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[InChangeset])
 
     class Meta:
         verbose_name_plural = "entries"

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponsePermanentRedirect, QueryDict
 from django.urls import reverse
 
+from comparisons.gone import Gone, gone_response
 from comparisons.models import Comparison, ComparisonSlug, Dimension, DimensionSlug
 
 
@@ -28,12 +29,15 @@ class Renamed(Exception):
 
 
 def follows_renames(view):
-    """Turn `Renamed` into a 301 to the same view with current slugs and the same query."""
+    """Turn `Renamed` into a 301 to the same view with current slugs and the same query,
+    and `Gone` into a 410 page."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, **kwargs):
         try:
             return view(request, **kwargs)
+        except Gone as gone:
+            return gone_response(request, gone)
         except Renamed as renamed:
             url = reverse(request.resolver_match.view_name, kwargs={**kwargs, **renamed.kwargs})
             query = _renamed_query(request.GET, renamed.values)

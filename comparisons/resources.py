@@ -20,10 +20,12 @@ from collections import defaultdict
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from import_export import fields, resources, widgets
 from taggit.utils import edit_string_for_tags, parse_tags
 
+from comparisons import writes
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment
 from comparisons.sources import format_sources, parse_sources
 
@@ -165,10 +167,17 @@ class DimensionResource(resources.ModelResource):
             for part in (BODY, SOURCES):
                 self.fields[f"{slug}_{part}"] = CellField(slug, part)
 
-    def import_data(self, *args, **kwargs):
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
         # All or nothing, including rows that turn invalid between preview and confirm.
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(*args, **kwargs)
+        if dry_run:  # a preview, rolled back: no changeset
+            return super().import_data(dataset, dry_run, *args, **kwargs)
+        # The confirmed import is one changeset (comparisons/writes.py).
+        with writes.changeset(kwargs.get("user"), writes.Reason.IMPORT):
+            result = super().import_data(dataset, dry_run, *args, **kwargs)
+            if result.has_errors() or result.has_validation_errors():
+                transaction.set_rollback(True)
+            return result
 
     def get_queryset(self):
         return Dimension.objects.select_related("comparison").prefetch_related(

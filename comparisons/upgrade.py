@@ -15,8 +15,9 @@ touched and keeps everything they did:
 
 "Untouched" is read from the history: every record of the row and of its cells was written by
 this loader, by a migration that recorded a baseline, or was the row's creation with no editor
-attached (the loader before it named its records). Every write goes through the write path
-(comparisons/writes.py), named "Updated from the default content" in the history.
+attached (the loader before it named its records): its changeset's reason says so (`BY_LOADER`).
+A tag renamed, merged or deleted in the admin is a changeset of its rows, so they are touched
+too. The loader writes inside the changeset `load_content` opens (comparisons/writes.py).
 """
 
 from dataclasses import dataclass, field
@@ -30,13 +31,14 @@ from comparisons.models import (
     Entry,
     Status,
 )
-from comparisons.writes import content_changed
+from comparisons.writes import Reason
 
-UPDATED = "Updated from the default content"
-# The change reasons of records no editor wrote: the loader's, and the migrations' baselines.
-LOADER_REASONS = {
+# Changesets no editor made: the loader's, and the migrations' baselines.
+BY_LOADER = {Reason.LOAD, Reason.UPGRADE, Reason.BASELINE}
+# Records restored from a backup without their changeset: their reasons, as they were written.
+LOADER_TEXTS = {
     "Loaded from the default content",
-    UPDATED,
+    "Updated from the default content",
     "Recorded when history began",
     "Recorded when history was repaired",
 }
@@ -48,13 +50,38 @@ class UpgradeReport:
     added: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)  # "old → new"
     kept: list[str] = field(default_factory=list)  # rows editors changed: left as they are
+    deleted: list[str] = field(default_factory=list)  # rows editors deleted: left deleted
+
+    def lines(self) -> list[str]:
+        """What the upgrade did to one table, in plain words, one line per kind of change."""
+        said = [
+            ("Updated", self.updated, "no editor had changed them"),
+            ("Added", self.added, "new in the default content"),
+            ("Merged", self.merged, "rows the default content now holds as one"),
+            ("Left alone", self.kept, "editors changed them"),
+            ("Left deleted", self.deleted, "editors deleted them"),
+        ]
+        return [
+            f"{verb} {_rows(len(slugs))} ({why}): {', '.join(slugs)}."
+            for verb, slugs, why in said
+            if slugs
+        ] or ["Nothing to change."]
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
 
 
 def _by_loader(record) -> bool:
     if record.history_user_id is not None:
         return False
+    if record.changeset is not None:
+        return record.changeset.reason in BY_LOADER
     reason = record.history_change_reason
-    return reason in LOADER_REASONS or (reason is None and record.history_type == "+")
+    return reason in LOADER_TEXTS or (reason is None and record.history_type == "+")
+
+
+_WHO = ["id", "history_user", "history_change_reason", "history_type", "changeset__reason"]
 
 
 def untouched_rows(comparison: Comparison) -> set[int]:
@@ -62,23 +89,27 @@ def untouched_rows(comparison: Comparison) -> set[int]:
     rows = set(comparison.dimensions.values_list("pk", flat=True))
     touched = {
         record.id
-        for record in Dimension.history.filter(id__in=rows).only(
-            "id", "history_user", "history_change_reason", "history_type"
-        )
+        for record in Dimension.history.filter(id__in=rows).select_related("changeset").only(*_WHO)
         if not _by_loader(record)
     }
     touched |= {
         record.dimension_id
-        for record in Entry.history.filter(dimension_id__in=rows).only(
-            "dimension_id", "history_user", "history_change_reason", "history_type"
-        )
+        for record in Entry.history.filter(dimension_id__in=rows)
+        .select_related("changeset")
+        .only("dimension_id", *_WHO)
         if not _by_loader(record)
     }
     return rows - touched
 
 
 def comparison_untouched(comparison: Comparison) -> bool:
-    return all(_by_loader(record) for record in comparison.history.all())
+    """No editor saved the table, nor added or removed a column of it."""
+    columns = ComparisonSegment.history.filter(comparison_id=comparison.pk)
+    return all(
+        _by_loader(record)
+        for records in (comparison.history, columns)
+        for record in records.select_related("changeset")
+    )
 
 
 def upgrade_comparison(
@@ -99,7 +130,7 @@ def upgrade_comparison(
         slug = wanted["slug"]
         row = rows.get(slug) or renamed.get(slug)
         if row is None and slug in deleted:
-            report.kept.append(f"{slug} (deleted by an editor)")
+            report.deleted.append(slug)
             continue
         row = _merge_replaced(wanted, row, rows, untouched, report)
         if row is not None and row.pk not in untouched:
@@ -112,7 +143,6 @@ def upgrade_comparison(
             report.updated.append(wanted["slug"])
             continue
         _update_row(row, wanted, segments, sources)
-    content_changed([comparison.pk], comparison.dimensions.values_list("pk", flat=True))
     return report
 
 
@@ -135,7 +165,6 @@ def _update_table(comparison: Comparison, item: dict, segments: dict, untouched:
     if untouched or not comparison.topic:
         fields["topic"] = item.get("topic", comparison.topic)
     if _assign(comparison, fields):
-        comparison._change_reason = UPDATED
         comparison.save()
     if not untouched:
         return
@@ -171,7 +200,6 @@ def _merge_replaced(
     for other in mergeable:
         report.merged.append(f"{other.slug} → {wanted['slug']}")
         old_slug = other.slug
-        other._change_reason = UPDATED
         other.delete()
         row.remember_slug(old_slug)
     return row
@@ -196,13 +224,11 @@ def _update_row(row: Dimension, wanted: dict, segments: dict, sources: dict) -> 
     cells = _changed_cells(row, wanted, segments, sources)
     if not (changed or tags_changed or cells):
         return False
-    row._change_reason = UPDATED
     row.save()
     if tags_changed:
         row.tags.set(tags)
     for entry in cells:
         entry.dimension = row
-        entry._change_reason = UPDATED
         entry.save()
     return True
 

@@ -1,37 +1,38 @@
-"""The write path: what every change to content sets off, wired in one place.
+"""The write service: every change to content is one call of a function of this module, one
+transaction that records one changeset (comparisons/models.py `Changeset`).
 
-Content changes in many ways: the admin's row form (the row and its cells side by side), inline
-and list edits, bulk publish, the bulk import, a restore from history, `load_default_content`,
-`import_kb`, `make_synthetic_content`, a plain `save()` in the shell. All of them write through
-the models' `save()` and `delete()`, or through `bulk_create()` below for bulk loads, and get
-the same side effects, in the same transaction as the change:
+A changeset says who changed content, when, why (a reason code, `Changeset.Reason`, and an
+optional message) and, through the history records that point to it, every object it touched
+with its state after the change (the record before it, of the same object, is the state
+before). Each function here opens a changeset (`changeset()`), writes through the models'
+`save()` and `delete()` (django-simple-history records each object, stamped with the open
+changeset), and, when it closes, updates what is derived once for everything it touched:
 
-| side effect                      | where                                                    |
-|----------------------------------|----------------------------------------------------------|
-| a history version of each object | django-simple-history on save and delete; `bulk_create` |
-| the row's tags in that version   | `_record_tags`, `_record_tag_change` (below)             |
-| cached pages of what changed     | `_content_changed` → `caching.bump`                      |
-| the rows' search vectors         | `_content_changed` → `search.refresh_search_vectors`     |
-| old slugs keep redirecting       | `RemembersSlugs.save` (models.py)                        |
-| no silent overwrite              | `Versioned.save` (versioning.py): the edit-version check |
+| after a changeset                | where (`_close`, then)                                 |
+|----------------------------------|--------------------------------------------------------|
+| the rows' tags in their records  | `_record_tags`                                         |
+| cached pages of what changed     | `content_changed` → `caching.bump`                     |
+| the rows' search vectors         | `content_changed` → `search.refresh_search_vectors`    |
 
-`connect()` (called by `ComparisonsConfig.ready`) connects every receiver. A write that skips
-`save()` (`QuerySet.update()`, `bulk_update()`, raw SQL) skips them all: don't, or call
-`content_changed()` yourself as `bulk_create` does.
+Models keep two promises of their own on `save()`: old slugs keep redirecting
+(`RemembersSlugs`), and no save silently overwrites a newer one (`Versioned`). Calls nest: a
+service function called inside another's changeset joins it. See docs/changesets.md.
 """
 
-from collections.abc import Iterable
+import contextvars
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
-from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 from taggit.models import Tag, TaggedItem
-from taggit.utils import edit_string_for_tags
+from taggit.utils import edit_string_for_tags, parse_tags
 
 from comparisons import caching
-from comparisons.history import ROW_DELETED
 from comparisons.models import (
+    Changeset,
     Comparison,
     ComparisonSegment,
     ComparisonSlug,
@@ -39,72 +40,337 @@ from comparisons.models import (
     DimensionSlug,
     Entry,
     Segment,
+    Status,
 )
 from comparisons.search import refresh_search_vectors
 
 BATCH = 1000
+Reason = Changeset.Reason
+HISTORY_MODELS = {Segment, Comparison, ComparisonSegment, Dimension, Entry}
 
 
-# How far a change reaches, from the narrowest (callers say it; every reach bumps the same
-# generations today: the tables named and the site's).
-CELLS, ROWS, TABLES = "cells", "rows", "tables"
-
-
-def content_changed(
-    comparison_ids: Iterable[int] | None,
-    dimension_ids: Iterable[int] = (),
-    changed: str = TABLES,
-):
+def content_changed(comparison_ids: Iterable[int] | None, dimension_ids: Iterable[int] = ()):
     """Make the cached pages of these comparisons (all if None) and of the site stale, and
-    re-index the rows. Call inside the transaction of the change."""
+    re-index the rows. Called once per changeset, inside its transaction."""
     dimension_ids = list(dimension_ids)
     if dimension_ids:
         refresh_search_vectors(dimension_ids)
     caching.bump(None if comparison_ids is None else set(comparison_ids))
 
 
-def bulk_create(
-    model: type[models.Model], objects: Iterable, reason: str, tag_names=None, date=None
-) -> list:
-    """`model.objects.bulk_create`, keeping the write path's promise of a history record for
-    each object (dated `date`, default now, with `reason` as its change reason). Rows'
-    records hold their tags: pass `tag_names(row)` when the tags are added after the rows.
-    A bulk load that writes rows, then their cells, dates all its records alike, so that each
-    row's first revision holds its cells (see comparisons/history.py).
+# --- Changesets ------------------------------------------------------------------------------
 
-    Sends no signals: call `content_changed()` once the bulk writes are done.
-    """
+
+@dataclass
+class _Open:
+    """A changeset being written, and what it touched so far."""
+
+    changeset: Changeset
+    comparisons: set = field(default_factory=set)  # ids; None in it: every table
+    rows: set = field(default_factory=set)
+
+    def touch(self, comparisons: Iterable | None, rows: Iterable[int]) -> None:
+        if comparisons is None:
+            self.comparisons.add(None)
+        else:
+            self.comparisons.update(c for c in comparisons if c is not None)
+        self.rows.update(rows)
+
+
+_open: contextvars.ContextVar[_Open | None] = contextvars.ContextVar("kb_changeset", default=None)
+
+
+@contextmanager
+def changeset(user, reason: str, message: str = "") -> Iterator[Changeset]:
+    """One transaction recording one changeset; inside another, the other one."""
+    current = _open.get()
+    if current is not None:
+        yield current.changeset
+        return
+    if user is not None and not user.is_authenticated:
+        user = None
+    with transaction.atomic():
+        state = _Open(Changeset.objects.create(user=user, reason=reason, message=message[:200]))
+        token = _open.set(state)
+        try:
+            yield state.changeset
+            if not transaction.get_rollback():  # a change refused as a whole has no effects
+                _close(state)
+        finally:
+            _open.reset(token)
+
+
+def current_changeset() -> Changeset | None:
+    state = _open.get()
+    return state.changeset if state else None
+
+
+def _close(state: _Open) -> None:
+    """What follows from the changeset, once for all it touched."""
+    _record_tags(state.changeset)
+    if not (state.comparisons or state.rows):
+        return
+    comparisons = None if None in state.comparisons else state.comparisons
+    content_changed(comparisons, state.rows)
+
+
+def _record_tags(changeset: Changeset) -> None:
+    """taggit's manager is no plain many-to-many field: a row's record of the changeset holds
+    the row's tags as the changeset left them. Two queries, and one write per row."""
+    records = list(
+        Dimension.history.filter(changeset=changeset).exclude(history_type="-").order_by("pk")
+    )
+    if not records:
+        return
+    tags = tag_strings([record.id for record in records])
+    changed = []
+    for record in records:
+        names = tags.get(record.id, "")
+        if record.tag_names != names:
+            record.tag_names = names
+            changed.append(record)
+    Dimension.history.model.objects.bulk_update(changed, ["tag_names"], batch_size=BATCH)
+
+
+def tag_strings(dimension_ids: Iterable[int]) -> dict[int, str]:
+    """Each row's tags as the admin writes them. One query."""
+    names: dict[int, list] = {}
+    for item in TaggedItem.objects.filter(
+        content_type__app_label="comparisons",
+        content_type__model="dimension",
+        object_id__in=list(dimension_ids),
+    ).select_related("tag"):
+        names.setdefault(item.object_id, []).append(item.tag)
+    return {pk: edit_string_for_tags(tags) for pk, tags in names.items()}
+
+
+def _stamp(sender, instance, history_instance, **kwargs) -> None:
+    """django-simple-history's hook for extra fields: the record joins the open changeset.
+    Derived state is not updated here but once, when the changeset closes."""
+    state = _open.get()
+    if state is None:
+        return
+    history_instance.changeset = state.changeset
+    state.touch(_comparisons_of(instance), _rows_of(instance))
+
+
+def connect() -> None:
+    pre_create_historical_record.connect(_stamp, dispatch_uid="kb-changeset-stamp")
+
+
+# --- The service -----------------------------------------------------------------------------
+
+
+def save(user, obj: models.Model, reason: str | None = None, message: str = "") -> Changeset:
+    """Save one object (a row, a cell, a table, a column) as one changeset."""
+    with changeset(user, reason or _create_or_edit(obj), message) as done:
+        obj.save()
+    return done
+
+
+def save_form(user, form, formsets=(), reason: str | None = None, message: str = "") -> Changeset:
+    """A model form's object, its many-to-many fields (tags) and its inline formsets (a row's
+    cells, a table's columns), as one changeset. The form and formsets are valid, and the
+    form saved with `commit=False` (as the admin does)."""
+    with changeset(user, reason or _create_or_edit(form.instance), message) as done:
+        form.instance.save()
+        form.save_m2m()
+        for formset in formsets:
+            formset.save()
+            for removed in getattr(formset, "deleted_objects", []):
+                if isinstance(removed, ComparisonSegment):
+                    _remove_cells_of_column(removed)
+    return done
+
+
+def _create_or_edit(obj) -> str:
+    return Reason.CREATE if obj.pk is None else Reason.EDIT
+
+
+def remove_column(user, column: ComparisonSegment) -> Changeset:
+    """Take a column off its table, with its cells: all in the Trash, restorable together."""
+    with changeset(user, Reason.DELETE, f"column {column.segment}") as done:
+        column.delete()
+        _remove_cells_of_column(column)
+    return done
+
+
+def _remove_cells_of_column(column: ComparisonSegment) -> None:
+    """A removed column's cells go with it (into its changeset, so the Trash brings them back):
+    left behind, they would be hidden and refused by every save of their rows."""
+    for entry in Entry.objects.filter(
+        dimension__comparison_id=column.comparison_id, segment_id=column.segment_id
+    ).select_related("dimension"):
+        entry.delete()
+
+
+def set_status(user, objects: Iterable, status: str) -> Changeset:
+    """Publish, or return to draft, rows or tables."""
+    reason = Reason.PUBLISH if status == Status.PUBLISHED else Reason.UNPUBLISH
+    with changeset(user, reason) as done:
+        for obj in objects:
+            if obj.status != status:
+                obj.status = status
+                obj.save()
+    return done
+
+
+def delete(user, objects: Iterable, reason: str = Reason.DELETE, message: str = "") -> Changeset:
+    """Delete rows, cells, tables (with their rows) or segments, as one changeset: each is
+    in the Trash with everything it held."""
+    with changeset(user, reason, message) as done:
+        for obj in objects:
+            if isinstance(obj, Comparison):
+                for row in obj.dimensions.all():
+                    row.delete()
+                for column in ComparisonSegment.objects.filter(comparison=obj):
+                    column.delete()
+            obj.delete()
+    return done
+
+
+def set_tags(user, dimension: Dimension, names: Iterable[str]) -> Changeset:
+    """Give a row exactly these tags (the row's form does this with its other fields)."""
+    with changeset(user, Reason.EDIT) as done:
+        dimension.tags.set(list(names))
+        record_history([dimension], history_type="~")
+    return done
+
+
+def _rows_tagged(tags) -> list[Dimension]:
+    tagged = TaggedItem.objects.filter(
+        tag__in=tags, content_type__app_label="comparisons", content_type__model="dimension"
+    )
+    return list(Dimension.objects.filter(pk__in=tagged.values("object_id")))
+
+
+def rename_tag(user, tag: Tag, name: str, slug: str | None = None) -> Changeset:
+    """Rename a tag: a change to every row that carries it, in each row's history."""
+    with changeset(user, Reason.TAG_RENAME, f"{tag.name} → {name}") as done:
+        _every_table_changes()
+        tag.name = name
+        tag.slug = slug or tag.slug
+        tag.save()
+        record_history(_rows_tagged([tag]), history_type="~")
+    return done
+
+
+def merge_tags(user, tags: list[Tag], into: str) -> Changeset:
+    """Replace `tags` by the tag named `into` (made if missing) on every row."""
+    names = ", ".join(tag.name for tag in tags)
+    with changeset(user, Reason.TAG_MERGE, f"{names} → {into}") as done:
+        _every_table_changes()
+        target = Tag.objects.filter(name=into).first() or Tag.objects.create(name=into)
+        rows = _rows_tagged(tags)
+        for row in rows:
+            row.tags.add(target)
+            row.tags.remove(*[tag for tag in tags if tag.pk != target.pk])
+        for tag in tags:
+            if tag.pk != target.pk:
+                tag.delete()
+        record_history(rows, history_type="~")
+    return done
+
+
+def delete_tags(user, tags: list[Tag]) -> Changeset:
+    """Take tags off every row and delete them; the rows' history keeps them, so the Trash
+    puts them back."""
+    with changeset(user, Reason.TAG_DELETE, ", ".join(tag.name for tag in tags)) as done:
+        _every_table_changes()
+        rows = _rows_tagged(tags)
+        for tag in tags:
+            tag.delete()
+        record_history(rows, history_type="~")
+    return done
+
+
+def _every_table_changes() -> None:
+    """Tags are listed on every table's page and on the tag pages."""
+    _open.get().touch(None, ())
+
+
+def restore(user, revision) -> Dimension:
+    """Make a revision of a row its current state (comparisons/history.py), as one changeset."""
+    from comparisons import history
+
+    message = f"the version of {timezone.localtime(revision.date):%d %b %Y %H:%M}"
+    with changeset(user, Reason.RESTORE, message):
+        return history.restore(revision)
+
+
+def restore_deleted(user, deleted: Changeset) -> Changeset:
+    """Bring back everything a deletion took (the Trash): tables with their columns, rows
+    with their cells and tags, or a deleted tag on the rows that carried it."""
+    with changeset(user, Reason.TRASH_RESTORE, str(deleted)) as done:
+        if deleted.reason == Reason.TAG_DELETE:
+            _restore_tags(deleted)
+        else:
+            for model in (Comparison, ComparisonSegment, Dimension, Entry):
+                for record in model.history.filter(changeset=deleted, history_type="-"):
+                    if not model.objects.filter(pk=record.id).exists():
+                        _bring_back(model, record)
+    return done
+
+
+def _bring_back(model, record) -> None:
+    fields = model._meta.concrete_fields
+    obj = model(
+        **{f.attname: getattr(record, f.attname) for f in fields if hasattr(record, f.attname)}
+    )
+    obj.save(force_insert=True)
+    if model is Dimension:
+        before = (
+            Dimension.history.filter(id=record.id, history_id__lt=record.history_id)
+            .order_by("-history_id")
+            .first()
+        )
+        if before is not None and before.tag_names:
+            obj.tags.set(parse_tags(before.tag_names))
+
+
+def _restore_tags(deleted: Changeset) -> None:
+    names = [name for name in deleted.message.split(", ") if name]
+    rows = Dimension.objects.filter(pk__in=Dimension.history.filter(changeset=deleted).values("id"))
+    for row in rows:
+        row.tags.add(*names)
+    record_history(list(rows), history_type="~")
+    _every_table_changes()
+
+
+def bulk_create(model: type[models.Model], objects: Iterable, tag_names=None) -> list:
+    """`model.objects.bulk_create`, with a history record of each object in the open
+    changeset. Rows' records hold their tags when the changeset closes."""
     created = model.objects.bulk_create(objects, batch_size=BATCH)
     if model in HISTORY_MODELS:
-        record_history(created, reason, tag_names=tag_names, date=date)
+        record_history(created)
     return created
 
 
-def record_history(
-    objects: list, reason: str, history_type: str = "+", tag_names=None, date=None
-) -> None:
-    """A history record of each of `objects` (saved, of one model), dated `date` or now."""
+def record_history(objects: list, history_type: str = "+") -> None:
+    """A history record of each of `objects` (saved, of one model) in the open changeset,
+    dated with it."""
     if not objects:
         return
-    history = type(objects[0]).history.model
+    state = _open.get()
+    assert state is not None, "record_history writes into a changeset: open one first"
+    model = type(objects[0])
+    history = model.history.model
     fields = [field.attname for field in history.tracked_fields]
-    now = date or timezone.now()
     history.objects.bulk_create(
         (
             history(
                 **{name: getattr(obj, name) for name in fields},
-                history_date=now,
+                history_date=timezone.now(),
                 history_type=history_type,
-                history_change_reason=reason,
-                **({"tag_names": tag_names(obj)} if tag_names else {}),
+                history_user_id=state.changeset.user_id,
+                changeset=state.changeset,
             )
             for obj in objects
         ),
         batch_size=BATCH,
     )
-
-
-HISTORY_MODELS = {Segment, Comparison, Dimension, Entry}
+    for obj in objects:
+        state.touch(_comparisons_of(obj), _rows_of(obj))
 
 
 def tag_string(dimension: Dimension) -> str:
@@ -117,7 +383,7 @@ def tag_string_of(tags) -> str:
     return edit_string_for_tags(list(tags))
 
 
-# --- Receivers -------------------------------------------------------------------------------
+# --- What a change reaches -------------------------------------------------------------------
 
 
 def _comparisons_of(instance) -> list[int] | None:
@@ -146,90 +412,3 @@ def _rows_of(instance) -> list[int]:
     if isinstance(instance, Entry):
         return [instance.dimension_id]
     return []
-
-
-def _content_changed(sender, instance, raw=False, **kwargs) -> None:
-    if raw:  # loaddata: the fixture's own values, no side effects
-        return
-    content_changed(_comparisons_of(instance), _rows_of(instance), _reach_of(instance))
-
-
-def _reach_of(instance) -> str:
-    """How far a save or delete of `instance` reaches ."""
-    if isinstance(instance, Entry):
-        return CELLS
-    if isinstance(instance, Dimension):
-        return ROWS
-    return TABLES
-
-
-def _tags_changed(sender, instance, action, pk_set=None, **kwargs) -> None:
-    """Tags added to or removed from a row (from the row's side or from the tag's)."""
-    if not action.startswith("post_"):
-        return
-    if isinstance(instance, Dimension):
-        _record_tag_change(instance)
-        content_changed([instance.comparison_id], [instance.pk], ROWS)
-    elif pk_set:
-        content_changed(None, pk_set, ROWS)
-    else:  # cleared from the tag's side: which rows lost it is not said
-        content_changed(None)
-
-
-def _tag_renamed(sender, instance, created, raw=False, **kwargs) -> None:
-    if created or raw:
-        return
-    tagged = TaggedItem.objects.filter(
-        tag=instance, content_type__app_label="comparisons", content_type__model="dimension"
-    )
-    content_changed(None, tagged.values_list("object_id", flat=True), ROWS)
-
-
-def _record_tags(sender, instance, history_instance, **kwargs) -> None:
-    """taggit's manager is no plain many-to-many field: history records the tags itself."""
-    if isinstance(instance, Dimension) and history_instance.history_type != "-":
-        history_instance.tag_names = tag_string(instance)
-
-
-def _record_tag_change(dimension: Dimension) -> None:
-    """Tags are saved after their row (admin, import): they belong to its latest history record."""
-    latest = Dimension.history.filter(id=dimension.pk).order_by("-history_date", "-pk")[:1]
-    Dimension.history.filter(pk__in=latest.values("pk")).update(tag_names=tag_string(dimension))
-
-
-def _mark_entries_deleted_with_their_row(sender, instance, origin=None, **kwargs) -> None:
-    """So that the row's revision before its deletion still shows them, and a restore brings
-    them back."""
-    deleting_rows = isinstance(origin, Dimension) or (
-        isinstance(origin, models.QuerySet) and origin.model is Dimension
-    )
-    if deleting_rows:
-        instance._change_reason = ROW_DELETED
-
-
-CONTENT_MODELS = [
-    Segment,
-    Comparison,
-    ComparisonSegment,
-    Dimension,
-    Entry,
-    ComparisonSlug,
-    DimensionSlug,
-    Tag,
-]
-
-
-def connect() -> None:
-    for model in CONTENT_MODELS:
-        name = model.__name__
-        # A new tag shows nowhere until a row carries it; rows get tags through their manager
-        # (`_tags_changed`), never by saving a TaggedItem.
-        if model is not Tag:
-            post_save.connect(_content_changed, sender=model, dispatch_uid=f"kb-save-{name}")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"kb-delete-{name}")
-    post_save.connect(_tag_renamed, sender=Tag, dispatch_uid="kb-tag-renamed")
-    m2m_changed.connect(_tags_changed, sender=Dimension.tags.through, dispatch_uid="kb-tags")
-    pre_create_historical_record.connect(_record_tags, dispatch_uid="kb-tags-in-history")
-    pre_delete.connect(
-        _mark_entries_deleted_with_their_row, sender=Entry, dispatch_uid="kb-entry-with-row"
-    )

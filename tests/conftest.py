@@ -112,9 +112,15 @@ def make_comparison(
     bulk=False,
 ):
     """A comparison with `rows` dimensions, each with one entry per segment, tagged
-    "research". Rows are saved one by one, as the admin saves them; with `bulk`, written
-    in bulk through the write path (`comparisons.writes.bulk_create`), as imports write them:
-    a large table in a fraction of the time."""
+    "research", made as one changeset by no one (as `load_default_content` makes tables).
+    Rows are saved one by one, as the admin saves them; with `bulk`, written in bulk through
+    the write service (`writes.bulk_create`), as imports write them: a large table in a
+    fraction of the time."""
+    with writes.changeset(None, writes.Reason.CREATE):
+        return _make_comparison(slug, segments, rows, status, row_status, bulk)
+
+
+def _make_comparison(slug, segments, rows, status, row_status, bulk):
     comparison = Comparison.objects.create(
         title=f"Comparison {slug}", slug=slug, summary="A summary.", status=status
     )
@@ -137,7 +143,7 @@ def make_comparison(
         for number in range(1, rows + 1)
     ]
     if bulk:
-        _write_in_bulk(comparison, dimensions, columns)
+        _write_in_bulk(dimensions, columns)
         return comparison
     for dimension in dimensions:
         dimension.save()
@@ -156,10 +162,8 @@ def _entry(dimension, segment):
     )
 
 
-def _write_in_bulk(comparison, dimensions, columns):
-    dimensions = writes.bulk_create(
-        Dimension, dimensions, "Test data", tag_names=lambda dimension: "research"
-    )
+def _write_in_bulk(dimensions, columns):
+    dimensions = writes.bulk_create(Dimension, dimensions)
     tag, _ = Tag.objects.get_or_create(slug="research", defaults={"name": "research"})
     TaggedItem.objects.bulk_create(
         TaggedItem(content_object=dimension, tag=tag) for dimension in dimensions
@@ -167,9 +171,7 @@ def _write_in_bulk(comparison, dimensions, columns):
     writes.bulk_create(
         Entry,
         [_entry(dimension, segment) for dimension in dimensions for segment in columns],
-        "Test data",
     )
-    writes.content_changed([comparison.pk], [dimension.pk for dimension in dimensions])
 
 
 @pytest.fixture
@@ -201,8 +203,8 @@ def redirects(client, urls: list[str]) -> list[str]:
 
 
 def rename(model, old_slug: str, new_slug: str):
-    """Change a comparison's or a row's slug through `save()`, as every write path does."""
+    """Change a comparison's or a row's slug through the write service."""
     instance = model.objects.get(slug=old_slug)
     instance.slug = new_slug
-    instance.save()
+    writes.save(None, instance)
     return instance

@@ -49,7 +49,8 @@ PAGE_TYPES = [
     PageType("row picture", "/compare/{comparison}/{row}/preview.png", kind=IMAGE),
     # A 302 to the filtered view; `make_short_link(names)` makes the link it follows.
     PageType("short link", "/v/{short_link}", kind=REDIRECT),
-    PageType("table feed", "/compare/{comparison}/changes.atom", kind=FEED, extra_queries=3),
+    # One query more than a row's: the table's deleted rows (their "removed" entries).
+    PageType("table feed", "/compare/{comparison}/changes.atom", kind=FEED, extra_queries=4),
     PageType(
         "view feed",
         "/compare/{comparison}/changes.atom?only={row},{other_row}&tag={tag}",

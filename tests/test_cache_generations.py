@@ -5,7 +5,7 @@ from unittest import mock
 
 import pytest
 
-from comparisons import caching, picture_responses
+from comparisons import caching, picture_responses, writes
 from comparisons.models import Comparison, Dimension, Entry, Segment, Status
 from tests.conftest import make_comparison, rename
 
@@ -53,7 +53,7 @@ def edit_a_cell_of(slug: str) -> None:
     entry = Entry.objects.get(dimension__comparison__slug=slug, dimension__slug="row-1",
                               segment__slug="b2b")  # fmt: skip
     entry.body = "A freshly edited answer"
-    entry.save()
+    writes.save(None, entry)
 
 
 @pytest.mark.parametrize("page", TABLE_PAGES)
@@ -90,7 +90,7 @@ def test_pages_spanning_tables_follow_any_edit(client, two_tables, page):
 def test_a_column_renamed_makes_every_tables_pages_stale(client, two_tables):
     segment = Segment.objects.get(slug="b2b")
     segment.name = "Enterprise"
-    segment.save()
+    writes.save(None, segment)
     for slug in (A, B):
         assert b"Enterprise" in client.get(f"/compare/{slug}/").content
 
@@ -99,7 +99,7 @@ def test_a_row_moved_between_tables_makes_both_stale(client, two_tables):
     row = Dimension.objects.get(comparison__slug=A, slug="row-2")
     row.comparison = Comparison.objects.get(slug=B)
     row.slug = "moved-row"
-    row.save()
+    writes.save(None, row)
     assert b"moved-row" not in client.get(f"/compare/{A}/").content
     assert b"moved-row" in client.get(f"/compare/{B}/").content
 
@@ -120,7 +120,7 @@ def test_an_old_address_taken_by_another_table_shows_that_table(client, two_tabl
 def test_a_deleted_tables_pages_are_gone_at_once(client):
     make_comparison(slug=A, rows=0)
     assert client.get(f"/compare/{A}/").status_code == 200
-    Comparison.objects.get(slug=A).delete()
+    writes.delete(None, [Comparison.objects.get(slug=A)])
     assert client.get(f"/compare/{A}/").status_code == 404
 
 
@@ -129,8 +129,9 @@ def test_a_table_restored_under_its_old_id_gets_a_new_generation(client):
     table = make_comparison(slug=A, rows=0)
     old_id = table.pk
     used = caching.generation_for(f"/compare/{A}/")
-    table.delete()
-    Comparison.objects.create(id=old_id, title="Restored", slug=A, status=Status.PUBLISHED)
+    writes.delete(None, [table])
+    restored = Comparison(id=old_id, title="Restored", slug=A, status=Status.PUBLISHED)
+    writes.save(None, restored, writes.Reason.BACKUP)
     again = caching.generation_for(f"/compare/{A}/")
     assert again.scope == used.scope
     assert again.number > used.number

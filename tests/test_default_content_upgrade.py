@@ -12,7 +12,6 @@ from django.core.management import call_command
 
 from comparisons.content import DEFAULT_CONTENT, load_content, load_file
 from comparisons.models import Comparison, Dimension
-from comparisons.upgrade import UPDATED
 from tests.admin_forms import change_url, opened_dimension_form
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +72,7 @@ def test_rows_no_editor_touched_take_the_new_text_recorded_in_history(shipped):
     report = load_content(NEW)["upgraded"]["shipped"]
     assert _body("alpha") == "New alpha B2B."
     assert "alpha" in report.updated
-    assert Dimension.objects.get(slug="alpha").history.first().history_change_reason == UPDATED
+    assert Dimension.objects.get(slug="alpha").history.first().changeset.reason == "upgrade"
     shipped.refresh_from_db()
     assert shipped.summary == "New summary."
 
@@ -173,7 +172,7 @@ def test_the_shipped_upgrade_is_recorded_in_each_rows_history(site_of_november):
     call_command("load_default_content", stdout=StringIO())
     for slug in ("sales-influence", "data-and-experiments", "shipping-change", "pricing"):
         latest = _shipped_row(slug).history.first()
-        assert latest.history_change_reason == UPDATED, slug
+        assert latest.changeset.reason == "upgrade", slug
     removed = Dimension.history.filter(comparison_id=site_of_november.pk, history_type="-")
     assert set(removed.values_list("slug", flat=True)) == {"product-vision", "role-of-data"}
 

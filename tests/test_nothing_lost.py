@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from comparisons import writes
 from comparisons.backup import delete_everything
 from comparisons.history import row_revisions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
@@ -98,7 +99,7 @@ def test_after_a_backup_restore_pinned_embeds_and_change_logs_keep_the_past(
     _age_history()
     row = loaded.dimensions.get(slug="dogfooding")
     row.title = "Dogfooding, later"
-    row.save()
+    writes.save(None, row)
     path = tmp_path / "backup.json"
     call_command("export_kb", str(path), stderr=StringIO())
     delete_everything()
@@ -124,9 +125,9 @@ def test_a_pinned_embed_never_shows_what_was_a_draft_at_that_moment(client):
     _age_history()
     moment = _a_minute_ago()
     entry.body = "Public text"
-    entry.save()
+    writes.save(None, entry)
     draft.status = Status.PUBLISHED
-    draft.save()
+    writes.save(None, draft)
     response = client.get(f"/embed/secret/?version={moment}")
     assert response.status_code == 200
     assert "PINSECRET" not in response.content.decode()

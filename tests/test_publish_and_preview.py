@@ -52,7 +52,7 @@ def test_save_and_publish_publishes_in_one_action(editor_client, anonymous, draf
     draft_row.refresh_from_db()
     assert (draft_row.title, draft_row.status) == ("Ready", Status.PUBLISHED)
     assert anonymous.get(draft_row.get_absolute_url()).status_code == 200
-    assert draft_row.history.first().history_change_reason == "Published"
+    assert draft_row.history.first().changeset.reason == "publish"
 
 
 def test_a_new_comparison_can_be_saved_and_published_at_once(editor_client, comparison):
@@ -84,7 +84,7 @@ def test_the_bulk_publish_action_saves_each_row_into_the_history(editor_client, 
     draft_row.refresh_from_db()
     assert draft_row.status == Status.PUBLISHED
     assert draft_row.version == 2
-    assert draft_row.history.first().history_change_reason == "Published"
+    assert draft_row.history.first().changeset.reason == "publish"
     editor_client.post(
         "/admin/comparisons/dimension/",
         {"action": "unpublish", "_selected_action": [draft_row.pk]},

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comparisons.history import ROW_DELETED, row_revisions
+from comparisons.history import row_revisions
 from comparisons.models import Comparison, Dimension, DimensionSlug, Entry, Segment
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import log_in, make_comparison
@@ -94,7 +94,8 @@ def test_a_restore_is_itself_recorded_and_can_be_undone(editor_client, editor, r
     editor_client.post(change_url(row), opened_dimension_form(row, title="Changed"))
     _restore(editor_client, row_revisions(row.pk)[-1])
     newest = row_revisions(row.pk)[0]
-    assert newest.record.history_change_reason.startswith("Restored the version of")
+    assert newest.reason.startswith("Restored the version of")
+    assert newest.record.changeset.reason == "restore"
     assert newest.record.history_user == editor
     assert [(c.old, c.new) for c in newest.field_changes] == [("Changed", "Row 1")]
     # The version before the restore is still there, and restorable.
@@ -110,7 +111,8 @@ def test_deleting_a_row_keeps_its_history_and_it_can_be_restored_with_its_entrie
     response = editor_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Dimension.objects.filter(pk=row.pk).exists()
-    assert Entry.history.filter(history_change_reason=ROW_DELETED).count() == 2
+    deletion = Dimension.history.get(id=row.pk, history_type="-").changeset
+    assert Entry.history.filter(changeset=deletion, history_type="-").count() == 2
 
     deleted_list = editor_client.get("/admin/comparisons/dimension/deleted/").content.decode()
     assert _history_url(row.pk) in deleted_list

@@ -169,11 +169,11 @@ def test_renamed_table_and_row_both_reach_the_current_row(client, table):
     assert second["Location"] == "/compare/new-table/opening-row/"
 
 
-def test_a_deleted_rows_old_url_is_404(client, table):
+def test_a_deleted_rows_old_url_is_404_and_its_last_url_410_gone(client, table):
     _rename(Dimension, "row-1", "opening-row")
     Dimension.objects.get(slug="opening-row").delete()
     assert client.get("/compare/old-table/row-1/").status_code == 404
-    assert client.get("/compare/old-table/opening-row/").status_code == 404
+    assert client.get("/compare/old-table/opening-row/").status_code == 410
 
 
 def test_an_old_slug_of_a_draft_comparison_is_404_for_anonymous(client, table):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from comparisons.content import default_content_files, load_file
+from comparisons.content import default_content_files, load_files
 
 
 class Command(BaseCommand):
@@ -10,20 +10,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for path in default_content_files():
-            report = load_file(path)
+        for report in load_files(default_content_files()).values():
             for slug in report["created"]:
                 self.stdout.write(self.style.SUCCESS(f"Loaded comparison {slug}"))
             for slug, upgrade in report["upgraded"].items():
-                self.stdout.write(
-                    f"Brought {slug} up to date: {len(upgrade.updated)} rows updated, "
-                    f"{len(upgrade.added)} added, {len(upgrade.merged)} merged, "
-                    f"{len(upgrade.kept)} kept as editors left them"
-                )
-                for line in (
-                    *(f"  updated {row}" for row in upgrade.updated),
-                    *(f"  added {row}" for row in upgrade.added),
-                    *(f"  merged {change}" for change in upgrade.merged),
-                    *(f"  kept {row} (changed by an editor)" for row in upgrade.kept),
-                ):
-                    self.stdout.write(line)
+                self.stdout.write(f"{slug}:")
+                for line in upgrade.lines():
+                    self.stdout.write(f"  {line}")
