@@ -93,6 +93,8 @@ class RowRevision:
             return self.started_by.history_change_reason or ""
         if changeset.reason in ("create", "edit", "delete"):
             return changeset.message
+        if changeset.reason == "suggestion":  # the reader's credit: "Suggested by Ada"
+            return changeset.message or changeset.get_reason_display()
         text = changeset.get_reason_display()
         if changeset.reason == "restore":  # "Restored the version of 1 Dec 2026 10:00"
             return f"{text} {changeset.message}"

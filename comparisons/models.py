@@ -74,6 +74,7 @@ class Changeset(models.Model):
         TAG_RENAME = "tag_rename", "Tag renamed"
         TAG_MERGE = "tag_merge", "Tags merged"
         TAG_DELETE = "tag_delete", "Tag deleted"
+        SUGGESTION = "suggestion", "Suggested by a reader"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,13 +1,14 @@
 """Deciding a suggestion: accept (a three-way merge into the row) or decline.
 
-`accept` is the one place a suggestion writes content. It writes through today's write path
-(model saves in one transaction, their history naming the reader's credit); when the write
-service of changesets lands, this function becomes one changeset with its reason code.
+`accept` is the one place a suggestion writes content: one changeset of the write service
+(comparisons/writes.py), reason "suggestion", its message the reader's credit, by the editor
+who accepted it.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
+from comparisons import writes
 from comparisons.models import Dimension, Entry, Segment
 from comparisons.suggestions.merge import CURRENT, SUGGESTED, Field, compare
 from comparisons.suggestions.models import Suggestion, SuggestionStatus
@@ -47,7 +48,9 @@ def accept(suggestion: Suggestion, editor, choices: dict[str, str] | None = None
     if unresolved:
         raise Conflicts(unresolved)
     applied = [f for f in fields if f.applies or (f.is_conflict and choices[f.key] == SUGGESTED)]
-    _write(dimension, applied, suggestion.credit, editor)
+    if applied:
+        with writes.changeset(editor, writes.Reason.SUGGESTION, suggestion.credit):
+            _write(dimension, applied)
     _decide(suggestion, SuggestionStatus.ACCEPTED, editor)
     return applied
 
@@ -76,17 +79,12 @@ def _decide(suggestion: Suggestion, status: str, editor) -> None:
     suggestion.save()
 
 
-def _write(dimension: Dimension, applied: list[Field], credit: str, editor) -> None:
-    """Save the row, then its cells, as the admin's form does: one revision in the history."""
-    if not applied:
-        return
+def _write(dimension: Dimension, applied: list[Field]) -> None:
+    """Save the row, then its cells, as the admin's form does."""
     for field in applied:
         if field.segment is None:
             setattr(dimension, field.key, field.suggested)
-    # Saved even when only cells change: the row's record starts the revision that carries
-    # the credit. Cells saved alone would join the same editor's save of a moment before
-    # (comparisons/history.py groups saves within SAME_SAVE), losing the credit.
-    _save(dimension, credit, editor)
+    dimension.save()
     cells: dict[Segment, dict] = {}
     for field in applied:
         if field.segment is not None:
@@ -94,15 +92,8 @@ def _write(dimension: Dimension, applied: list[Field], credit: str, editor) -> N
     entries = {e.segment_id: e for e in Entry.objects.filter(dimension=dimension)}
     for segment, values in cells.items():
         entry = entries.get(segment.pk) or Entry(segment=segment)
-        entry.dimension = dimension  # loaded: the write path need not look up its table
+        entry.dimension = dimension  # loaded: the write service need not look up its table
         for name, value in values.items():
             setattr(entry, name, value)
         if entry.body.strip():  # an empty cell suggested with sources only stays empty
-            _save(entry, credit, editor)
-
-
-def _save(instance, credit: str, editor) -> None:
-    # Read by django-simple-history for the version it records.
-    instance._change_reason = credit
-    instance._history_user = editor
-    instance.save()
+            entry.save()
