@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,9 +21,10 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from comparisons.caching import public_page
-from comparisons.models import Comparison, Dimension, Status
+from comparisons.models import Comparison, Dimension, Entry, Status
 
-LIMIT = 10_000
+# A file is rendered in one request: small enough to stay fast uncached.
+LIMIT = 1_000
 
 
 class OnSiteUrl(Sitemap):
@@ -32,6 +33,12 @@ class OnSiteUrl(Sitemap):
     def get_urls(self, page=1, site=None, protocol=None):
         base = urlsplit(settings.SITE_URL)
         return super().get_urls(page, SimpleNamespace(domain=base.netloc), base.scheme)
+
+
+def _latest_of(queryset) -> Subquery:
+    """The latest `updated` of `queryset`, as a subquery: unlike a GROUP BY, the paginator's
+    count leaves it out, and a page computes it for its own items only."""
+    return Subquery(queryset.order_by("-updated").values("updated")[:1])
 
 
 def _latest(*moments):
@@ -54,13 +61,13 @@ class ComparisonSitemap(OnSiteUrl):
     """Tables: changed when the comparison, one of its published rows or their cells did."""
 
     def items(self):
-        published = Q(dimensions__status=Status.PUBLISHED)
+        rows = Dimension.objects.published().filter(comparison=OuterRef("pk"))
+        cells = Entry.objects.filter(
+            dimension__comparison=OuterRef("pk"), dimension__status=Status.PUBLISHED
+        )
         return (
             Comparison.objects.published()
-            .annotate(
-                rows_updated=Max("dimensions__updated", filter=published),
-                cells_updated=Max("dimensions__entries__updated", filter=published),
-            )
+            .annotate(rows_updated=_latest_of(rows), cells_updated=_latest_of(cells))
             .order_by("slug")
         )
 
@@ -76,7 +83,7 @@ class RowSitemap(OnSiteUrl):
             _published_rows()
             .select_related("comparison")
             .only("slug", "updated", "comparison__slug")
-            .annotate(cells_updated=Max("entries__updated"))
+            .annotate(cells_updated=_latest_of(Entry.objects.filter(dimension=OuterRef("pk"))))
             .order_by("comparison__slug", "position", "pk")
         )
 

@@ -1,6 +1,9 @@
 """Staff never read or fill the page cache, whatever cookies say; the staff marker (which only
 sends staff past nginx's cache) holds while its session does and the user is staff."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -99,3 +102,11 @@ def test_forged_cookies_are_served_from_the_cache(cached, cookies):
     assert response.status_code == 200
     assert served_from_cache(response)
     assert b"Row 2" not in response.content
+
+
+def test_the_marker_set_at_login_looks_valid_to_nginx(cached, editor):
+    """deploy/nginx.conf passes staff past its cache only for a value of the marker's shape."""
+    config = (Path(__file__).resolve().parent.parent / "deploy/nginx.conf").read_text()
+    pattern = re.search(r'map \$cookie_kb_staff \$kb_staff \{\s+default "";\s+"~(.+?)" 1;', config)
+    staff = logged_in(editor)
+    assert re.fullmatch(pattern[1].strip("^$"), staff.cookies[staff_marker.COOKIE].value)
