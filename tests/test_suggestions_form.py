@@ -161,7 +161,7 @@ def test_a_flood_from_one_address_is_answered_429_and_the_queue_stays_usable(set
 
 def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw(settings):
     settings.SUGGESTIONS_RATE = "1/d"
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     first = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
     second = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert send(first, b2c_body="One").status_code == 302
