@@ -8,7 +8,7 @@ DEV_ENV := DEBUG=1 PORT=$(PORT)
 # Tests run with DEBUG off, as in production; the key is only for the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-.PHONY: install run test lint format serve audit bench drill
+.PHONY: install run test lint format serve audit bench bench-imports drill
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ audit: install
 # Load benchmark on PostgreSQL (DATABASE_URL's server); see README, "Performance".
 bench: install
 	$(BIN)/python benchmarks/load.py
+
+# The admin's import at 50, 200 and 1,000 lines, SQLite and PostgreSQL (BENCH_DATABASE_URL's
+# server); see README, "Bulk import and export".
+bench-imports: install
+	$(BIN)/python benchmarks/imports.py
 
 # Fault drill: its own Redis and PostgreSQL stopped and started under load; see README,
 # "Keeping up under faults".
