@@ -155,12 +155,12 @@ class Plan:
             comparison__in=self.comparisons.values()
         ).values_list("comparison_id", "segment__slug"):
             self.columns[comparison_id].add(slug)
-        slug_of = {c.pk: c.slug for c in self.comparisons.values()}
+        by_id = {c.pk: c for c in self.comparisons.values()}
         self.rows = {}
         for row in rows:
-            row.comparison = next(c for c in self.comparisons.values() if c.pk == row.comparison_id)
+            row.comparison = by_id[row.comparison_id]
             row.cells = {}
-            self.rows[row_key(slug_of[row.comparison_id], row.slug)] = row
+            self.rows[row_key(row.comparison.slug, row.slug)] = row
         by_pk = {row.pk: row for row in self.rows.values()}
         segment_slug = {s.pk: slug for slug, s in self.segments.items()}
         for entry in entries:
