@@ -63,9 +63,7 @@ def run_here() -> None:
 def measure(lines: int) -> str:
     from django.contrib.auth import get_user_model
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from comparisons.models import Comparison, Dimension
     from tests.admin_import import CONFIRM_URL, IMPORT_URL, confirm_form, export, format_index
@@ -85,21 +83,28 @@ def measure(lines: int) -> str:
         row["tags"] = "research, pricing"
     upload = SimpleUploadedFile("rows.json", json.dumps(rows).encode())
     form = {"resource": 0, "format": format_index(client, "json"), "import_file": upload}
-    timings = []
-    for url, data in ((IMPORT_URL, form), (CONFIRM_URL, None)):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.post(url, data or confirm_form(preview.content.decode()))
-            timings.append((time.perf_counter() - started, len(queries)))
-        preview = response
-    assert timings and response.status_code == 302, response.status_code
+    p_time, p_queries, preview = _timed(client, IMPORT_URL, form)
+    c_time, c_queries, confirmed = _timed(
+        client, CONFIRM_URL, confirm_form(preview.content.decode())
+    )
+    assert confirmed.status_code == 302, confirmed.status_code
     assert Dimension.objects.filter(title__endswith="(edited)").count() == lines
-    (p_time, p_queries), (c_time, c_queries) = timings
     per_line = (p_queries + c_queries) / lines
     return (
         f"| {lines} | {p_time:.2f} s | {c_time:.2f} s | {p_queries} / {c_queries} "
         f"| {per_line:.2f} |"
     )
+
+
+def _timed(client, url, data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.post(url, data)
+        elapsed = time.perf_counter() - started
+    return elapsed, len(queries), response
 
 
 if __name__ == "__main__":
