@@ -15,7 +15,7 @@ TEST_WORKERS ?= 2
 TEST_PACKAGES := /usr/bin/chromium:chromium /usr/bin/java:default-jre-headless /usr/sbin/nginx:nginx
 APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: install run test test-tools lint format serve audit bench drill
+.PHONY: install run test test-tools lint format serve audit bench bench-imports drill
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ audit: install
 # Load benchmark on PostgreSQL (DATABASE_URL's server); see README, "Performance".
 bench: install
 	$(BIN)/python benchmarks/load.py
+
+# The admin's import at 50, 200 and 1,000 lines, SQLite and PostgreSQL (BENCH_DATABASE_URL's
+# server); see README, "Bulk import and export".
+bench-imports: install
+	$(BIN)/python benchmarks/imports.py
 
 # Fault drill: its own Redis and PostgreSQL stopped and started under load; see README,
 # "Keeping up under faults".

@@ -4,7 +4,9 @@ A backup holds the content and its history (every history record of every compar
 segment, row and cell, and the old slugs), so change logs, restores and pinned embeds work the
 same after a move between SQLite and PostgreSQL. Objects keep their ids, which history refers
 to; foreign keys are also written as natural keys (slugs), which a restore checks. Who made
-each record is written as a username and restored where a user of that name exists. Which models are
+each record is written as a username; restored where no user of that name exists, it is made
+as an inactive user without a password, so the history still names its author. Short links
+come along (`/v/<code>` keeps working after a move). Which models are
 covered, and in which order, is the one list SECTIONS: to back up a new model, add a section
 for it after its parents.
 
@@ -43,6 +45,7 @@ from comparisons.writes import (
     content_changed,
     record_history,
 )
+from shortlinks.models import ShortLink
 
 FORMAT = "kb-backup"
 SCHEMA = 2
@@ -251,8 +254,21 @@ def _plain(value):
 
 
 def _users_by_name(names) -> dict:
+    """The users of these names; one made for each name the database lacks, inactive and
+    without a password (no one can log in as it), so that history keeps naming its author."""
     User = get_user_model()
-    wanted = [name for name in names if name]
+    wanted = {name for name in names if name}
+    users = {
+        user.get_username(): user
+        for user in User._default_manager.filter(**{f"{User.USERNAME_FIELD}__in": wanted})
+    }
+    missing = []
+    for name in sorted(wanted - set(users)):
+        user = User(**{User.USERNAME_FIELD: name}, is_active=False)
+        user.set_unusable_password()
+        missing.append(user)
+    User._default_manager.bulk_create(missing)
+    # bulk_create gives no ids on every database: read the new users back.
     return {
         user.get_username(): user
         for user in User._default_manager.filter(**{f"{User.USERNAME_FIELD}__in": wanted})
@@ -275,6 +291,7 @@ SECTIONS = [
     HistorySection("comparison_segment_history", ComparisonSegment),
     HistorySection("dimension_history", Dimension),
     HistorySection("entry_history", Entry),
+    ModelSection("short_links", ShortLink, ("code",)),
 ]
 HISTORY_SECTIONS = [section for section in SECTIONS if isinstance(section, HistorySection)]
 

@@ -208,8 +208,10 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 # The largest import the admin takes (comparisons/import_formats.py): the largest allowed file
 # imports well within gunicorn's timeout (README, "Bulk import and export").
-IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(1024 * 1024))
-IMPORT_MAX_LINES = envint("IMPORT_MAX_LINES", "50")
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(16 * 1024 * 1024))
+IMPORT_MAX_LINES = envint("IMPORT_MAX_LINES", "2000")
+# One cell's text: bounds the work a line can ask for, whatever the number of lines.
+IMPORT_MAX_CELL_BYTES = envint("IMPORT_MAX_CELL_BYTES", str(32 * 1024))
 
 SITE_NAME = "kb"
 # The table the home page presents first (its slug); the default content's first table.
