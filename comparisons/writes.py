@@ -16,6 +16,9 @@ the same side effects, in the same transaction as the change:
 | old slugs keep redirecting       | `RemembersSlugs.save` (models.py)                        |
 | no silent overwrite              | `Versioned.save` (versioning.py): the edit-version check |
 
+The bulk import writes with `bulk_create`/`bulk_update` and records its history and derived
+state in one call at the end of its confirm, `record_import` (below).
+
 `connect()` (called by `ComparisonsConfig.ready`) connects every receiver. A write that skips
 `save()` (`QuerySet.update()`, `bulk_update()`, raw SQL) skips them all: don't, or call
 `content_changed()` yourself as `bulk_create` does.
