@@ -90,6 +90,7 @@ class Conflict:
     base: str
     site: str
     file: str
+    changed_by: str = "someone"
 
     def choice_name(self, key: str) -> str:
         return f"conflict:{key}:{self.column}"
@@ -136,6 +137,7 @@ class Plan:
         self._read(lock)
         for line in self.lines:
             self._merge(line)
+        self._name_who_changed_the_conflicts()
 
     # --- reading, in bulk --------------------------------------------------------------
 
@@ -279,6 +281,25 @@ class Plan:
     def _content_columns(self) -> list[str]:
         cells = [f"{s}_{part}" for s in self.segment_slugs for part in (BODY, SOURCES)]
         return [*ROW_FIELDS, *cells]
+
+    def _name_who_changed_the_conflicts(self) -> None:
+        """Who saved the site's side of each conflict: two queries, only if there are any."""
+        fields = [(line, c) for line in self.lines for c in line.conflicts]
+        if not fields:
+            return
+        rows = {line.row.pk for line, _ in fields}
+        cells = {cell.pk for line, _ in fields for cell in line.row.cells.values()}
+        authors = {}
+        for model, ids, kind in ((Dimension, rows, "row"), (Entry, cells, "cell")):
+            records = model.history.filter(id__in=ids).select_related("history_user")
+            for record in records.order_by("history_date", "history_id"):
+                user = record.history_user
+                authors[(kind, record.id)] = user.get_username() if user else "someone"
+        for line, conflict in fields:
+            slug, _, part = conflict.column.rpartition("_")
+            cell = line.row.cells.get(slug) if part in (BODY, SOURCES) else None
+            key = ("cell", cell.pk) if cell else ("row", line.row.pk)
+            conflict.changed_by = authors.get(key, "someone")
 
     # --- checking ----------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ changeset), and, when it closes, updates what is derived once for everything it 
 Models keep two promises of their own on `save()`: old slugs keep redirecting
 (`RemembersSlugs`), and no save silently overwrites a newer one (`Versioned`). Calls nest: a
 service function called inside another's changeset joins it. See docs/changesets.md.
+The bulk import writes with `bulk_create`/`bulk_update` inside its changeset and records
+its history in one call, `record_import` (below).
 """
 
 import contextvars

@@ -67,6 +67,7 @@ def test_a_field_both_editors_changed_is_a_conflict_the_site_keeps_unless_chosen
     html = upload_file(a, json.dumps(rows).encode(), "json").content.decode()
     assert "Conflicts" in html
     assert 'name="conflict:b2b-vs-b2c/row-1:title"' in html
+    assert "saved by editor-b since your export" in html
     assert "conflict:b2b-vs-b2c/row-1:b2c_body" not in html  # A left B2C as exported
     confirm(a, confirm_form(html))
 
