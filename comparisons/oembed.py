@@ -108,22 +108,22 @@ def _iframe(embedded: Embedded, width: int, height: int) -> str:
 
 def _embedded(url: str) -> Embedded:
     """What `url` shows, as anyone may read it; 404 if it is not a public page of this site."""
-    parts = urlsplit(url)
-    site = urlsplit(settings.SITE_URL)
-    if parts.scheme not in ("http", "https") or parts.netloc.lower() != site.netloc.lower():
-        raise Http404("Not an address of this site.")
-    path, query = parts.path, parts.query
     try:
+        parts = urlsplit(url)
+        site = urlsplit(settings.SITE_URL)
+        if parts.scheme not in ("http", "https") or parts.netloc.lower() != site.netloc.lower():
+            raise Http404("Not an address of this site.")
+        path, query = parts.path, parts.query
         match = resolve(path)
-    except Resolver404:
+        if match.url_name == "short_link":
+            link = ShortLink.objects.filter(code=match.kwargs["code"]).first()
+            if link is None:
+                raise Http404("No such short link.")
+            target = urlsplit(link.target)
+            path, query = target.path, target.query
+            match = resolve(path)
+    except (ValueError, Resolver404):  # not a URL (urlsplit), or no page at that path
         raise Http404("No such page.") from None
-    if match.url_name == "short_link":
-        link = ShortLink.objects.filter(code=match.kwargs["code"]).first()
-        if link is None:
-            raise Http404("No such short link.")
-        target = urlsplit(link.target)
-        path, query = target.path, target.query
-        match = resolve(path)
     if match.url_name not in ("comparison", "dimension"):
         raise Http404("Only tables, their views and rows are embedded.")
     kwargs = dict(match.kwargs)

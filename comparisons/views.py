@@ -21,7 +21,7 @@ from comparisons.filters import PARAMETERS, apply_filter, parse_query
 from comparisons.history import public_row_histories
 from comparisons.home import home_tables, recent_changes, table_page, tables_with_counts
 from comparisons.lookups import filtered_table, get_comparison, missing_row, row_table, visible_rows
-from comparisons.models import DifferenceLevel, Dimension
+from comparisons.models import DifferenceLevel, Status
 from comparisons.picture_responses import row_picture_response, table_picture_response
 from comparisons.pinned import load_table_as_of, parse_pin, pin_query
 from comparisons.redirects import follows_renames, with_old_anchors
@@ -43,9 +43,12 @@ def _with_as_of(query: str, as_of) -> str:
 
 def _published_tags(request: HttpRequest) -> list[Tag]:
     """Tags of published rows in published comparisons, each with `row_count`."""
+    # One join, filtered and counted together (the same filter() call, so the count is of
+    # the public rows); a row carries a tag once (taggit's unique tagged item): no DISTINCT.
     tags = (
-        Tag.objects.filter(dimension__in=Dimension.objects.public())
-        # A row carries a tag once (taggit's unique tagged item): no DISTINCT to sort for.
+        Tag.objects.filter(
+            dimension__status=Status.PUBLISHED, dimension__comparison__status=Status.PUBLISHED
+        )
         .annotate(row_count=Count("dimension"))
         .order_by("name")
     )

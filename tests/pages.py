@@ -30,6 +30,7 @@ class PageType:
 
 PAGE_TYPES = [
     PageType("home", "/"),
+    PageType("tables", "/tables/"),
     # The table reads its rows' old slugs too, so that copied `#<old slug>` links still land.
     PageType("table", "/compare/{comparison}/", extra_queries=3),
     PageType(

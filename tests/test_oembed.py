@@ -83,6 +83,7 @@ def test_other_formats_are_501(client, table, public_site):
         "https://elsewhere.example/compare/b2b-vs-b2c/",
         "https://kb.example.org.evil.example/compare/b2b-vs-b2c/",
         "javascript:alert(1)",
+        "http://[kb.example.org/compare/b2b-vs-b2c/",
         "",
         "https://kb.example.org/compare/no-such-table/",
         "https://kb.example.org/compare/b2b-vs-b2c/no-such-row/",
