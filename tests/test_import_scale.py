@@ -5,7 +5,6 @@ size cap; a preview whose diff stays linear in the size of a cell."""
 import json
 import random
 import string
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -95,7 +94,10 @@ def _prose(size: int, seed: int) -> str:
     return text[:size]
 
 
-def test_a_preview_of_large_rewritten_cells_stays_quick(editor_client, db):
+def test_a_preview_of_large_rewritten_cells_shows_each_as_one_replacement(editor_client, db):
+    """Issue 28, 12: a word diff of 8 KB cells took the preview past the worker's timeout. The
+    preview now shows a rewritten cell as its middle deleted and inserted, a diff linear in
+    the cell's size (times: `make bench-imports`)."""
     make_comparison(rows=30)
     for number, entry in enumerate(Entry.objects.all()):
         Entry.objects.filter(pk=entry.pk).update(body=_prose(8000, number))
@@ -103,7 +105,6 @@ def test_a_preview_of_large_rewritten_cells_stays_quick(editor_client, db):
     for number, row in enumerate(rows):
         row["b2b_body"] = _prose(8000, 1000 + number)
         row["b2c_body"] = _prose(8000, 2000 + number)
-    started = time.monotonic()
     html = _upload(editor_client, rows)
-    assert time.monotonic() - started < 5
     assert html.count("Update\n") == 30
+    assert html.count("<del>") == html.count("<ins>") == 60
