@@ -148,7 +148,7 @@ def test_old_slugs_redirect_to_the_current_urls_keeping_the_query(client, table)
 def test_search_returns_the_search_pages_rows_with_links(client, table):
     row = Dimension.objects.get(slug="row-2")
     row.title = "Dogfooding"
-    row.save()  # through the write path, which indexes it for search
+    writes.save(None, row)  # the write service indexes it for search
     results = get_json(client, "/api/v1/search/?q=dogfood")
     assert results["count"] == 1 and results["query"] == "dogfood"
     hit = results["results"][0]

@@ -121,7 +121,7 @@ def test_a_deleted_tables_pages_are_gone_at_once(client):
     make_comparison(slug=A, rows=0)
     assert client.get(f"/compare/{A}/").status_code == 200
     writes.delete(None, [Comparison.objects.get(slug=A)])
-    assert client.get(f"/compare/{A}/").status_code == 404
+    assert client.get(f"/compare/{A}/").status_code == 410  # Gone: it was public
 
 
 def test_a_table_restored_under_its_old_id_gets_a_new_generation(client):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from comparisons import writes
 from comparisons.models import Dimension, Entry
 from tests.conftest import make_comparison
 
@@ -151,13 +152,13 @@ def test_a_new_slug_alone_is_no_change_a_reader_is_told_of(client, table):
     time.sleep(1)
     row = Dimension.objects.get(slug="row-2")
     row.slug = "second-row"
-    row.save()
+    writes.save(None, row)
     # The old slug in the shared link is followed to the new one.
     response = client.get(f"/compare/b2b-vs-b2c/?only=row-1,row-2&as_of={as_of}")
     html = client.get(response["Location"]).content.decode()
     assert "Row 2" in html
     assert _notice(html) is None
     row.question = "A better question?"
-    row.save()
+    writes.save(None, row)
     html = client.get(f"/compare/b2b-vs-b2c/?only=row-1,second-row&as_of={as_of}").content.decode()
     assert "Row 2" in _notice(html)

@@ -110,4 +110,4 @@ def test_running_it_again_keeps_editors_changes(loaded):
 def test_the_loaded_table_renders(client, loaded):
     response = client.get(f"/compare/{SLUG}/")
     assert response.status_code == 200
-    assert response.content.decode().count("<tr id=") == loaded.dimensions.count()
+    assert response.content.decode().count('<tbody class="row" id=') == loaded.dimensions.count()

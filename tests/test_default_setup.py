@@ -4,6 +4,7 @@ served and cached, and an edit shows on the next request."""
 
 import pytest
 
+from comparisons import writes
 from comparisons.models import Entry, Status
 from kb import settings as project_settings
 
@@ -22,7 +23,7 @@ def per_process_cache(settings):
 def edit_cell(body: str) -> None:
     entry = Entry.objects.get(dimension__slug="row-1", segment__slug="b2c")
     entry.body = body
-    entry.save()
+    writes.save(None, entry)
 
 
 @pytest.mark.parametrize("url", ["/", TABLE, ROW, "/tags/research/", "/search/?q=answer"])
@@ -42,8 +43,8 @@ def test_an_edit_shows_on_the_next_request(client, table, url):
 
 def test_a_row_removed_and_a_table_unpublished_disappear_at_once(client, table):
     assert 'id="row-3"' in client.get(TABLE).content.decode()
-    table.dimensions.get(slug="row-3").delete()
+    writes.delete(None, [table.dimensions.get(slug="row-3")])
     assert 'id="row-3"' not in client.get(TABLE).content.decode()
     table.status = Status.DRAFT
-    table.save()
+    writes.save(None, table)
     assert client.get(TABLE).status_code == 404

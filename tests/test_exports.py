@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from comparisons.markdown import plain_text
 from comparisons.models import Dimension, Entry
 from tests.conftest import make_comparison
 
@@ -165,6 +166,13 @@ def test_csv_reads_as_plain_text_with_each_cells_sources_and_the_difference_leve
     line = dict(zip(header, customers, strict=True))
     assert line["Row"] == "Customers and target market"
     assert line["Difference"] in {"Same", "Similar", "Different", "Opposite"}
-    assert line["B2B"].startswith("A focused market:")
-    assert "**" not in "".join(customers)
-    assert "IdeaPlan" in line["B2B sources"] and "https://" in line["B2B sources"]
+    b2b = Entry.objects.get(
+        dimension__comparison__slug="product-management-b2b-vs-b2c",
+        dimension__slug="customers",
+        segment__slug="b2b",
+    )
+    assert "**" in b2b.body and "**" not in "".join(customers)
+    assert line["B2B"] == plain_text(b2b.body)
+    first_source = b2b.sources[0]
+    assert first_source["title"] in line["B2B sources"]
+    assert first_source["url"] in line["B2B sources"]

@@ -103,6 +103,8 @@ def test_every_public_route_is_fuzzed():
 def test_fuzzed_reads_never_fail_on_the_server(client, comparison, request, method):
     path, query, accept = request
     response = client.generic(method, path, QUERY_STRING=query, HTTP_ACCEPT=accept)
+    if path == "/oembed" and response.status_code == 501:
+        return  # oEmbed 1.0's answer to a format it does not offer (tests/test_oembed.py)
     assert response.status_code < 500, (method, path, query)
     assert_api_errors_are_json(path, method, response)
 

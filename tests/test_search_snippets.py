@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from comparisons import writes
 from comparisons.models import Dimension, Entry
 from comparisons.search import STOP_WORDS
 
@@ -43,13 +44,13 @@ def row(comparison):
 def _set_body(row, segment: str, body: str) -> None:
     entry = Entry.objects.get(dimension=row, segment__slug=segment)
     entry.body = body
-    entry.save()
+    writes.save(None, entry)
 
 
 def test_each_snippet_is_labelled_with_the_cell_or_field_it_comes_from(client, row):
     _set_body(row, "b2c", "Users find the zeppelin on their own.")
     row.question = "Who pilots the zeppelin?"
-    row.save()
+    writes.save(None, row)
     [hit] = results(client, "zeppelin")
     assert hit["snippets"] == [
         ("Question", "Who pilots the <mark>zeppelin</mark>?"),
@@ -82,7 +83,7 @@ def test_markdown_is_shown_as_its_words(client, row):
 
 
 def test_a_row_matched_by_its_tag_says_so(client, row):
-    row.tags.add("Airships")
+    writes.set_tags(None, row, ["research", "Airships"])
     [hit] = results(client, "airship")
     assert hit["tags"] == "Matched by its tag “<mark>Airships</mark>”"
     assert hit["snippets"] == []
@@ -90,7 +91,7 @@ def test_a_row_matched_by_its_tag_says_so(client, row):
 
 def test_a_title_match_needs_no_snippet(client, row):
     row.title = "Zeppelins"
-    row.save()
+    writes.save(None, row)
     html = client.get("/search/", {"q": "zeppelin"}).content.decode()
     assert "<mark>Zeppelins</mark>" in html
     assert 'class="snippet"' not in html

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 
 from comparisons.models import Dimension
 from tests.conftest import make_comparison
@@ -34,12 +35,17 @@ def test_a_filtered_view_shares_and_copies_exactly_that_view(client, comparison,
     assert 'data-short-link="/compare/b2b-vs-b2c/short-link?only=row-1,row-2"' in share
 
 
-def test_buttons_wait_for_the_script_but_downloads_and_embed_work_without(client, comparison):
+def test_buttons_take_their_place_in_the_html_and_downloads_and_embed_work_without_script(
+    client, comparison
+):
+    """Issue 26, 3: buttons revealed by the script pushed the table down 89 px. They are in the
+    page from the start; a browser without scripting hides them before the first paint."""
     share = _share(client.get("/compare/b2b-vs-b2c/?only=row-1").content.decode())
 
     buttons = re.findall(r"<button [^>]*>", share)
     assert len(buttons) == 6  # copy link, short link, table, print; two embed snippets
-    assert all(button.endswith(" hidden>") for button in buttons)
+    assert not any(" hidden" in button for button in buttons)
+    assert "@media (scripting: none)" in (settings.BASE_DIR / "static/css/share.css").read_text()
     for format in ("md", "csv", "json"):
         assert f'href="/compare/b2b-vs-b2c/export.{format}?only=row-1" download' in share
     assert '<textarea id="embed-snippet"' in share

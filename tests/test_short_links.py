@@ -70,7 +70,7 @@ def test_the_short_link_opens_the_same_rows_as_the_view(client, table):
 
     _, page = _open(client, code)
 
-    assert re.findall(r'<tr id="([^"]+)"', page) == ["row-1", "row-3"]
+    assert re.findall(r'<tbody class="row[^"]*" id="([^"]+)"', page) == ["row-1", "row-3"]
     assert '<th scope="col">B2C</th>' in page and '<th scope="col">B2B</th>' not in page
 
 
@@ -217,7 +217,7 @@ def test_a_renamed_table_and_row_still_open_from_the_short_link(client, table):
 
     assert hops[0] == f"302 /compare/b2b-vs-b2c/?only=row-2&as_of={_as_of(AN_HOUR_AGO)}"
     assert hops[-1].startswith("301 /compare/renamed/?only=second-row")
-    assert re.findall(r'<tr id="([^"]+)"', page) == ["second-row"]
+    assert re.findall(r'<tbody class="row[^"]*" id="([^"]+)"', page) == ["second-row"]
 
 
 def test_making_a_link_is_never_cached(client, table):

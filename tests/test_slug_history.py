@@ -190,8 +190,8 @@ def test_the_current_url_looks_up_no_old_url(client, table, django_assert_num_qu
 
 
 def _row_html(html: str, slug: str) -> str:
-    start = html.index(f'<tr id="{slug}"')
-    return html[start : html.index("</tr>", start)]
+    start = html.index(f'<tbody class="row" id="{slug}"')
+    return html[start : html.index("</tbody>", start)]
 
 
 def test_a_renamed_row_answers_to_its_old_anchors_in_the_table(client, table):
@@ -209,7 +209,7 @@ def test_an_old_slug_taken_by_another_row_is_that_rows_anchor_only(client, table
     _rename(Dimension, "row-2", "row-1")  # row 2 now owns the slug, and the anchor
     html = client.get("/compare/old-table/").content.decode()
     assert html.count('id="row-1"') == 1
-    assert '<tr id="row-1"' in html
+    assert '<tbody class="row" id="row-1"' in html
     assert "old-anchor" not in _row_html(html, "opening-row")
 
 

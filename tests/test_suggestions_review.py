@@ -4,6 +4,7 @@ import feedparser
 import pytest
 from django.test import Client
 
+from comparisons import writes
 from comparisons.models import Dimension, Entry
 from comparisons.suggestions.apply import Conflicts, accept
 from comparisons.suggestions.merge import CURRENT, SUGGESTED
@@ -161,9 +162,9 @@ def test_history_and_feeds_credit_the_reader_never_the_email(editor_client, clie
     suggestion = suggested(b2c_body="A corrected cell", name="Ada", email="ada@example.com")
     editor_client.post(review_url(suggestion), {"_accept": "1"})
     log = client.get("/compare/b2b-vs-b2c/row-1/changes/").content.decode()
-    assert "Suggested by Ada; B2C: text changed." in log
+    assert "B2C answer changed. Suggested by Ada." in log
     feed = feedparser.parse(client.get("/compare/b2b-vs-b2c/changes.atom").content)
-    assert feed.entries[0].title == "Row 1: Suggested by Ada; B2C: text changed."
+    assert feed.entries[0].title == "Row 1: B2C answer changed. Suggested by Ada."
     history = editor_client.get(f"/admin/comparisons/dimension/{row().pk}/history/")
     assert "Suggested by Ada" in history.content.decode()
     for page in (log, client.get("/compare/b2b-vs-b2c/changes.atom").content.decode()):
@@ -189,16 +190,15 @@ def test_the_credit_stays_when_the_same_editor_saved_the_row_a_moment_before(edi
     suggestion = suggested(b2c_body="The reader's B2C text", name="Ada")
     dimension = row()
     dimension.question = "The editor's question?"
-    dimension._history_user = editor
-    dimension.save()
-    accept(suggestion, editor)  # within seconds: the history would group the two saves
+    writes.save(editor, dimension)
+    accept(suggestion, editor)  # within seconds: each is its own changeset all the same
     log = client.get("/compare/b2b-vs-b2c/row-1/changes/").content.decode()
-    assert "Suggested by Ada; B2C: text changed." in log
+    assert "B2C answer changed. Suggested by Ada." in log
     assert "Question changed." in log
 
 
 def test_a_reader_can_fill_an_empty_cell(editor):
-    b2c().delete()
+    writes.delete(editor, [b2c()])
     suggestion = suggested(b2c_body="A first B2C answer", b2c_sources="Store | https://e.org")
     accept(suggestion, editor)
     assert b2c().body == "A first B2C answer"

@@ -19,7 +19,9 @@ def test_the_comparison_caption_names_the_segments_and_counts_the_rows(client):
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
 
     assert caption(html) == (
-        "B2B, B2C and B2G side by side, 3 rows; sources are numbered under each entry."
+        "B2B, B2C and B2G side by side, 3 rows; the bar under each "
+        "row\N{RIGHT SINGLE QUOTATION MARK}s question shows how far apart they are, and sources "
+        "are numbered under each entry."
     )
 
 
@@ -28,5 +30,8 @@ def test_a_row_page_caption_does_not_count_its_one_row(client):
 
     html = client.get("/compare/b2b-vs-b2c/row-1/").content.decode()
 
-    assert caption(html) == "B2B and B2C side by side; sources are numbered under each entry."
+    assert caption(html) == (
+        "B2B and B2C side by side; the bar under each row\N{RIGHT SINGLE QUOTATION MARK}s question"
+        " shows how far apart they are, and sources are numbered under each entry."
+    )
     assert "Row 1" not in caption(html)

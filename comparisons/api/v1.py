@@ -227,8 +227,9 @@ def search_results(
         results = search(q, request.user, page)
     except QueryTooLong as error:
         raise HttpError(400, f"q: {error}") from None
-    if results.page.number != page:
-        raise _no_such_page(page, results.page.paginator.num_pages)
+    except EmptyPage:  # past the last page: name it
+        last = search(q, request.user, 1).page.paginator.num_pages
+        raise _no_such_page(page, last) from None
     hits = results.page.object_list
     if not hits:
         unshare(request)  # any made-up word finds nothing: not an answer to keep
