@@ -24,10 +24,10 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from comparisons.backup import export_kb, import_kb
-from comparisons.import_formats import CSV, FORMATS
 from comparisons.models import Comparison
-from comparisons.resources import DimensionResource
+from comparisons.transfer.backup import export_kb, import_kb
+from comparisons.transfer.import_formats import CSV, FORMATS
+from comparisons.transfer.resources import DimensionResource
 
 
 def measure(label, action):

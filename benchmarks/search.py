@@ -19,7 +19,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from comparisons.models import Dimension, Entry
-from comparisons.search import search
+from comparisons.search.queries import search
 from comparisons.views import search_page
 
 QUERIES = [

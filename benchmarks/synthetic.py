@@ -12,9 +12,9 @@ import random
 from django.db import connection
 from taggit.models import Tag, TaggedItem
 
-from comparisons import writes
+from comparisons.history import writes
+from comparisons.history.writes import BATCH, bulk_create, record_history
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
-from comparisons.writes import BATCH, bulk_create, record_history
 
 VOCABULARY = [
     "account",

@@ -10,14 +10,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from comparisons import trash, writes
-from comparisons.admin_import import EditSafeImportMixin
-from comparisons.conflicts import deleted_since_message, resolve_added_meanwhile
 from comparisons.forms import DimensionForm, DimensionListForm, EntryForm
-from comparisons.history import RestoreError, deleted_rows, row_revisions
-from comparisons.import_formats import FORMATS
+from comparisons.history import trash, writes
+from comparisons.history.conflicts import deleted_since_message, resolve_added_meanwhile
+from comparisons.history.versions import RestoreError, deleted_rows, row_revisions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
-from comparisons.resources import DimensionResource
+from comparisons.transfer.admin_import import EditSafeImportMixin
+from comparisons.transfer.import_formats import FORMATS
+from comparisons.transfer.resources import DimensionResource
 from comparisons.versioning import EditConflict
 
 
@@ -489,4 +489,4 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
         return HttpResponseRedirect(reverse("admin:comparisons_trash"))
 
 
-from comparisons import tag_admin  # noqa: E402,F401  (tags in the admin)
+from comparisons import tag_admin  # noqa: E402, F401  tags in the admin

@@ -6,8 +6,8 @@ class ComparisonsConfig(AppConfig):
     verbose_name = "Comparisons"
 
     def ready(self):
-        from comparisons import writes
+        from comparisons.history import writes
         from kb import checks  # noqa: F401  (system checks on the settings)
 
-        # History records join the open changeset (comparisons/writes.py).
+        # History records join the open changeset (comparisons/history/writes.py).
         writes.connect()

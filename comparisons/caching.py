@@ -9,7 +9,7 @@ every other answer of a public view says `private, no-cache`, so neither cache s
 `kb:page:<generation>:<URL digest>`. The generation is a number per table (`TableGeneration`:
 the table's page, filtered views, rows, exports, embed, feeds, API) and one for the pages
 spanning tables (`SiteGeneration`: home, tags, search, sitemap, API lists). `bump()`, called
-by comparisons/writes.py in the transaction of each change, increments the numbers of the
+by comparisons/history/writes.py in the transaction of each change, increments the numbers of the
 tables changed and the site's, so stale copies are never read again and other tables' pages
 stay cached. Readers find the numbers in the cache (the database when the cache lacks them or
 they are older than `RECHECK_SECONDS`), so pages cached before a database outage are served
@@ -41,10 +41,11 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from comparisons.changes import AS_OF, parse_as_of
 from comparisons.filters import PARAMETERS
+from comparisons.history.changes import AS_OF, parse_as_of
 from comparisons.models import Comparison, SiteGeneration, TableGeneration
 from kb import outages
+from kb.unavailable import OutageError
 
 CACHE_SECONDS = 24 * 60 * 60
 # Cached numbers outlive the pages: a page cached before an outage keeps its number.
@@ -100,7 +101,7 @@ class Generation:
         return f"{self.scope}.{self.number}"
 
 
-class Unknown(Exception):
+class Unknown(OutageError):
     """Neither the cache nor the database can say a page's generation (the page answers 503)."""
 
 

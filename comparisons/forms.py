@@ -1,6 +1,6 @@
 from django import forms
 
-from comparisons.conflicts import ConflictCheckedForm
+from comparisons.history.conflicts import ConflictCheckedForm
 from comparisons.models import Dimension, Entry
 from comparisons.sources import format_sources, parse_sources
 

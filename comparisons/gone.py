@@ -1,6 +1,6 @@
 """Deleted tables and rows answer 410 Gone, with a link to where to go instead.
 
-A published table or row that was deleted (it is in the Trash, comparisons/trash.py) is not
+A published table or row that was deleted (it is in the Trash, comparisons/history/trash.py) is not
 "never existed": its links were shared. The lookups raise `Gone` only when the history shows
 a deletion of something readers could see; anything else stays a 404.
 """

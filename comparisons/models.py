@@ -56,7 +56,7 @@ class DimensionQuerySet(PublishableQuerySet):
 
 class Changeset(models.Model):
     """One change to content, as one editor (or the system) made it: every history record it
-    wrote points here. Written only by the write service (comparisons/writes.py)."""
+    wrote points here. Written only by the write service (comparisons/history/writes.py)."""
 
     class Reason(models.TextChoices):
         CREATE = "create", "Created"
@@ -238,7 +238,7 @@ class TagsInHistory(models.Model):
     """A column on a dimension's historical records: its tags at that record.
 
     taggit's manager is no plain many-to-many field, so django-simple-history does
-    not record it; comparisons.history keeps this column up to date.
+    not record it; comparisons.history.versions keeps this column up to date.
     """
 
     tag_names = models.TextField(blank=True, default="")
@@ -250,7 +250,7 @@ class TagsInHistory(models.Model):
 class Dimension(RemembersSlugs, Versioned):
     """A row of a comparison table: one aspect of the job, compared across segments.
 
-    Saving a row goes through the write path (comparisons/writes.py). A save of a loaded row
+    Saving a row goes through the write path (comparisons/history/writes.py). A save of a loaded row
     runs eight statements on PostgreSQL, seven on SQLite, inside two savepoints: the
     edit-version claim, the UPDATE, the row's tags and the INSERT of its history version, its
     search vector (PostgreSQL only), and the cache generations (the site's and the table's).
@@ -282,7 +282,7 @@ class Dimension(RemembersSlugs, Versioned):
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    # Derived from the row, its entries and its tags (comparisons/search.py keeps it fresh).
+    # Derived from the row, its entries and its tags (comparisons/search/queries.py keeps it fresh).
     # Only PostgreSQL fills it; other databases leave it empty and search in Python.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -472,10 +472,10 @@ class TableGeneration(models.Model):
 
 
 class DimensionText(models.Model):
-    """A row's words in SQLite's FTS5 index (comparisons/search.py), for the search join only.
+    """A row's words in SQLite's FTS5 index (search/queries.py), for the search join only.
 
     A virtual table its migration makes on SQLite alone (PostgreSQL keeps
-    `Dimension.search_vector`); `comparisons.search.refresh_search_vectors` keeps it right.
+    `Dimension.search_vector`); `comparisons.search.queries.refresh_search_vectors` keeps it right.
     Its rowid is the row's id; `document` is FTS5's column named after the table, which
     `MATCH` takes, and `rank` its bm25 rank (lower is better).
     """

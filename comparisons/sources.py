@@ -42,9 +42,16 @@ def http_url(url: str) -> str:
     return url
 
 
-def parse_sources(text: str) -> list[dict]:
+def parse_sources(text: str, exact_lines: bool = False) -> list[dict]:
+    """Sources written one per line as `Title | https://…`. With `exact_lines` (an import
+    reading back an export), lines end at a line feed only: a title holding a vertical tab or
+    U+2028 stays one title."""
+    if exact_lines:
+        lines = [line.removesuffix("\r") for line in text.split("\n")]
+    else:
+        lines = text.splitlines()
     sources = []
-    for line in text.splitlines():
+    for line in lines:
         if not line.strip():
             continue
         title, _, url = line.rpartition("|") if "|" in line else (line, "", "")

@@ -1,5 +1,5 @@
 """Tags in the admin: renames, merges and deletions are changes to the rows that carry them,
-one changeset each (comparisons/writes.py), in those rows' history and in the Trash."""
+one changeset each (comparisons/history/writes.py), in those rows' history and in the Trash."""
 
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
@@ -7,7 +7,7 @@ from django.urls import path
 from taggit.forms import MergeTagsForm
 from taggit.models import Tag
 
-from comparisons import writes
+from comparisons.history import writes
 
 admin.site.unregister(Tag)
 

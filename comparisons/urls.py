@@ -1,6 +1,8 @@
 from django.urls import path, register_converter
 
-from comparisons import feeds, oembed, sitemaps, views
+from comparisons import views
+from comparisons.api import feeds, sitemaps
+from comparisons.sharing import oembed
 
 
 class ExportFormatConverter:

@@ -15,18 +15,18 @@ from comparisons.caching import (
     remember_moments,
     unshare,
 )
-from comparisons.changes import AS_OF, as_of_value, changed_rows, parse_as_of
-from comparisons.exports import EXPORTS
 from comparisons.filters import PARAMETERS, apply_filter, parse_query
-from comparisons.history import public_row_histories
+from comparisons.history.changes import AS_OF, as_of_value, changed_rows, parse_as_of
+from comparisons.history.pinned import load_table_as_of, parse_pin, pin_query
+from comparisons.history.versions import public_row_histories
 from comparisons.home import home_tables, recent_changes, table_page, tables_with_counts
 from comparisons.lookups import filtered_table, get_comparison, missing_row, row_table, visible_rows
 from comparisons.models import DifferenceLevel, Status
-from comparisons.picture_responses import row_picture_response, table_picture_response
-from comparisons.pinned import load_table_as_of, parse_pin, pin_query
 from comparisons.redirects import follows_renames, with_old_anchors
-from comparisons.search import QueryTooLong, search
+from comparisons.search.queries import QueryTooLong, search
+from comparisons.sharing.picture_responses import row_picture_response, table_picture_response
 from comparisons.tables import Table, rows_queryset
+from comparisons.transfer.exports import EXPORTS
 from kb.headers import allow_framing
 
 

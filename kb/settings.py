@@ -87,8 +87,13 @@ INSTALLED_APPS = [
     "simple_history",
     "corsheaders",
     "comparisons",
+    "comparisons.defaults",
+    "comparisons.sharing",
+    "comparisons.transfer",
+    "comparisons.search",
+    "comparisons.history",
     "comparisons.suggestions",
-    "shortlinks",
+    "comparisons.sharing.shortlinks",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +211,8 @@ TAGGIT_CASE_INSENSITIVE = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-# The largest import the admin takes (comparisons/import_formats.py): the largest allowed file
+# The largest import the admin takes (comparisons/transfer/import_formats.py): the largest
+# allowed file
 # imports well within gunicorn's timeout (README, "Bulk import and export").
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(16 * 1024 * 1024))
 IMPORT_MAX_LINES = envint("IMPORT_MAX_LINES", "2000")

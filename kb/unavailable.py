@@ -15,11 +15,16 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.views.defaults import server_error as django_server_error
 
-from comparisons.caching import Unknown
 from kb import outages
 
 RETRY_AFTER_SECONDS = 30
-OUTAGE_ERRORS = (OperationalError, InterfaceError, Unknown)
+
+
+class OutageError(Exception):
+    """A request cannot be answered while a part it needs is down (the app raises it)."""
+
+
+OUTAGE_ERRORS = (OperationalError, InterfaceError, OutageError)
 PAGE = (settings.BASE_DIR / "templates" / "503.html").read_bytes()
 
 

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from comparisons.api import v1
 from kb import health
 
 # The app list's sidebar would take a quarter of a 1280 px window from the row list; the
@@ -15,9 +14,8 @@ handler500 = "kb.unavailable.server_error"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
-    path("api/v1/openapi.json", v1.openapi, name="api-v1-openapi"),
-    path("api/v1/", v1.api.urls),
+    path("api/v1/", include("comparisons.api.urls")),
     path("", include("comparisons.urls")),
     path("", include("comparisons.suggestions.urls")),
-    path("", include("shortlinks.urls")),
+    path("", include("comparisons.sharing.shortlinks.urls")),
 ]

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client
 from taggit.models import Tag, TaggedItem
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.roles import sync_editor_group
 from kb import outages

@@ -104,7 +104,7 @@ def urls(names: dict[str, str], *kinds: str) -> dict[str, str]:
 
 def make_short_link(names: dict[str, str]):
     """The short link the "short link" page type follows: to the filtered view of `names`."""
-    from shortlinks.models import ShortLink, target_digest
+    from comparisons.sharing.shortlinks.models import ShortLink, target_digest
 
     target = PAGE_TYPES_BY_NAME["filtered view"].url(names)
     link, _ = ShortLink.objects.get_or_create(

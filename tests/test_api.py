@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from comparisons import writes
 from comparisons.api import v1
+from comparisons.history import writes
 from comparisons.models import Comparison, Dimension, Status
 from tests.conftest import PUBLIC_SITE, make_comparison, redirects, rename
 

@@ -4,8 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from comparisons.backup import delete_everything
 from comparisons.models import Comparison, Dimension, Entry
+from comparisons.transfer.backup import delete_everything
 from tests.conftest import make_comparison
 from tests.public_pages import render_public_pages
 

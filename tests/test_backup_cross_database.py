@@ -18,10 +18,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from comparisons.backup import delete_everything
 from comparisons.models import Dimension
 from comparisons.roles import EDITOR_PERMISSIONS
-from shortlinks.models import ShortLink
+from comparisons.sharing.shortlinks.models import ShortLink
+from comparisons.transfer.backup import delete_everything
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import editor_client_for, make_comparison
 from tests.public_pages import render_public_pages

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from comparisons.models import Dimension, Entry
-from comparisons.resources import DimensionResource
+from comparisons.transfer.resources import DimensionResource
 from tests.admin_import import confirm, confirm_form, upload
 from tests.conftest import log_in, make_comparison
 

@@ -5,8 +5,10 @@ from unittest import mock
 
 import pytest
 
-from comparisons import caching, picture_responses, writes
+from comparisons import caching
+from comparisons.history import writes
 from comparisons.models import Comparison, Dimension, Entry, Segment, Status
+from comparisons.sharing import picture_responses
 from tests.conftest import make_comparison, rename
 
 pytestmark = pytest.mark.django_db

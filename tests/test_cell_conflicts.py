@@ -4,7 +4,7 @@ never a 500 and never a lost submission; each conflict names who changed that fi
 
 import pytest
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Segment
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import editor_client_for, make_comparison

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Status
 from comparisons.tables import load_table
 from tests.admin_forms import change_url, opened_dimension_form
@@ -92,7 +92,7 @@ def test_unknown_rows_and_comparisons_have_no_change_log(client, row):
 
 
 def test_a_restore_shows_in_the_change_log(anonymous, editor_client, row):
-    from comparisons.history import row_revisions
+    from comparisons.history.versions import row_revisions
 
     editor_client.post(change_url(row), opened_dimension_form(row, title="Changed"))
     first = row_revisions(row.pk)[-1]

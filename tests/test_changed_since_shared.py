@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension, Entry
 from tests.conftest import make_comparison
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from comparisons import writes
-from comparisons.history import row_revisions
+from comparisons.history import writes
+from comparisons.history.versions import row_revisions
 from comparisons.models import Changeset, Dimension, Entry
 
 BEFORE = [("comparisons", "0018_remove_stored_rows")]

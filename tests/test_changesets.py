@@ -1,4 +1,4 @@
-"""Every write path records exactly one changeset (comparisons/writes.py): who, why (a reason
+"""Every write path records exactly one changeset (history/writes.py): who, why (a reason
 code) and every object it touched, each history record pointing to it."""
 
 from io import StringIO
@@ -7,8 +7,7 @@ import pytest
 from django.core.management import call_command
 from taggit.models import Tag
 
-from comparisons.backup import delete_everything
-from comparisons.history import row_revisions
+from comparisons.history.versions import row_revisions
 from comparisons.models import (
     Changeset,
     Comparison,
@@ -18,7 +17,8 @@ from comparisons.models import (
     Segment,
     Status,
 )
-from comparisons.resources import DimensionResource
+from comparisons.transfer.backup import delete_everything
+from comparisons.transfer.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
 from tests.conftest import make_comparison
@@ -253,7 +253,7 @@ def test_restoring_a_backup_is_one_changeset(tmp_path):
 
 
 def test_a_changeset_that_fails_writes_nothing():
-    from comparisons import writes
+    from comparisons.history import writes
 
     make_comparison()
     before = Changeset.objects.count()
@@ -270,8 +270,8 @@ def test_a_changeset_updates_derived_state_once_for_all_it_touched(client):
     """A search finds the new words of a row and of its cell saved in one changeset."""
     from django.contrib.auth.models import AnonymousUser
 
-    from comparisons import writes
-    from comparisons.search import search
+    from comparisons.history import writes
+    from comparisons.search.queries import search
 
     make_comparison()
     row = _row()

@@ -6,7 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_CODE = ("comparisons", "kb", "shortlinks")
+APP_CODE = ("comparisons", "kb")
 
 # Private Django/ORM API, as found in the code before (comparisons/stored_rows.py and
 # comparisons/generations.py, which the read-path rewrite removes): compiled SQL with its
@@ -103,3 +103,34 @@ def test_the_share_pictures_font_is_vendored_with_its_licence():
         path.name for path in fonts.iterdir()
     }
     assert "Apache License" in (fonts / "LICENSE.txt").read_text()
+
+
+# The layers (README, "Development"): the project package imports no app, and no domain app
+# inside comparisons/ imports the pages that tie them together.
+IMPORT = re.compile(r"^\s*(?:from|import)\s+(comparisons[\w.]*)", re.M)
+PAGES = ("comparisons.views", "comparisons.urls", "comparisons.admin")
+DOMAIN_APPS = ("history", "search", "api", "transfer", "sharing", "suggestions", "defaults")
+
+
+def imports_of(path: Path) -> set[str]:
+    return set(IMPORT.findall(path.read_text()))
+
+
+def test_the_project_package_imports_no_app():
+    found = {
+        str(path.relative_to(ROOT)): imports_of(path)
+        for path in sorted((ROOT / "kb").rglob("*.py"))
+        if imports_of(path)
+    }
+    assert found == {}
+
+
+def test_domain_apps_never_import_the_pages():
+    found = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for app in DOMAIN_APPS
+        for path in sorted((ROOT / "comparisons" / app).rglob("*.py"))
+        for module in imports_of(path)
+        if module.startswith(PAGES)
+    ]
+    assert found == []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Entry
 from tests.conftest import make_comparison
 from tests.pages import FEED, FILE, HTML, JSON, SAMPLE, urls

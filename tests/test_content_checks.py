@@ -1,4 +1,4 @@
-"""Checks that keep the default content honest, over every file in comparisons/default_content/
+"""Checks that keep the default content honest, over every file in comparisons/defaults/tables/
 (so a table added there is checked too): every cell has a body and a source a reader can open,
 rests on a primary or recognised source, rows are unique in what they claim, levels are known,
 cells are short, and nothing is copied from the seed.
@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from comparisons.content import default_content_files
+from comparisons.defaults.loader import default_content_files
 from comparisons.models import DifferenceLevel
 from comparisons.sources import http_url
 

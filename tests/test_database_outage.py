@@ -108,7 +108,7 @@ def test_the_site_recovers_without_a_restart(client, cached):
 def test_an_edit_just_before_the_outage_is_served_during_it(client, cached):
     """The new generation was written to the cache after the commit: readers need no
     database to know the old pages are stale."""
-    from comparisons import writes
+    from comparisons.history import writes
     from comparisons.models import Entry
 
     entry = Entry.objects.get(dimension__slug="row-1", segment__slug="b2b")

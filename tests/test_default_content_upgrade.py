@@ -1,5 +1,5 @@
 """An existing site gets the new default content where no editor touched it, and keeps
-everything editors did (comparisons/upgrade.py)."""
+everything editors did (comparisons/defaults/upgrade.py)."""
 
 import copy
 import json
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from comparisons.content import DEFAULT_CONTENT, load_content, load_file
+from comparisons.defaults.loader import DEFAULT_CONTENT, load_content, load_file
 from comparisons.models import Comparison, Dimension
 from tests.admin_forms import change_url, opened_dimension_form
 
@@ -204,7 +204,7 @@ def test_a_table_shipped_in_a_new_file_is_added_to_an_existing_site(
     new_table = copy.deepcopy(OLD)
     new_table["comparisons"][0].update(slug="new-table", topic="Marketing")
     (tmp_path / "new-table.json").write_text(json.dumps(new_table), encoding="utf-8")
-    monkeypatch.setattr("comparisons.content.DEFAULT_CONTENT", tmp_path)
+    monkeypatch.setattr("comparisons.defaults.loader.DEFAULT_CONTENT", tmp_path)
     out = StringIO()
     call_command("load_default_content", stdout=out)
     assert "Loaded comparison new-table" in out.getvalue()

@@ -4,7 +4,7 @@ served and cached, and an edit shows on the next request."""
 
 import pytest
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Entry, Status
 from kb import settings as project_settings
 

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from comparisons.models import Comparison, DifferenceLevel, Dimension
-from comparisons.resources import DimensionResource
+from comparisons.transfer.resources import DimensionResource
 from tests.conftest import make_comparison
 
 pytestmark = pytest.mark.django_db

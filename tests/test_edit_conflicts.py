@@ -131,7 +131,7 @@ def test_interleaved_saves_of_different_editors_each_see_the_latest_version(row,
 
 def test_a_race_past_the_form_check_is_caught_by_the_update(row, alice, monkeypatch):
     """The form saw the current version, but another save lands before the UPDATE."""
-    from comparisons import conflicts
+    from comparisons.history import conflicts
 
     form = opened_dimension_form(row, title="Alice's title")
     original_clean = conflicts.ConflictCheckedForm.clean
@@ -161,7 +161,7 @@ def test_the_admin_answers_a_race_past_its_lock_with_a_message_and_writes_nothin
 ):
     """A write that skips the row lock (a queryset update) lands between Alice's form check and
     her UPDATE: the conditional UPDATE refuses, the whole save is rolled back, she is told."""
-    from comparisons import conflicts
+    from comparisons.history import conflicts
 
     original_clean = conflicts.ConflictCheckedForm.clean
 

@@ -6,7 +6,8 @@ import feedparser
 import pytest
 from django.test import Client
 
-from comparisons import feeds, writes
+from comparisons.api import feeds
+from comparisons.history import writes
 from comparisons.models import Comparison, Dimension, Entry, Status
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import PUBLIC_SITE, make_comparison, redirects, rename

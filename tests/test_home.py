@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension, Status
 from comparisons.templatetags.kb import datetime_attribute
 from tests.conftest import make_comparison

@@ -4,8 +4,8 @@ finding 4): a forged, unknown or already used one says so, never a 500, and writ
 import pytest
 from django.core import signing
 
-from comparisons.admin_import import SALT
 from comparisons.models import Dimension
+from comparisons.transfer.admin_import import SALT
 from tests.admin_import import confirm, preview
 
 pytestmark = pytest.mark.django_db

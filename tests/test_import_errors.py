@@ -6,7 +6,7 @@ import json
 import pytest
 
 from comparisons.models import Dimension
-from comparisons.resources import DimensionResource
+from comparisons.transfer.resources import DimensionResource
 from tests.admin_import import upload, upload_file
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from comparisons.models import Dimension
-from comparisons.resources import DimensionResource
+from comparisons.transfer.resources import DimensionResource
 from tests.admin_import import upload, upload_file
 from tests.test_deploy_check import run_manage
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pytest_django.live_server_helper import LiveServer
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension
 from tests.conftest import make_comparison
 from tests.nginx_server import nginx_binary, start_nginx

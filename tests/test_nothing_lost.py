@@ -15,11 +15,11 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from comparisons import writes
-from comparisons.backup import delete_everything
-from comparisons.history import row_revisions
+from comparisons.history import writes
+from comparisons.history.versions import row_revisions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
-from comparisons.resources import DimensionResource
+from comparisons.transfer.backup import delete_everything
+from comparisons.transfer.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
 from tests.conftest import editor_client_for

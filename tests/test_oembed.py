@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from comparisons.models import Dimension, Status
-from shortlinks.models import ShortLink
+from comparisons.sharing.shortlinks.models import ShortLink
 from tests.conftest import PUBLIC_SITE, make_comparison, rename
 
 pytestmark = pytest.mark.django_db

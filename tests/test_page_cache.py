@@ -10,8 +10,8 @@ from django.middleware.csrf import get_token
 from django.test import Client
 from taggit.models import Tag
 
-from comparisons import writes
 from comparisons.caching import public_page
+from comparisons.history import writes
 from comparisons.models import ComparisonSegment, Dimension, Entry, Segment, Status
 from tests.conftest import log_in, make_comparison
 

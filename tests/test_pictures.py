@@ -8,8 +8,8 @@ from django.core.cache import cache
 from PIL import Image
 
 from comparisons.models import Comparison, Dimension, Entry, Status
-from comparisons.pictures import font as picture_font
-from comparisons.pictures import plain_text, wrap
+from comparisons.sharing.pictures import font as picture_font
+from comparisons.sharing.pictures import plain_text, wrap
 from tests.conftest import make_comparison
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +75,7 @@ def test_an_unchanged_picture_answers_304_to_its_etag(client, table):
 
 def test_it_is_drawn_once_and_then_served_from_the_cache(client, table, monkeypatch):
     drawn = []
-    import comparisons.picture_responses as picture_responses
+    import comparisons.sharing.picture_responses as picture_responses
 
     original = picture_responses.draw_table_picture
     monkeypatch.setattr(

@@ -39,7 +39,7 @@ def test_a_public_page_runs_a_fixed_number_of_queries_whatever_its_size(
     assert response.status_code == 200, url
 
 
-# Pictures are kept by their own cache (comparisons/picture_responses.py), not the page cache.
+# Pictures are kept by their own cache (sharing/picture_responses.py), not the page cache.
 @pytest.mark.parametrize("url", CACHED_PAGES.values(), ids=CACHED_PAGES.keys())
 def test_a_cached_public_page_runs_no_query(client, django_assert_num_queries, url):
     make_comparison(slug="measured", rows=5)

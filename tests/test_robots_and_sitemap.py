@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from comparisons import sitemaps
+from comparisons.api import sitemaps
 from comparisons.models import Comparison, Dimension, Entry, Status
 from tests.conftest import make_comparison
 

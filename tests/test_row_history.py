@@ -2,7 +2,7 @@
 
 import pytest
 
-from comparisons.history import row_revisions
+from comparisons.history.versions import row_revisions
 from comparisons.models import Comparison, Dimension, DimensionSlug, Entry, Segment
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import log_in, make_comparison
@@ -198,7 +198,7 @@ def test_a_row_saved_before_history_began_has_an_empty_history_page(editor_clien
 
 
 def test_the_word_diff_groups_a_replaced_phrase_and_keeps_the_rest():
-    from comparisons.history import word_diff
+    from comparisons.history.versions import word_diff
 
     assert word_diff("Sell to a few large accounts", "Sell to many small users") == [
         ("", "Sell to "),

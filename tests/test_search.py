@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Status
-from comparisons.search import PAGE_SIZE, fts_query, search
+from comparisons.search.queries import PAGE_SIZE, fts_query, search
 from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +235,7 @@ def test_the_gin_index_serves_the_match_on_postgresql(default_content):
 
 
 def test_restoring_a_backup_rebuilds_the_vectors(client, default_content):
-    from comparisons.backup import export_kb, import_kb
+    from comparisons.transfer.backup import export_kb, import_kb
 
     backup = export_kb()
     import_kb(backup, replace=True)

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension, Entry
-from comparisons.search import STOP_WORDS
+from comparisons.search.queries import STOP_WORDS
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from comparisons.models import Comparison, Dimension, Entry, Status
-from shortlinks.models import ALPHABET, CODE_LENGTH, ShortLink
+from comparisons.sharing.shortlinks.models import ALPHABET, CODE_LENGTH, ShortLink
 from tests.conftest import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_links_are_still_made_when_the_cache_holding_the_counts_is_down(
     def cache_down(*args, **kwargs):
         raise ConnectionError("Redis is not answering")
 
-    monkeypatch.setattr("shortlinks.views.get_usage", cache_down)
+    monkeypatch.setattr("comparisons.sharing.shortlinks.views.get_usage", cache_down)
 
     assert _make(client, "only=row-1").status_code == 201
     assert "cannot read the rate limit" in caplog.text

@@ -13,7 +13,7 @@ import pytest
 import tablib
 
 from comparisons.models import Dimension, Entry
-from comparisons.spreadsheets import escape_cell, unescape_cell
+from comparisons.transfer.spreadsheets import escape_cell, unescape_cell
 from tests.admin_import import confirm, confirm_form, export, upload_file
 from tests.conftest import make_comparison
 

@@ -4,7 +4,7 @@ import feedparser
 import pytest
 from django.test import Client
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension, Entry
 from comparisons.suggestions.apply import Conflicts, accept
 from comparisons.suggestions.merge import CURRENT, SUGGESTED
@@ -211,6 +211,6 @@ def test_reviewing_and_accepting_run_a_bounded_number_of_queries(
     suggestion = suggested(title="New title", b2b_body="New B2B", b2c_body="New B2C")
     with django_assert_max_num_queries(11):
         assert editor_client.get(review_url(suggestion)).status_code == 200
-    # The saves of the row and its two cells (comparisons/writes.py), the admin's log.
+    # The saves of the row and its two cells (comparisons/history/writes.py), the admin's log.
     with django_assert_max_num_queries(48):
         assert editor_client.post(review_url(suggestion), {"_accept": "1"}).status_code == 302

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from comparisons.models import Comparison, Dimension, Entry
-from comparisons.search import search
+from comparisons.search.queries import search
 
 pytestmark = pytest.mark.django_db
 

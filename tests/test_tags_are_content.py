@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from taggit.models import Tag
 
-from comparisons.history import row_revisions
+from comparisons.history.versions import row_revisions
 from comparisons.models import Changeset, Dimension
 
 pytestmark = pytest.mark.django_db

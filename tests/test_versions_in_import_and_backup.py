@@ -7,9 +7,9 @@ import pytest
 import tablib
 from django.core.management import call_command
 
-from comparisons.backup import delete_everything
 from comparisons.models import Dimension, Entry
-from comparisons.resources import DimensionResource
+from comparisons.transfer.backup import delete_everything
+from comparisons.transfer.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Every way content changes keeps the same promises (comparisons/writes.py; a shell write
+"""Every way content changes keeps the same promises (comparisons/history/writes.py; a shell write
 goes through the write service too): a history record
 of every object written, cached pages made stale, search finding the new text, old slugs
 redirecting. One test per promise, run over every write path."""
@@ -12,12 +12,13 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import timezone
 
-from comparisons import caching, writes
-from comparisons.backup import delete_everything
-from comparisons.history import row_revisions
+from comparisons import caching
+from comparisons.history import writes
+from comparisons.history.versions import row_revisions
 from comparisons.models import Comparison, Dimension, Entry, Status
-from comparisons.resources import DimensionResource
-from comparisons.search import search
+from comparisons.search.queries import search
+from comparisons.transfer.backup import delete_everything
+from comparisons.transfer.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
 from tests.conftest import make_comparison

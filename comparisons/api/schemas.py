@@ -1,6 +1,6 @@
 """What the API answers, as schemas: django-ninja builds the OpenAPI description from them.
 
-The table and row documents are the shape of `export.json` (comparisons/exports.py builds
+The table and row documents are the shape of `export.json` (comparisons/transfer/exports.py builds
 both); these classes describe that data, they do not build it.
 """
 

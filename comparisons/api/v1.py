@@ -22,14 +22,14 @@ from ninja.errors import HttpError, ValidationError
 
 from comparisons.api import schemas
 from comparisons.caching import public_page, unshare
-from comparisons.changes import changes_url
-from comparisons.exports import absolute, json_document
 from comparisons.filters import Query as FilterQuery
 from comparisons.filters import apply_filter
+from comparisons.history.changes import changes_url
 from comparisons.lookups import filtered_table, get_comparison, row_table
 from comparisons.models import Comparison, Dimension, Status
 from comparisons.redirects import follows_renames
-from comparisons.search import QueryTooLong, search
+from comparisons.search.queries import QueryTooLong, search
+from comparisons.transfer.exports import absolute, json_document
 
 PAGE_SIZE = 50
 

@@ -19,7 +19,7 @@ class AddIndexOnPostgres(migrations.AddIndex):
 
 # The rows' weighted search document as it was defined when this migration was written (title
 # A; question and tags B; common ground and cells C), frozen here in SQL: the app's own
-# definition (comparisons/search.py) may change, and refreshes every vector when it does.
+# definition (comparisons/search/queries.py) may change, and refreshes every vector when it does.
 FILL_SQL = """
 UPDATE comparisons_dimension AS d SET search_vector =
     setweight(to_tsvector('english', coalesce(d.title, '')), 'A')

@@ -6,7 +6,7 @@ On PostgreSQL nothing is made: `Dimension.search_vector` (0004) does the same th
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Frozen here: the app's definition (comparisons/search.py) may change later.
+# Frozen here: the app's definition (comparisons/search/queries.py) may change later.
 CREATE_SQL = [
     "CREATE VIRTUAL TABLE comparisons_dimension_fts USING fts5("
     "title, question, tags, common_ground, cells, tokenize = 'porter unicode61')",

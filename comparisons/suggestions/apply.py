@@ -1,14 +1,14 @@
 """Deciding a suggestion: accept (a three-way merge into the row) or decline.
 
 `accept` is the one place a suggestion writes content: one changeset of the write service
-(comparisons/writes.py), reason "suggestion", its message the reader's credit, by the editor
+(comparisons/history/writes.py), reason "suggestion", its message the reader's credit, by the editor
 who accepted it.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from comparisons import writes
+from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Segment
 from comparisons.suggestions.merge import CURRENT, SUGGESTED, Field, compare
 from comparisons.suggestions.models import Suggestion, SuggestionStatus

@@ -1,5 +1,5 @@
 """A suggestion against the row: field by field, what the reader saw, what it is now, and
-what the reader suggests, merged three ways as the edit form merges (comparisons/conflicts.py).
+what the reader suggests, merged three ways as the edit form merges (history/conflicts.py).
 
 - only the reader changed it: the suggestion is applied;
 - only editors changed it since: their value is kept;
@@ -8,8 +8,8 @@ what the reader suggests, merged three ways as the edit form merges (comparisons
 
 from dataclasses import dataclass
 
-from comparisons.conflicts import _comparable
-from comparisons.history import word_diff
+from comparisons.history.conflicts import _comparable
+from comparisons.history.versions import word_diff
 from comparisons.models import Dimension, Entry
 from comparisons.sources import format_sources
 from comparisons.suggestions.forms import current_cells

@@ -4,11 +4,11 @@ from django import template
 from django.conf import settings
 from django.utils import timezone
 
-from comparisons.change_words import change_words
-from comparisons.changes import changes_url as _changes_url
+from comparisons.history.change_words import change_words
+from comparisons.history.changes import changes_url as _changes_url
 from comparisons.markdown import render_markdown
-from comparisons.oembed import oembed_url
-from comparisons.pictures import alt_text
+from comparisons.sharing.oembed import oembed_url
+from comparisons.sharing.pictures import alt_text
 from comparisons.sources import http_url
 
 register = template.Library()
@@ -49,7 +49,7 @@ def site_name() -> str:
 
 @register.filter
 def changes_url(dimension) -> str:
-    """Where to see what changed on a row (see comparisons.changes)."""
+    """Where to see what changed on a row (see comparisons.history.changes)."""
     return _changes_url(dimension)
 
 
@@ -73,5 +73,5 @@ def last_updated(rows) -> datetime | None:
 
 @register.filter(name="change_words")
 def change_words_filter(revision) -> str:
-    """A change in plain words (comparisons/change_words.py)."""
+    """A change in plain words (comparisons/history/change_words.py)."""
     return change_words(revision)
