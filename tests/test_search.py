@@ -4,6 +4,7 @@ from io import StringIO
 from urllib.parse import unquote_plus
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
@@ -304,3 +305,19 @@ def test_the_migration_that_added_fts5_makes_existing_rows_searchable(default_co
         migration.create_index(None, SimpleNamespace(connection=connection, execute=cursor.execute))
     hits = search("dogfood", AnonymousUser(), 1).page.object_list
     assert [hit.dimension.slug for hit in hits] == ["dogfooding"]
+
+
+def readme_search_examples() -> list[str]:
+    """The queries the README's "Search, feeds and API" section shows, as written there."""
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    section = readme.split("## Search, feeds and API", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"`([^`]+)`\s+(?:finds|is\s+a\s+phrase|leaves\s+out)", section)
+
+
+def test_the_readme_shows_search_examples():
+    assert len(readme_search_examples()) >= 3
+
+
+@pytest.mark.parametrize("query", readme_search_examples())
+def test_every_search_example_in_the_readme_finds_rows(client, default_content, query):
+    assert row_links(client.get("/search/", {"q": query}).content.decode()), query

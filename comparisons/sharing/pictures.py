@@ -13,8 +13,8 @@ they were shared under; in code "preview" is only the draft preview and the impo
 import hashlib
 import io
 from functools import cache
-from pathlib import Path
 
+from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
 from comparisons.markdown import plain_text
@@ -30,7 +30,7 @@ ACCENT = "#0b57d0"
 BORDER = "#d6d9de"
 SURFACE = "#f5f6f8"
 # Roboto (Apache 2.0, its licence beside it), read from the repository: never downloaded.
-FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
+FONTS = settings.BASE_DIR / "static" / "fonts"
 
 # Bump when the drawing changes, so cached pictures and ETags are redrawn.
 DRAWING_STYLE = "2"

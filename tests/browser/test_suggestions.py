@@ -54,9 +54,9 @@ def test_a_readers_suggestion_and_an_editors_change_meanwhile_both_reach_the_tab
     reader.goto(COMPARISON)
     row = reader.locator("#customers")
     expect(row.locator("td[data-segment='B2C'] .entry")).to_have_text(READERS_TEXT)
-    expect(reader.locator("#customers + tr .question")).to_have_text(EDITORS_QUESTION)
+    expect(row.locator(".question")).to_have_text(EDITORS_QUESTION)
     feed = feedparser.parse(reader.request.get(f"{COMPARISON}changes.atom").body())
-    assert feed.entries[0].title == f"{ROW}: Suggested by Ada; B2C: text changed."
+    assert feed.entries[0].title == f"{ROW}: B2C answer changed. Suggested by Ada."
     reader.goto(status_url)
     expect(reader.locator(".suggestion-status")).to_contain_text("Accepted")
 
