@@ -281,5 +281,7 @@ def test_the_change_log_shows_the_time_of_each_change(client, table):
     edit("row-1", b2b="New text")
     html = client.get("/compare/b2b-vs-b2c/row-1/changes/").content.decode()
     assert re.search(
-        r"<time datetime=\"[^\"]+\">\d+ \w+ \d{4}, \d\d:\d\d UTC</time> B2B answer changed\.", html
+        r"<time datetime=\"[^\"]+\" data-local>\d+ \w+ \d{4}, \d\d:\d\d UTC</time>"
+        r" B2B answer changed\.",
+        html,
     )

@@ -99,7 +99,7 @@ def test_each_table_says_how_many_rows_and_when_it_last_changed(client):
     Dimension.objects.filter(pk=comparison.dimensions.first().pk).update(updated=later)
     html = _section(client.get("/").content.decode(), "Product management")
     assert "3 rows" in html
-    assert f'changed <time datetime="{datetime_attribute(later)}">' in html
+    assert f'changed <time datetime="{datetime_attribute(later)}" data-local>' in html
 
 
 def test_a_draft_row_counts_neither_in_the_row_count_nor_in_recent_changes(client):
