@@ -9,9 +9,8 @@ name exists, it is made as an inactive user without a password, so the history s
 author. Changesets keep their ids, and each history record names its changeset, so a row's
 revisions group after a restore exactly as before. Short links (`/v/<code>` keeps working
 after a move) and readers' suggestions (their status pages keep working) come along. Which
-models are
-covered, and in which order, is the one list SECTIONS: to back up a new model, add a section
-for it after its parents.
+models are covered, and in which order, is the one list SECTIONS: to back up a new model, add
+a section for it after its parents.
 
 A backup names the layout of its data with a schema number (`schema`; files written before
 that name call it `version`, and still restore). Backups of schema 1 (before history was
