@@ -2,11 +2,18 @@ import json
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from comparisons.models import Comparison, Dimension, Entry
+from comparisons.history import writes
+from comparisons.history.versions import row_revisions
+from comparisons.models import Changeset, Comparison, Dimension, Entry
+from comparisons.suggestions import apply
+from comparisons.suggestions.models import Suggestion
 from comparisons.transfer.backup import delete_everything
-from tests.conftest import make_comparison
+from tests import suggestions
+from tests.admin_forms import change_url, opened_dimension_form
+from tests.conftest import editor_client_for, make_comparison, make_editor
 from tests.public_pages import render_public_pages
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +55,14 @@ def test_export_wipe_import_renders_every_public_page_identically(loaded, tmp_pa
     assert len(pages) > 20
 
 
-def test_a_restored_database_exports_the_same_backup(loaded, tmp_path):
+def test_a_restored_database_exports_the_same_backup_and_the_restore(loaded, tmp_path):
     first = _export(tmp_path, "first.json")
     _wipe()
     _import(first)
-    assert _without_date(_export(tmp_path, "second.json")) == _without_date(first)
+    second = _without_date(_export(tmp_path, "second.json"))
+    restore = second["data"]["changesets"].pop()  # the restore is a changeset of its own
+    assert (restore["reason"], restore["user"]) == ("backup", None)
+    assert second == _without_date(first)
 
 
 def test_the_backup_names_relations_by_slug_and_keeps_ids(comparison, tmp_path):
@@ -174,3 +184,94 @@ def test_a_schema_1_backup_gets_one_history_record_of_everything(loaded, tmp_pat
     assert {r.changeset.get_reason_display() for r in Dimension.history.all()} == {
         "Restored from a backup"
     }
+
+
+def _revisions(row) -> list[tuple]:
+    """A row's history as its page lists it: each revision, who made it and why."""
+    return [
+        (r.key, r.user.username if r.user else None, r.reason, len(r.entry_changes))
+        for r in row_revisions(row.pk)
+    ]
+
+
+def _edit_then_restore_within_seconds(row):
+    """Two changesets by ed1, seconds apart: an edit of the title and a cell, then a restore."""
+    ed1 = editor_client_for("ed1")
+    ed1.post(change_url(row), opened_dimension_form(row, title="Saved by ed1", b2c_body="New"))
+    first = row_revisions(row.pk)[-1]
+    ed1.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
+
+
+@pytest.mark.parametrize("author_in_target", [True, False], ids=["author-kept", "author-gone"])
+def test_a_restore_keeps_each_rows_revisions_grouped_by_changeset(
+    comparison, tmp_path, author_in_target
+):
+    row = Dimension.objects.get(slug="row-1")
+    _edit_then_restore_within_seconds(row)
+    before = _revisions(row)
+    assert [(user, reason[:24]) for _, user, reason, _ in before] == [
+        ("ed1", "Restored the version of "),
+        ("ed1", ""),
+        (None, ""),
+    ]
+    path = _export(tmp_path)
+    _wipe()
+    if not author_in_target:
+        get_user_model().objects.filter(username="ed1").delete()
+    _import(path)
+
+    assert _revisions(row) == before
+    author = Changeset.objects.get(reason="restore").user
+    assert author.username == "ed1"
+    assert author.is_active == author_in_target
+    assert author.has_usable_password() == author_in_target
+    # Saved after the restore: a changeset of its own, after every restored one.
+    row.refresh_from_db()
+    row.title = "After the restore"
+    made = writes.save(None, row)
+    assert made.pk > Changeset.objects.exclude(pk=made.pk).order_by("pk").last().pk
+    assert len(_revisions(row)) == len(before) + 1
+
+
+def test_a_restore_keeps_readers_suggestions_and_their_status_pages(client, comparison, tmp_path):
+    suggestions.send(client, b2c_body="B2C buyers now read reviews first.")
+    suggestion = Suggestion.objects.get()
+    apply.decline(suggestion, make_editor("ed2"), note="Thanks; not yet true.")
+    fields = ("id", "dimension", "token", "status", "cells", "editor_note", "created", "decided")
+    before = list(Suggestion.objects.values(*fields))
+    path = _export(tmp_path)
+    _wipe()
+    get_user_model().objects.filter(username="ed2").delete()
+    _import(path)
+
+    assert list(Suggestion.objects.values(*fields)) == before
+    assert Suggestion.objects.get().decided_by.username == "ed2"
+    page = client.get(f"/suggestions/{before[0]['token']}/")
+    assert page.status_code == 200
+    assert "Declined" in page.content.decode()
+    assert "Thanks; not yet true." in page.content.decode()
+
+
+def test_a_backup_made_before_changesets_and_suggestions_were_carried_still_restores(
+    comparison, client, tmp_path
+):
+    suggestions.send(client, b2c_body="Not in the old backup.")
+    path = _export(tmp_path)
+    backup = json.loads(path.read_text())
+    del backup["data"]["changesets"], backup["data"]["suggestions"]
+    for section in ("segment_history", "comparison_history", "dimension_history"):
+        for record in backup["data"][section]:
+            del record["changeset"]
+    for record in backup["data"]["entry_history"]:
+        del record["changeset"]
+    backup["data"].pop("comparison_segment_history")
+    path.write_text(json.dumps(backup))
+    _wipe()
+    _import(path)
+
+    assert Dimension.objects.count() == 2
+    assert not Suggestion.objects.exists()
+    # Its records have no changeset (grouped as before changesets); the restore is the only one.
+    assert not Dimension.history.filter(changeset__isnull=False).exists()
+    assert list(Changeset.objects.values_list("reason", flat=True)) == ["backup"]
+    assert [r.reason for r in row_revisions(Dimension.objects.get(slug="row-1").pk)] == [""]

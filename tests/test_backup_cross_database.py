@@ -1,6 +1,7 @@
 """Backups move between databases: a SQLite file used by a subprocess and the test database
 (PostgreSQL in CI's second run), in both directions, compared page by page; and a round trip
-through SQLite keeps what a backup carries beyond the pages (short links, history's authors).
+through SQLite keeps what a backup carries beyond the pages (short links, history's authors
+and changesets, readers' suggestions).
 
 Fast: the SQLite file is migrated once for the module and copied for each test, and each
 test's commands run in one `manage.py shell` (one Django start, not one per command)."""
@@ -18,10 +19,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from comparisons.history.versions import row_revisions
 from comparisons.models import Dimension
 from comparisons.roles import EDITOR_PERMISSIONS
 from comparisons.sharing.shortlinks.models import ShortLink
+from comparisons.suggestions.models import Suggestion
 from comparisons.transfer.backup import delete_everything
+from tests import suggestions
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.conftest import editor_client_for, make_comparison
 from tests.public_pages import render_public_pages
@@ -103,14 +107,23 @@ def test_a_backup_from_here_restores_into_sqlite_with_identical_pages(sqlite_fil
     assert json.loads(pages.read_text()) == expected
 
 
-def test_a_round_trip_through_sqlite_keeps_short_links_and_history_authors(
+def _revisions(row) -> list[tuple]:
+    return [(r.key, r.user.username if r.user else None, r.reason) for r in row_revisions(row.pk)]
+
+
+def test_a_round_trip_through_sqlite_keeps_short_links_history_changesets_and_suggestions(
     client, sqlite_file, tmp_path
 ):
     make_comparison()
     row = Dimension.objects.get(slug="row-1")
     editor = editor_client_for("ed1")
-    editor.post(change_url(row), opened_dimension_form(row, title="Saved by ed1"))
+    editor.post(change_url(row), opened_dimension_form(row, title="Saved by ed1", b2c_body="New"))
+    first = row_revisions(row.pk)[-1]
+    editor.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
+    revisions = _revisions(row)
     code = ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1").code
+    suggestions.send(client, b2b_body="A reader's correction.")
+    token = Suggestion.objects.get().token
     out, back = tmp_path / "out.json", tmp_path / "back.json"
     call_command("export_kb", str(out), stderr=StringIO())
 
@@ -120,10 +133,15 @@ def test_a_round_trip_through_sqlite_keeps_short_links_and_history_authors(
     call_command("import_kb", str(back), stdout=StringIO())
 
     assert client.get(f"/v/{code}")["Location"] == "/compare/b2b-vs-b2c/?only=row-1"
-    author = Dimension.history.get(title="Saved by ed1").history_user
+    assert ShortLink.objects.count() == 1
+    record = Dimension.history.get(title="Saved by ed1")
+    author = record.history_user
     assert author.username == "ed1"
     assert not author.is_active and not author.has_usable_password()
-    assert ShortLink.objects.count() == 1
+    assert record.changeset.user == author
+    assert _revisions(row) == revisions  # the edit and the restore: two revisions, as before
+    assert revisions[0][2].startswith("Restored the version of")
+    assert client.get(f"/suggestions/{token}/").status_code == 200
 
 
 def test_a_fresh_database_gets_the_editors_group_from_migrate_alone(sqlite_file, tmp_path):

@@ -4,16 +4,20 @@ A backup holds the content and its history (every history record of every compar
 segment, row and cell, and the old slugs), so change logs, restores and pinned embeds work the
 same after a move between SQLite and PostgreSQL. Objects keep their ids, which history refers
 to; foreign keys are also written as natural keys (slugs), which a restore checks. Who made
-each record is written as a username; restored where no user of that name exists, it is made
-as an inactive user without a password, so the history still names its author. Short links
-come along (`/v/<code>` keeps working after a move). Which models are
-covered, and in which order, is the one list SECTIONS: to back up a new model, add a section
-for it after its parents.
+each record, and of each changeset, is written as a username; restored where no user of that
+name exists, it is made as an inactive user without a password, so the history still names its
+author. Changesets keep their ids, and each history record names its changeset, so a row's
+revisions group after a restore exactly as before. Short links (`/v/<code>` keeps working
+after a move) and readers' suggestions (their status pages keep working) come along. Which
+models are covered, and in which order, is the one list SECTIONS: to back up a new model, add
+a section for it after its parents.
 
 A backup names the layout of its data with a schema number (`schema`; files written before
 that name call it `version`, and still restore). Backups of schema 1 (before history was
 carried) still restore: their content gets one history record each, dated at the restore, and
-pinned embeds say plainly that no record exists before that date.
+pinned embeds say plainly that no record exists before that date. Backups made before
+changesets were carried (no "changesets" section) restore with records in no changeset,
+grouped as before changesets (comparisons/history/versions.py).
 """
 
 from collections import defaultdict
@@ -37,6 +41,7 @@ from comparisons.history.writes import (
     record_history,
 )
 from comparisons.models import (
+    Changeset,
     Comparison,
     ComparisonSegment,
     ComparisonSlug,
@@ -46,6 +51,7 @@ from comparisons.models import (
     Segment,
 )
 from comparisons.sharing.shortlinks.models import ShortLink
+from comparisons.suggestions.models import Suggestion
 
 FORMAT = "kb-backup"
 SCHEMA = 2
@@ -85,7 +91,8 @@ class ModelSection:
     """All rows of one model; foreign keys written as the target's natural key.
 
     Every concrete field is copied, so fields added later come along by
-    themselves; timestamps are kept as they were.
+    themselves; timestamps are kept as they were. A user (who made a changeset, who decided a
+    suggestion) is written as a username, as history's authors are.
     """
 
     name: str
@@ -114,13 +121,19 @@ class ModelSection:
                 key += (getattr(obj, name),)
         return key
 
+    def _user_fields(self):
+        return [f for f in self._fields() if f.is_relation and f.related_model is get_user_model()]
+
     def dump(self, keys: Keys) -> list[dict]:
         items = []
-        for obj in self.model.objects.order_by("pk"):
+        users = [f.name for f in self._user_fields()]
+        for obj in self.model.objects.select_related(*users).order_by("pk"):
             item = {"id": obj.pk}
             for field in self._fields():
                 value = getattr(obj, field.attname)
-                if field.is_relation and value is not None:
+                if field.name in users and value is not None:
+                    value = getattr(obj, field.name).get_username()
+                elif field.is_relation and value is not None:
                     value = list(keys.key(field.related_model, value))
                 elif isinstance(value, datetime):
                     value = value.isoformat()  # to the microsecond; JSON encoders cut it
@@ -130,7 +143,9 @@ class ModelSection:
         return items
 
     def load(self, items: list[dict], keys: Keys) -> None:
-        objects = [self._build(item, keys) for item in items]
+        names = {item.get(f.name) for f in self._user_fields() for item in items}
+        users = _users_by_name(names) if names else {}
+        objects = [self._build(item, keys, users) for item in items]
         self.model.objects.bulk_create(objects)
         # bulk_create stamps auto_now fields with the time of the restore; put the
         # backup's timestamps back (bulk_update does not run auto_now).
@@ -143,13 +158,15 @@ class ModelSection:
         if stamped and objects:
             self.model.objects.bulk_update(objects, stamped)
 
-    def _build(self, item: dict, keys: Keys):
+    def _build(self, item: dict, keys: Keys, users: dict):
         obj = self.model(pk=item.get("id"))  # schema 1 backups carry no ids
         for field in self._fields():
             if field.name not in item:
                 continue  # a field added after the backup was made keeps its default
             value = item[field.name]
-            if field.is_relation and value is not None:
+            if field.is_relation and field.related_model is get_user_model():
+                value = users[value].pk if value is not None else None
+            elif field.is_relation and value is not None:
                 value = keys.pk(field.related_model, value)
             elif value is not None and not isinstance(field, models.JSONField):
                 value = field.to_python(value)
@@ -215,8 +232,7 @@ class HistorySection:
         return self.history
 
     def _fields(self):
-        # Changesets are not in backups yet: restored records are grouped as before them
-        # (comparisons/history/versions.py).
+        # The author is written as a username, the changeset as its id (checked on restore).
         return [
             f
             for f in self.history._meta.concrete_fields
@@ -232,6 +248,7 @@ class HistorySection:
             item["history_user"] = (
                 record.history_user.get_username() if record.history_user else None
             )
+            item["changeset"] = record.changeset_id
             items.append(item)
         return items
 
@@ -240,6 +257,9 @@ class HistorySection:
         records = []
         for item in items:
             record = self.history(history_user=users.get(item.get("history_user")))
+            # Backups made before changesets were carried have none: grouped as before them.
+            if item.get("changeset") is not None:
+                record.changeset_id = keys.pk(Changeset, [item["changeset"]])
             for field in self._fields():
                 value = item[field.attname]
                 if value is not None and not isinstance(field, models.JSONField):
@@ -286,12 +306,14 @@ SECTIONS = [
     ModelSection("dimension_slugs", DimensionSlug, ("comparison", "slug")),
     ModelSection("tags", Tag, ("slug",)),
     TaggedItemSection(),
+    ModelSection("changesets", Changeset, ("id",)),  # no natural key: named by id
     HistorySection("segment_history", Segment),
     HistorySection("comparison_history", Comparison),
     HistorySection("comparison_segment_history", ComparisonSegment),
     HistorySection("dimension_history", Dimension),
     HistorySection("entry_history", Entry),
     ModelSection("short_links", ShortLink, ("code",)),
+    ModelSection("suggestions", Suggestion, ("token",)),
 ]
 HISTORY_SECTIONS = [section for section in SECTIONS if isinstance(section, HistorySection)]
 
@@ -315,34 +337,32 @@ def is_empty() -> bool:
 
 
 def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
-    """Restore `backup`, all or nothing, as one changeset. Refuses a non-empty database
-    unless `replace`."""
-    with writes.changeset(None, writes.Reason.BACKUP):
-        return _import_kb(backup, replace)
-
-
-def _import_kb(backup: dict, replace: bool) -> dict[str, int]:
+    """Restore `backup`, all or nothing, then record the restore as one changeset. Refuses a
+    non-empty database unless `replace`."""
     data = _checked_data(backup)
-    if not is_empty():
-        if not replace:
-            raise BackupError(
-                "The database already has content. Restore into an empty database, "
-                "or pass --replace to delete the current content first."
-            )
-        delete_everything()
-    keys = Keys()
-    counts = {}
-    for section in SECTIONS:
-        items = data.get(section.name, [])
-        try:
-            section.load(items, keys)
-        except (KeyError, TypeError, ValueError) as error:
-            raise BackupError(f"Section {section.name!r} is malformed: {error!r}") from None
-        counts[section.name] = len(items)
-    _continue_ids_after_the_backups()
-    if _schema_of(backup) == 1:
-        _record_history_now()
-    content_changed(None, Dimension.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        if not is_empty():
+            if not replace:
+                raise BackupError(
+                    "The database already has content. Restore into an empty database, "
+                    "or pass --replace to delete the current content first."
+                )
+            delete_everything()
+        keys = Keys()
+        counts = {}
+        for section in SECTIONS:
+            items = data.get(section.name, [])
+            try:
+                section.load(items, keys)
+            except (KeyError, TypeError, ValueError) as error:
+                raise BackupError(f"Section {section.name!r} is malformed: {error!r}") from None
+            counts[section.name] = len(items)
+        _continue_ids_after_the_backups()
+        # Opened only now: its id comes after every changeset of the backup.
+        with writes.changeset(None, writes.Reason.BACKUP):
+            if _schema_of(backup) == 1:
+                _record_history_now()
+            content_changed(None, Dimension.objects.values_list("pk", flat=True))
     return counts
 
 
@@ -364,12 +384,14 @@ def _checked_data(backup) -> dict:
 
 
 def delete_everything() -> None:
-    """The content, then its history (deleting the content writes records of its own)."""
+    """The content, then its history (deleting the content writes records of its own), then
+    the changesets the history belonged to."""
     for section in reversed(SECTIONS):
-        if not isinstance(section, HistorySection):
+        if not isinstance(section, HistorySection) and section.model is not Changeset:
             section.table.objects.all().delete()
     for section in HISTORY_SECTIONS:
         section.table.objects.all().delete()
+    Changeset.objects.all().delete()
 
 
 def _continue_ids_after_the_backups() -> None:
