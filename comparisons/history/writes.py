@@ -340,7 +340,7 @@ def _restore_tags(deleted: Changeset) -> None:
     _every_table_changes()
 
 
-def bulk_create(model: type[models.Model], objects: Iterable, tag_names=None) -> list:
+def bulk_create(model: type[models.Model], objects: Iterable) -> list:
     """`model.objects.bulk_create`, with a history record of each object in the open
     changeset. Rows' records hold their tags when the changeset closes."""
     created = model.objects.bulk_create(objects, batch_size=BATCH)
