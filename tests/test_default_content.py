@@ -79,7 +79,7 @@ def test_it_covers_what_an_experienced_pm_expects(loaded):
         "sales-cycle",
         "compatibility-and-deprecation",
         "customisation",
-        "pricing",
+        "integrations",
         "success-metrics",
         "ai-and-data-use",
     } <= slugs
@@ -100,11 +100,11 @@ def test_running_it_again_keeps_editors_changes(loaded):
     entry = Entry.objects.filter(dimension__comparison=loaded, dimension__slug="dogfooding").first()
     entry.body = "Rewritten by an editor."
     entry.save()
-    loaded.dimensions.get(slug="pricing").delete()
+    loaded.dimensions.get(slug="usability").delete()
     call_command("load_default_content", stdout=StringIO())
     entry.refresh_from_db()
     assert entry.body == "Rewritten by an editor."
-    assert not loaded.dimensions.filter(slug="pricing").exists()
+    assert not loaded.dimensions.filter(slug="usability").exists()
 
 
 def test_the_loaded_table_renders(client, loaded):

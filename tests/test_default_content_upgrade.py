@@ -170,11 +170,12 @@ def test_the_shipped_merges_fold_old_rows_into_their_survivors(site_of_november,
 
 def test_the_shipped_upgrade_is_recorded_in_each_rows_history(site_of_november):
     call_command("load_default_content", stdout=StringIO())
-    for slug in ("sales-influence", "data-and-experiments", "shipping-change", "pricing"):
+    for slug in ("sales-influence", "data-and-experiments", "shipping-change", "success-metrics"):
         latest = _shipped_row(slug).history.first()
         assert latest.changeset.reason == "upgrade", slug
     removed = Dimension.history.filter(comparison_id=site_of_november.pk, history_type="-")
-    assert set(removed.values_list("slug", flat=True)) == {"product-vision", "role-of-data"}
+    merged_away = {"product-vision", "role-of-data", "pricing"}
+    assert set(removed.values_list("slug", flat=True)) == merged_away
 
 
 def test_an_edited_row_stops_its_merge_and_is_kept(site_of_november):
@@ -242,8 +243,10 @@ def test_a_december_site_gets_the_current_store_rules(site_of_december):
     [
         ("product-management-b2b-vs-b2c", "product-led-growth", "go-to-market"),
         ("product-management-b2b-vs-b2c", "onboarding", "customisation"),
+        ("product-management-b2b-vs-b2c", "pricing", "success-metrics"),
         ("go-to-market-sales-led-vs-product-led-vs-b2c", "first-contact", "marketing-focus"),
         ("go-to-market-sales-led-vs-product-led-vs-b2c", "getting-set-up", "trying-it"),
+        ("go-to-market-sales-led-vs-product-led-vs-b2c", "price-presentation", "role-of-sales"),
         ("marketing-b2b-vs-b2c", "pricing", "content"),
         ("customer-success-and-support-b2b-vs-b2c", "business-reviews", "coverage"),
         ("ux-design-and-research-b2b-vs-b2c", "polish", "frequency-and-expertise"),

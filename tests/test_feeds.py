@@ -270,10 +270,11 @@ def test_loading_the_default_content_is_one_entry_per_table_in_plain_words(clien
         f"Loaded from the default content: {rows} rows of Product management: B2B vs B2C"
     ]
     assert "entry added" not in feed.entries[0].summary
-    row_feed = read_feed(client, "/compare/product-management-b2b-vs-b2c/pricing/changes.atom")
+    row_url = "/compare/product-management-b2b-vs-b2c/success-metrics/changes.atom"
+    row_feed = read_feed(client, row_url)
     assert (
         row_feed.entries[0].title
-        == "Pricing and packaging: Row added. Loaded from the default content."
+        == "Business model and success metrics: Row added. Loaded from the default content."
     )
 
 

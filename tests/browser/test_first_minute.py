@@ -16,7 +16,7 @@ from tests.browser.test_sharing import READ_CLIPBOARD
 
 pytestmark = pytest.mark.browser
 
-VIEW = COMPARISON + "?only=customers,pricing,dogfooding"
+VIEW = COMPARISON + "?only=customers,success-metrics,dogfooding"
 
 # Every layout shift of the page's life so far, as Chromium reports them.
 LAYOUT_SHIFT = """() => new Promise(resolve => {
