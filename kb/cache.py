@@ -1,12 +1,13 @@
 """The Redis cache with bounded waits: a hung or dead Redis costs a request one short wait.
 
 django-redis's RedisCache, given socket timeouts (settings.CACHES), fails a call within a
-fraction of a second instead of blocking. (django-redis rather than Django's own RedisCache,
-which builds a redis-py client for every call: with redis-py 8 that tripled the time of a
-`get`, and a cached page makes three; benchmarks/RESULTS.md, 2026-12-08.) After a failure, this subclass skips Redis in this process
-for SKIP_SECONDS, failing each call at once: a page makes several cache calls, and every
-caller already has a fallback (render the page, count nothing) once the call fails. The
+fraction of a second instead of blocking. After a failure, this subclass skips Redis in this
+process for SKIP_SECONDS, failing each call at once: a page makes several cache calls, and
+every caller already has a fallback (render the page, count nothing) once the call fails. The
 failure is reported (kb/outages.py); the first call after SKIP_SECONDS tries Redis again.
+
+django-redis rather than Django's own RedisCache, which builds a redis-py client for every
+call: with redis-py 8 that made a `get` three times slower, and a cached page makes three.
 """
 
 import functools
