@@ -13,9 +13,11 @@ TEST_WORKERS ?= 2
 # Debian packages the tests drive, each with the file it installs: Chromium and Java (the Nu
 # HTML checker) for tests/browser/, nginx for tests/test_nginx.py.
 TEST_PACKAGES := /usr/bin/chromium:chromium /usr/bin/java:default-jre-headless /usr/sbin/nginx:nginx
+# What `make bench` drives besides PostgreSQL: wrk for the load, nginx in front, a Redis of its own.
+BENCH_PACKAGES := /usr/bin/wrk:wrk /usr/sbin/nginx:nginx /usr/bin/redis-server:redis-server
 APT_GET := $(if $(filter 0,$(shell id -u)),apt-get,sudo apt-get)
 
-.PHONY: install run test test-tools lint format serve audit bench bench-imports drill
+.PHONY: install run test test-tools bench-tools lint format serve audit bench bench-imports drill
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,14 +39,23 @@ test: install test-tools
 # What the browser tests need, installed where missing (as CI does): a newcomer's `make test`
 # runs them too, or stops saying what to install.
 test-tools: node_modules/.installed
-	@for pair in $(TEST_PACKAGES); do \
-	    path=$${pair%%:*}; package=$${pair#*:}; \
-	    [ -x "$$path" ] && continue; \
-	    echo "make test: installing $$package (for $$path) from Debian"; \
-	    { $(APT_GET) update -qq && $(APT_GET) install -y -qq "$$package"; } || { \
-	        echo "make test: could not install $$package; install it (apt-get install" \
-	            "$$package) and run make test again." >&2; exit 1; }; \
-	done
+	@$(call debian_packages,$(TEST_PACKAGES),test)
+
+bench-tools:
+	@$(call debian_packages,$(BENCH_PACKAGES),bench)
+
+# $(call debian_packages,<path:package ...>,<target>): each package installed where its path
+# is missing.
+define debian_packages
+for pair in $(1); do \
+    path=$${pair%%:*}; package=$${pair#*:}; \
+    [ -x "$$path" ] && continue; \
+    echo "make $(2): installing $$package (for $$path) from Debian"; \
+    { $(APT_GET) update -qq && $(APT_GET) install -y -qq "$$package"; } || { \
+        echo "make $(2): could not install $$package; install it (apt-get install" \
+            "$$package) and run make $(2) again." >&2; exit 1; }; \
+done
+endef
 
 # axe-core and vnu-jar, pinned in package.json and package-lock.json.
 node_modules/.installed: package.json package-lock.json
@@ -74,7 +85,7 @@ audit: install
 	$(BIN)/pip-audit --strict --no-deps --disable-pip -r constraints.txt
 
 # Load benchmark on PostgreSQL (DATABASE_URL's server); see README, "Performance".
-bench: install
+bench: install bench-tools
 	$(BIN)/python benchmarks/load.py
 
 # The admin's import at 50, 200 and 1,000 lines, SQLite and PostgreSQL (BENCH_DATABASE_URL's

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -7,7 +8,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from comparisons.caching import (
     computed_once_per_generation,
@@ -21,11 +22,11 @@ from comparisons.history.pinned import load_table_as_of, parse_pin, pin_query
 from comparisons.history.versions import public_row_histories
 from comparisons.home import home_tables, recent_changes, table_page, tables_with_counts
 from comparisons.lookups import filtered_table, get_comparison, missing_row, row_table, visible_rows
-from comparisons.models import DifferenceLevel, Status
+from comparisons.models import DifferenceLevel, Dimension
 from comparisons.redirects import follows_renames, with_old_anchors
 from comparisons.search.queries import QueryTooLong, search
 from comparisons.sharing.picture_responses import row_picture_response, table_picture_response
-from comparisons.tables import Table, rows_queryset
+from comparisons.tables import Table
 from comparisons.transfer.exports import EXPORTS
 from kb.headers import allow_framing
 
@@ -43,16 +44,21 @@ def _with_as_of(query: str, as_of) -> str:
 
 def _published_tags(request: HttpRequest) -> list[Tag]:
     """Tags of published rows in published comparisons, each with `row_count`."""
-    # One join, filtered and counted together (the same filter() call, so the count is of
-    # the public rows); a row carries a tag once (taggit's unique tagged item): no DISTINCT.
-    tags = (
-        Tag.objects.filter(
-            dimension__status=Status.PUBLISHED, dimension__comparison__status=Status.PUBLISHED
-        )
-        .annotate(row_count=Count("dimension"))
-        .order_by("name")
+    return computed_once_per_generation(request, "published-tags", _count_published_tags)
+
+
+def _count_published_tags() -> list[Tag]:
+    # Counted on taggit's items alone, semi-joined to the public rows: half the time of a join
+    # through the tags at 100,000 cells. A row carries a tag once (taggit's unique item).
+    items = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Dimension),
+        object_id__in=Dimension.objects.public().values("pk"),
     )
-    return computed_once_per_generation(request, "published-tags", lambda: list(tags))
+    counts = dict(items.values_list("tag_id").annotate(count=Count("pk")))
+    tags = list(Tag.objects.filter(pk__in=counts).order_by("name"))
+    for tag in tags:
+        tag.row_count = counts[tag.pk]
+    return tags
 
 
 @require_safe
@@ -70,6 +76,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 TABLES_PER_PAGE = 50
+ROWS_PER_TAG_PAGE = 50
+# What the tag page shows of a row (its cells are on the table): no entries are read.
+TAG_PAGE_FIELDS = (
+    "slug", "title", "question", "status", "position",
+    "comparison__slug", "comparison__title", "comparison__status",
+)  # fmt: skip
 
 
 @require_safe
@@ -254,12 +266,19 @@ def _segments_line(table: Table, prefix: str) -> str:
 @require_safe
 @public_page
 def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
+    """The rows carrying `tag`, grouped by table, a page of them at a time."""
     tag = get_object_or_404(Tag, slug=tag)
-    dimensions = list(
-        rows_queryset(visible_rows(request).filter(tags=tag)).order_by(
-            "comparison__title", "position"
-        )
+    dimensions = (
+        visible_rows(request)
+        .filter(tags=tag)
+        .select_related("comparison")
+        .only(*TAG_PAGE_FIELDS)
+        .order_by("comparison__title", "comparison_id", "position", "pk")
     )
-    if not dimensions:
+    try:
+        page = Paginator(dimensions, ROWS_PER_TAG_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page of rows.") from None
+    if not page.object_list:
         raise Http404("No rows carry this tag.")
-    return render(request, "comparisons/tag_detail.html", {"tag": tag, "dimensions": dimensions})
+    return render(request, "comparisons/tag_detail.html", {"tag": tag, "page": page})

@@ -60,6 +60,10 @@ pid {scratch / "nginx.pid"};
 error_log {scratch / "error.log"} warn;
 events {{ worker_connections 1024; }}
 http {{
+    # As Debian's stock nginx.conf, which includes deploy/nginx.conf from sites-enabled/.
+    sendfile on;
+    tcp_nopush on;
+    gzip on;
     include {MIME_TYPES};
     access_log off;
 {temporary}

@@ -53,8 +53,8 @@ def redis_server(settings):
             "BACKEND": "kb.cache.BoundedRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {
-                "socket_connect_timeout": settings.REDIS_TIMEOUT_SECONDS,
-                "socket_timeout": settings.REDIS_TIMEOUT_SECONDS,
+                "SOCKET_CONNECT_TIMEOUT": settings.REDIS_TIMEOUT_SECONDS,
+                "SOCKET_TIMEOUT": settings.REDIS_TIMEOUT_SECONDS,
             },
         }
     }

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 
+from comparisons import views
 from comparisons.models import Dimension, Status
 from tests.conftest import log_in, make_comparison
 
@@ -35,3 +38,20 @@ def test_a_tag_with_only_draft_rows_is_404_for_anonymous(client, editor):
 
 def test_an_unknown_tag_is_404(client, db):
     assert client.get("/tags/no-such-tag/").status_code == 404
+
+
+def test_a_tag_on_many_rows_is_shown_a_page_at_a_time(client, monkeypatch):
+    monkeypatch.setattr(views, "ROWS_PER_TAG_PAGE", 2)
+    make_comparison(slug="first", rows=3)
+    make_comparison(slug="second", rows=2)
+    pages = [client.get("/tags/research/", {"page": n}) for n in (1, 2, 3)]
+    links = [re.findall(r'href="(/compare/[^"]+#row-\d)"', p.content.decode()) for p in pages]
+    assert links == [
+        ["/compare/first/#row-1", "/compare/first/#row-2"],
+        ["/compare/first/#row-3", "/compare/second/#row-1"],
+        ["/compare/second/#row-2"],
+    ]
+    assert 'rel="next" href="?page=2"' in pages[0].content.decode()
+    assert "Page 3 of 3 (5 rows)" in pages[2].content.decode()
+    for past_the_end in ("4", "0", "two"):
+        assert client.get("/tags/research/", {"page": past_the_end}).status_code == 404
