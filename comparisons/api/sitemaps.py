@@ -2,23 +2,25 @@
 every published page with lastmod.
 
 Each section's file holds at most `LIMIT` URLs (the protocol allows 50,000); bigger sections
-are split into pages (`?p=2`, Django's paginator), each two queries (a count and a slice, in
-id order: crawlers need no order, and the id index serves any page), so a file costs about
-the same whatever the size of the knowledge base. Locations are written on
+are split into pages (`?p=2`) by ranges of ids (`IdRanges`: crawlers need no order, and the
+id index serves any page without an OFFSET), so a file costs the same whatever the size of
+the knowledge base. Locations are written on
 SITE_URL, as every absolute link kb makes (never the request's Host).
 """
 
+from math import ceil
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
@@ -29,18 +31,20 @@ from comparisons.models import Comparison, Dimension, Entry, Status
 LIMIT = 500
 
 
-class IdPages(Paginator):
-    """Pages of a queryset's ids, each page's items then read by id: a deep page's OFFSET
-    skips ids only, and the items' annotations are computed for that page alone."""
+class IdRanges(Paginator):
+    """Page p holds the items whose ids are in ((p - 1) * per_page, p * per_page]: at most
+    per_page of them, found through the id index whatever the page's number (no OFFSET, no
+    count of the filtered items). A range of drafts or deleted ids makes a short page."""
 
-    def __init__(self, items, per_page):
-        self.items = items
-        super().__init__(items.values_list("pk", flat=True), per_page)
+    @cached_property
+    def num_pages(self):
+        last = self.object_list.model.objects.aggregate(last=Max("pk"))["last"] or 0
+        return max(1, ceil(last / self.per_page))
 
     def page(self, number):
-        page = super().page(number)
-        page.object_list = self.items.filter(pk__in=page.object_list)
-        return page
+        number = self.validate_number(number)
+        low = (number - 1) * self.per_page
+        return Page(self.object_list.filter(pk__gt=low, pk__lte=low + self.per_page), number, self)
 
 
 class OnSiteUrl(Sitemap):
@@ -56,14 +60,13 @@ class ModelSitemap(OnSiteUrl):
 
     @property
     def paginator(self):
-        return IdPages(self.items(), self.limit)
+        return IdRanges(self.items(), self.limit)
 
 
 def _latest_of(queryset, group: str) -> Subquery:
     """The latest `updated` of `queryset` (filtered on an `OuterRef`, one group per outer
-    item), as a subquery: unlike a GROUP BY of the outer query, the paginator's count leaves
-    it out, and a page computes it for its own items only. An aggregate rather than ORDER BY
-    … LIMIT 1, which PostgreSQL may answer by walking an index on `updated` of every row."""
+    item), as a subquery computed for a page's own items only. An aggregate rather than
+    ORDER BY … LIMIT 1, which PostgreSQL may answer by walking an index on `updated`."""
     latest = queryset.order_by().values(group).annotate(latest=Max("updated")).values("latest")
     return Subquery(latest)
 
