@@ -13,7 +13,7 @@ from comparisons.suggestions.models import Suggestion
 from comparisons.transfer.backup import delete_everything
 from tests import suggestions
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import editor_client_for, make_comparison, make_editor
+from tests.factories import editor_client_for, make_comparison, make_editor
 from tests.public_pages import render_public_pages
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_it_refuses_a_database_with_content_and_changes_nothing(comparison, tmp_
 
 def test_replace_swaps_the_content_for_the_backup(comparison, tmp_path):
     path = _export(tmp_path)
-    make_comparison(slug="added-later", rows=1)
+    make_comparison(slug="added-later", dimensions=1)
     Dimension.objects.filter(slug="row-1").update(title="Edited since the backup")
     _import(path, "--replace")
     assert list(Comparison.objects.values_list("slug", flat=True)) == ["b2b-vs-b2c"]

@@ -27,7 +27,7 @@ from comparisons.suggestions.models import Suggestion
 from comparisons.transfer.backup import delete_everything
 from tests import suggestions
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import editor_client_for, make_comparison
+from tests.factories import editor_client_for, make_comparison
 from tests.public_pages import render_public_pages
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from comparisons.models import Dimension, Entry
 from comparisons.transfer.resources import DimensionResource
 from tests.admin_import import confirm, confirm_form, upload
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +130,7 @@ def test_a_row_error_names_its_line_and_rolls_back(comparison):
 
 
 def test_import_refuses_a_cell_for_a_segment_the_comparison_does_not_compare(comparison):
-    make_comparison(slug="other", segments=("B2G",), rows=0)
+    make_comparison(slug="other", segments=("B2G",), dimensions=0)
     rows = _edited_rows(row0={"b2g_body": "Tenders."}, row1={"b2g_body": ""})
     result = _import(json.dumps(rows), "json")
     assert "no b2g column" in str(result.invalid_rows[0].error_dict["b2g_body"])
@@ -188,7 +188,7 @@ def test_the_admin_preview_lists_row_errors_and_offers_no_confirm(editor_client,
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_admin_exports_the_filtered_comparison(editor_client, comparison, fmt):
-    make_comparison(slug="other", rows=1)
+    make_comparison(slug="other", dimensions=1)
     html = editor_client.get(
         f"/admin/comparisons/dimension/export/?comparison__id__exact={comparison.pk}"
     ).content.decode()

@@ -9,7 +9,7 @@ from comparisons import caching
 from comparisons.history import writes
 from comparisons.models import Comparison, Dimension, Entry, Segment, Status
 from comparisons.sharing import picture_responses
-from tests.conftest import make_comparison, rename
+from tests.factories import make_comparison, rename
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,8 @@ SITE_PAGES = ["/", "/tags/", "/tags/research/", "/search/?q=answer", "/sitemap.x
 @pytest.fixture
 def two_tables(client):
     """Tables A and B, every page of both cached by a reader."""
-    make_comparison(slug=A, rows=2)
-    make_comparison(slug=B, rows=2)
+    make_comparison(slug=A, dimensions=2)
+    make_comparison(slug=B, dimensions=2)
     for slug in (A, B):
         for url in TABLE_PAGES + PICTURES:
             assert client.get(url.format(slug)).status_code == 200
@@ -115,12 +115,12 @@ def test_a_renamed_table_redirects_from_its_old_address_at_once(client, two_tabl
 
 def test_an_old_address_taken_by_another_table_shows_that_table(client, two_tables):
     rename(Comparison, A, "table-c")
-    make_comparison(slug=A, segments=("B2G",), rows=1)
+    make_comparison(slug=A, segments=("B2G",), dimensions=1)
     assert b"B2G answer" in client.get(f"/compare/{A}/").content
 
 
 def test_a_deleted_tables_pages_are_gone_at_once(client):
-    make_comparison(slug=A, rows=0)
+    make_comparison(slug=A, dimensions=0)
     assert client.get(f"/compare/{A}/").status_code == 200
     writes.delete(None, [Comparison.objects.get(slug=A)])
     assert client.get(f"/compare/{A}/").status_code == 410  # Gone: it was public
@@ -128,7 +128,7 @@ def test_a_deleted_tables_pages_are_gone_at_once(client):
 
 def test_a_table_restored_under_its_old_id_gets_a_new_generation(client):
     """A restored backup brings tables back under their old ids."""
-    table = make_comparison(slug=A, rows=0)
+    table = make_comparison(slug=A, dimensions=0)
     old_id = table.pk
     used = caching.generation_for(f"/compare/{A}/")
     writes.delete(None, [table])

@@ -7,7 +7,7 @@ from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Status
 from comparisons.tables import load_table
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ CHANGES = "/compare/b2b-vs-b2c/row-1/changes/"
 
 @pytest.fixture
 def row(db):
-    make_comparison(rows=1)
+    make_comparison(dimensions=1)
     return Dimension.objects.get()
 
 
@@ -44,7 +44,7 @@ def test_a_row_page_shows_when_the_row_was_updated_and_the_table_does_not_repeat
 
 
 def test_the_updated_date_costs_no_query_per_row(client, django_assert_max_num_queries):
-    make_comparison(slug="large", rows=40, bulk=True)
+    make_comparison(slug="large", dimensions=40, bulk=True)
     with django_assert_max_num_queries(9):  # the table's budget (tests/test_query_budget.py)
         client.get("/compare/large/")
 
@@ -81,7 +81,7 @@ def test_the_change_log_follows_renames(anonymous, editor_client, row):
 def test_the_change_log_of_a_draft_row_is_404_for_anonymous_and_shown_to_staff(
     anonymous, editor_client
 ):
-    make_comparison(rows=1, row_status=Status.DRAFT)
+    make_comparison(dimensions=1, dimension_status=Status.DRAFT)
     assert anonymous.get(CHANGES).status_code == 404
     assert editor_client.get(CHANGES).status_code == 200
 

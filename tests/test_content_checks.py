@@ -90,7 +90,7 @@ def test_there_is_default_content_to_check():
     ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
 )
 def test_every_cell_has_a_body_and_a_source_a_reader_can_check(
-    file, table, row, segment, cell, sources
+    file, comparison_of_three, row, segment, cell, sources
 ):
     assert cell["body"].strip()
     assert sources, "no source"
@@ -105,29 +105,31 @@ def test_every_cell_has_a_body_and_a_source_a_reader_can_check(
 @pytest.mark.parametrize(
     ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
 )
-def test_every_cell_says_enough_in_few_words(file, table, row, segment, cell, sources):
+def test_every_cell_says_enough_in_few_words(
+    file, comparison_of_three, row, segment, cell, sources
+):
     assert MIN_WORDS <= len(words(cell["body"])) <= MAX_WORDS
 
 
 @pytest.mark.parametrize("table", _tables())
-def test_no_two_rows_of_a_table_share_a_title_or_slug(table):
-    rows = table["dimensions"]
+def test_no_two_rows_of_a_table_share_a_title_or_slug(comparison_of_three):
+    rows = comparison_of_three["dimensions"]
     for key in ("slug", "title"):
         values = [row[key].casefold() for row in rows]
         assert len(values) == len(set(values)), key
 
 
 @pytest.mark.parametrize("table", _tables())
-def test_every_row_has_a_known_difference_level_and_a_cell_per_column(table):
-    for row in table["dimensions"]:
+def test_every_row_has_a_known_difference_level_and_a_cell_per_column(comparison_of_three):
+    for row in comparison_of_three["dimensions"]:
         assert row.get("difference", DifferenceLevel.DIFFERENT) in DifferenceLevel.values
-        assert sorted(row["entries"]) == sorted(table["segments"]), row["slug"]
+        assert sorted(row["entries"]) == sorted(comparison_of_three["segments"]), row["slug"]
 
 
 @pytest.mark.parametrize("table", _tables())
-def test_a_replaced_row_is_not_also_shipped(table):
-    slugs = {row["slug"] for row in table["dimensions"]}
-    for row in table["dimensions"]:
+def test_a_replaced_row_is_not_also_shipped(comparison_of_three):
+    slugs = {row["slug"] for row in comparison_of_three["dimensions"]}
+    for row in comparison_of_three["dimensions"]:
         assert not slugs & set(row.get("replaces", [])), row["slug"]
 
 
@@ -180,7 +182,9 @@ AS_OF = re.compile(
 @pytest.mark.parametrize(
     ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
 )
-def test_a_cell_stating_a_store_rule_says_as_of_when(file, table, row, segment, cell, sources):
+def test_a_cell_stating_a_store_rule_says_as_of_when(
+    file, comparison_of_three, row, segment, cell, sources
+):
     cites_a_store = any(domain(source) in STORE_DOMAINS for source in sources)
     if cites_a_store and STORE_RULE.search(cell["body"]):
         assert AS_OF.search(cell["body"]), "say 'as of <month year>'"
@@ -259,10 +263,10 @@ def shared_claim(first: dict, second: dict) -> float:
 
 
 @pytest.mark.parametrize("table", _tables())
-def test_no_two_rows_of_a_table_make_the_same_main_claim(table):
+def test_no_two_rows_of_a_table_make_the_same_main_claim(comparison_of_three):
     alike = [
         (first["slug"], second["slug"])
-        for first, second in itertools.combinations(table["dimensions"], 2)
+        for first, second in itertools.combinations(comparison_of_three["dimensions"], 2)
         if shared_claim(first, second) > SAME_CLAIM
     ]
     assert alike == []

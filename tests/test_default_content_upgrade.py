@@ -224,8 +224,8 @@ def site_of_december():
         load_file(path)
 
 
-def _cell(table, row, segment):
-    dimension = Dimension.objects.get(comparison__slug=table, slug=row)
+def _cell(comparison_of_three, row, segment):
+    dimension = Dimension.objects.get(comparison__slug=comparison_of_three, slug=row)
     return dimension.entries.get(segment__slug=segment).body
 
 
@@ -250,13 +250,13 @@ def test_a_december_site_gets_the_current_store_rules(site_of_december):
     ],
 )
 def test_a_december_sites_repeated_rows_are_merged_and_redirect(
-    site_of_december, client, table, old, new
+    site_of_december, client, comparison_of_three, old, new
 ):
     call_command("load_default_content", stdout=StringIO())
-    assert not Dimension.objects.filter(comparison__slug=table, slug=old).exists()
-    response = client.get(f"/compare/{table}/{old}/")
+    assert not Dimension.objects.filter(comparison__slug=comparison_of_three, slug=old).exists()
+    response = client.get(f"/compare/{comparison_of_three}/{old}/")
     assert response.status_code == 301
-    assert response["Location"] == f"/compare/{table}/{new}/"
+    assert response["Location"] == f"/compare/{comparison_of_three}/{new}/"
 
 
 def test_a_december_site_upgraded_twice_changes_nothing_the_second_time(site_of_december):

@@ -27,7 +27,7 @@ def edit_cell(body: str) -> None:
 
 
 @pytest.mark.parametrize("url", ["/", TABLE, ROW, "/tags/research/", "/search/?q=answer"])
-def test_pages_are_served_and_served_again_the_same(client, table, url):
+def test_pages_are_served_and_served_again_the_same(client, comparison_of_three, url):
     first = client.get(url)
     again = client.get(url)
     assert first.status_code == again.status_code == 200
@@ -35,16 +35,16 @@ def test_pages_are_served_and_served_again_the_same(client, table, url):
 
 
 @pytest.mark.parametrize("url", [TABLE, ROW, f"{TABLE}?only=row-1", "/search/?q=zeppelin"])
-def test_an_edit_shows_on_the_next_request(client, table, url):
+def test_an_edit_shows_on_the_next_request(client, comparison_of_three, url):
     client.get(url)  # cached, if the page is cached at all
     edit_cell("Now about zeppelins")
     assert "zeppelin" in client.get(url).content.decode()
 
 
-def test_a_row_removed_and_a_table_unpublished_disappear_at_once(client, table):
+def test_a_row_removed_and_a_table_unpublished_disappear_at_once(client, comparison_of_three):
     assert 'id="row-3"' in client.get(TABLE).content.decode()
-    writes.delete(None, [table.dimensions.get(slug="row-3")])
+    writes.delete(None, [comparison_of_three.dimensions.get(slug="row-3")])
     assert 'id="row-3"' not in client.get(TABLE).content.decode()
-    table.status = Status.DRAFT
-    writes.save(None, table)
+    comparison_of_three.status = Status.DRAFT
+    writes.save(None, comparison_of_three)
     assert client.get(TABLE).status_code == 404

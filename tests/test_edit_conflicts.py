@@ -5,14 +5,14 @@ import pytest
 from comparisons.models import Dimension, Entry
 from comparisons.versioning import EditConflict
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import editor_client_for, make_comparison
+from tests.factories import editor_client_for, make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def row(db):
-    make_comparison(rows=1)
+    make_comparison(dimensions=1)
     return Dimension.objects.get()
 
 

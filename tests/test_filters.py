@@ -6,13 +6,13 @@ from django.http import QueryDict
 from comparisons.filters import MAX_VALUES, apply_filter, normalised_query_string, parse_query
 from comparisons.models import Comparison, Dimension
 from comparisons.tables import load_table
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 def _filter(query_string: str, rows: int = 3):
-    comparison = Comparison.objects.first() or make_comparison(rows=rows)
+    comparison = Comparison.objects.first() or make_comparison(dimensions=rows)
     table = load_table(comparison, Dimension.objects.all())
     return apply_filter(table, parse_query(QueryDict(query_string)))
 
@@ -69,14 +69,14 @@ def test_only_unknown_values_leave_the_table_whole():
 
 
 def test_a_tag_keeps_only_rows_that_carry_it():
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     Dimension.objects.get(slug="row-2").tags.add("pricing")
     view = _filter("tag=pricing")
     assert [row.dimension.slug for row in view.table.rows] == ["row-2"]
 
 
 def test_rows_and_tag_together_can_leave_nothing():
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     Dimension.objects.get(slug="row-2").tags.add("pricing")
     view = _filter("only=row-1&tag=pricing")
     assert view.table.rows == []
@@ -90,7 +90,7 @@ def test_segments_choose_the_columns_and_the_cells():
 
 
 def test_slugs_stored_with_capitals_still_match_and_keep_their_spelling():
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     Dimension.objects.filter(slug="row-2").update(slug="Row-Two")
     view = _filter("only=ROW-TWO")
     assert [row.dimension.slug for row in view.table.rows] == ["Row-Two"]

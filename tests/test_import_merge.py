@@ -8,13 +8,13 @@ import pytest
 from comparisons.models import Dimension, Entry
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, confirm_form, export, upload_file
-from tests.conftest import editor_client_for
+from tests.factories import editor_client_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def exported_by_a(table):
+def exported_by_a(comparison_of_three):
     """Editor A exports the table (JSON, CSV and XLSX carry the same versions)."""
     a = editor_client_for("editor-a")
     return a, json.loads(export(a, "json"))

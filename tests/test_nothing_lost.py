@@ -22,7 +22,7 @@ from comparisons.transfer.backup import delete_everything
 from comparisons.transfer.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
-from tests.conftest import editor_client_for
+from tests.factories import editor_client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from comparisons.models import Comparison, Dimension, Status
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def anonymous():
 
 @pytest.fixture
 def draft_row(db):
-    make_comparison(rows=1, row_status=Status.DRAFT)
+    make_comparison(dimensions=1, dimension_status=Status.DRAFT)
     return Dimension.objects.get()
 
 
@@ -93,7 +93,7 @@ def test_the_bulk_publish_action_saves_each_row_into_the_history(editor_client, 
 
 
 def test_the_bulk_publish_action_publishes_comparisons(editor_client):
-    comparison = make_comparison(status=Status.DRAFT, rows=0)
+    comparison = make_comparison(status=Status.DRAFT, dimensions=0)
     editor_client.post(
         "/admin/comparisons/comparison/",
         {"action": "publish", "_selected_action": [comparison.pk]},

@@ -5,14 +5,14 @@ import pytest
 from comparisons.history.versions import row_revisions
 from comparisons.models import Comparison, Dimension, DimensionSlug, Entry, Segment
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def row(db):
-    make_comparison(rows=1)
+    make_comparison(dimensions=1)
     return Dimension.objects.get()
 
 
@@ -27,7 +27,7 @@ def _restore(client, revision):
 
 
 def test_every_content_model_records_its_changes():
-    comparison = make_comparison(rows=1)
+    comparison = make_comparison(dimensions=1)
     assert comparison.history.count() == 1
     assert Segment.history.count() == 2
     assert Dimension.history.count() == 1
@@ -181,7 +181,7 @@ def test_a_reader_without_staff_rights_cannot_see_the_history(client, row):
 
 
 def test_comparison_history_is_in_the_admin(editor_client):
-    comparison = make_comparison(rows=0)
+    comparison = make_comparison(dimensions=0)
     comparison.title = "New title"
     comparison.save()
     response = editor_client.get(f"/admin/comparisons/comparison/{comparison.pk}/history/")

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Status
 from comparisons.search.queries import PAGE_SIZE, fts_query, search
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 TABLE = "/compare/product-management-b2b-vs-b2c/"
@@ -88,9 +88,9 @@ def test_results_link_straight_to_the_row_and_show_its_tags(client, default_cont
 
 
 def test_it_hides_drafts_from_anonymous(client, editor):
-    make_comparison(slug="public", rows=1)
-    make_comparison(slug="hidden", rows=1, status=Status.DRAFT)
-    make_comparison(slug="draft-rows", rows=1, row_status=Status.DRAFT)
+    make_comparison(slug="public", dimensions=1)
+    make_comparison(slug="hidden", dimensions=1, status=Status.DRAFT)
+    make_comparison(slug="draft-rows", dimensions=1, dimension_status=Status.DRAFT)
     html = client.get("/search/", {"q": "answer"}).content.decode()
     assert "/compare/public/#row-1" in html
     assert "/compare/hidden/" not in html
@@ -146,7 +146,7 @@ def test_a_very_long_query_is_400_with_a_message(client, db):
 
 
 def test_snippets_escape_content_but_keep_marks(client, db):
-    comparison = make_comparison(slug="xss", rows=1)
+    comparison = make_comparison(slug="xss", dimensions=1)
     entry = Entry.objects.filter(dimension__comparison=comparison).first()
     entry.body = 'Beware <img src=x onerror="alert(1)"> the zeppelin <b>bold</b>'
     writes.save(None, entry)
@@ -157,7 +157,7 @@ def test_snippets_escape_content_but_keep_marks(client, db):
 
 
 def test_pages_hold_twenty_rows_in_a_stable_order(client, db):
-    make_comparison(slug="many", rows=PAGE_SIZE + 5)
+    make_comparison(slug="many", dimensions=PAGE_SIZE + 5)
     first = row_links_any(client.get("/search/", {"q": "answer"}).content.decode())
     second = row_links_any(client.get("/search/", {"q": "answer", "page": 2}).content.decode())
     assert len(first) == PAGE_SIZE
@@ -169,7 +169,7 @@ def test_pages_hold_twenty_rows_in_a_stable_order(client, db):
 
 def test_a_page_past_the_last_is_404_as_in_the_api(client, db):
     """Issue 30, 12: page 99 answered 200 with page 1."""
-    make_comparison(slug="many", rows=PAGE_SIZE + 5)
+    make_comparison(slug="many", dimensions=PAGE_SIZE + 5)
     assert client.get("/search/", {"q": "answer", "page": 2}).status_code == 200
     for page in ("3", "99", "0", "x"):
         assert client.get("/search/", {"q": "answer", "page": page}).status_code == 404
@@ -180,10 +180,10 @@ def row_links_any(html: str) -> list[str]:
 
 
 def test_the_query_count_does_not_grow_with_the_results(client, db):
-    make_comparison(slug="few", rows=2)
+    make_comparison(slug="few", dimensions=2)
     with CaptureQueriesContext(connection) as few:
         client.get("/search/", {"q": "answer"})
-    make_comparison(slug="more", rows=15)
+    make_comparison(slug="more", dimensions=15)
     with CaptureQueriesContext(connection) as more:
         client.get("/search/", {"q": "answer"})
     assert len(more) == len(few)

@@ -15,7 +15,7 @@ import tablib
 from comparisons.models import Dimension, Entry
 from comparisons.transfer.spreadsheets import escape_cell, unescape_cell
 from tests.admin_import import confirm, confirm_form, export, upload_file
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def hostile(db, settings):
     """A published table whose every text field starts with a formula (one row per payload)."""
     settings.SITE_URL = "https://kb.example.org"
-    comparison = make_comparison(rows=len(FORMULAE) + 1)
+    comparison = make_comparison(dimensions=len(FORMULAE) + 1)
     payloads = [*FORMULAE, QUOTED]
     for dimension, payload in zip(Dimension.objects.order_by("position"), payloads, strict=True):
         Dimension.objects.filter(pk=dimension.pk).update(

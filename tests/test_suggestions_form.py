@@ -8,7 +8,7 @@ from django.test import Client
 
 from comparisons.models import Comparison, Dimension, Status
 from comparisons.suggestions.models import Suggestion, SuggestionStatus
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 from tests.suggestions import SUGGEST, opened_form, row, send, suggestion_data
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _table(db):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
 
 
 def suggest_links(client, page: str) -> list[str]:

@@ -9,7 +9,7 @@ from comparisons.models import Dimension, Entry
 from comparisons.suggestions.apply import Conflicts, accept
 from comparisons.suggestions.merge import CURRENT, SUGGESTED
 from comparisons.suggestions.models import Suggestion, SuggestionStatus
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 from tests.suggestions import row, send
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ QUEUE = "/admin/suggestions/suggestion/"
 
 @pytest.fixture(autouse=True)
 def _table(db):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
 
 
 def review_url(suggestion) -> str:

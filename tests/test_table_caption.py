@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def caption(html: str) -> str:
 
 
 def test_the_comparison_caption_names_the_segments_and_counts_the_rows(client):
-    make_comparison(segments=("B2B", "B2C", "B2G"), rows=3)
+    make_comparison(segments=("B2B", "B2C", "B2G"), dimensions=3)
 
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
 
