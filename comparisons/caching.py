@@ -254,14 +254,17 @@ def _page_query(request: HttpRequest, generation: Generation) -> tuple[str | Non
     return urlencode(known), len(known) == len(pairs)
 
 
-def remember_moments(request: HttpRequest, rows) -> None:
+def remember_moments(request: HttpRequest, lines) -> None:
     """Keep when the table's rows and cells changed: a share link's `as_of` is then keyed by
     the number of changes after it (the rows its page flags), not by its value."""
     if AS_OF in request.GET and is_shareable(request):
         moments = sorted(
             moment.timestamp()
-            for row in rows
-            for moment in [row.dimension.updated, *(c.entry.updated for c in row.cells if c.entry)]
+            for line in lines
+            for moment in [
+                line.dimension.updated,
+                *(c.entry.updated for c in line.slots if c.entry),
+            ]
         )
         _cache_call("set", _moments_key(request_generation(request)), moments, CACHE_SECONDS)
 

@@ -69,8 +69,8 @@ def test_an_edit_to_one_table_leaves_the_other_tables_pages_cached(client, two_t
 def test_an_edit_to_one_table_leaves_the_other_tables_pictures_drawn(client, two_tables, page):
     edit_a_cell_of(A)
     with (
-        mock.patch.object(picture_responses, "draw_table_picture", side_effect=AssertionError),
-        mock.patch.object(picture_responses, "draw_row_picture", side_effect=AssertionError),
+        mock.patch.object(picture_responses, "draw_comparison_picture", side_effect=AssertionError),
+        mock.patch.object(picture_responses, "draw_dimension_picture", side_effect=AssertionError),
     ):
         assert client.get(page.format(B)).status_code == 200
 

@@ -3,9 +3,9 @@
 import pytest
 from django.test import Client
 
+from comparisons.grids import load_grid
 from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Status
-from comparisons.tables import load_table
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.factories import make_comparison
 
@@ -30,8 +30,8 @@ def test_a_rows_updated_date_is_the_latest_of_the_row_and_its_entries(row):
     Dimension.objects.filter(pk=row.pk).update(updated="2020-01-01T00:00:00Z")
     Entry.objects.filter(dimension=row).update(updated="2021-06-15T00:00:00Z")
     Entry.objects.filter(dimension=row, segment__slug="b2c").update(updated="2022-03-04T00:00:00Z")
-    table = load_table(row.comparison, Dimension.objects.all())
-    assert table.rows[0].updated.date().isoformat() == "2022-03-04"
+    grid = load_grid(row.comparison, Dimension.objects.all())
+    assert grid.lines[0].updated.date().isoformat() == "2022-03-04"
 
 
 def test_a_row_page_shows_when_the_row_was_updated_and_the_table_does_not_repeat_it(client, row):

@@ -13,7 +13,7 @@ PAGES = urls(SAMPLE, HTML, FILE, FEED, JSON)
 
 
 @pytest.fixture(autouse=True)
-def table(db):
+def comparison_of_two(db):
     return make_comparison(dimensions=2)
 
 

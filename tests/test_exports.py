@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def table(db, settings):
+def comparison_with_pipes(db, settings):
     settings.SITE_URL = "https://kb.example.org"
     comparison = make_comparison(dimensions=3)
     Entry.objects.filter(dimension__slug="row-1", segment__slug="b2b").update(
@@ -33,7 +33,7 @@ def table(db, settings):
     ],
 )
 def test_each_export_has_its_content_type_and_a_download_name(
-    client, comparison_of_three, format, content_type
+    client, comparison_with_pipes, format, content_type
 ):
     response = client.get(f"/compare/b2b-vs-b2c/export.{format}")
     assert response.status_code == 200
@@ -41,13 +41,13 @@ def test_each_export_has_its_content_type_and_a_download_name(
     assert response["Content-Disposition"] == f'attachment; filename="b2b-vs-b2c.{format}"'
 
 
-def test_a_filtered_export_says_so_in_its_file_name(client, comparison_of_three):
+def test_a_filtered_export_says_so_in_its_file_name(client, comparison_with_pipes):
     response = client.get("/compare/b2b-vs-b2c/export.csv?only=row-1")
     assert response["Content-Disposition"] == 'attachment; filename="b2b-vs-b2c-filtered.csv"'
 
 
 def test_markdown_is_a_github_table_with_escaped_pipes_and_no_raw_newlines(
-    client, comparison_of_three
+    client, comparison_with_pipes
 ):
     text = client.get("/compare/b2b-vs-b2c/export.md").content.decode()
     lines = text.splitlines()
@@ -62,7 +62,7 @@ def test_markdown_is_a_github_table_with_escaped_pipes_and_no_raw_newlines(
     assert "Source: <https://kb.example.org/compare/b2b-vs-b2c/>" in text
 
 
-def test_csv_has_a_row_per_dimension_and_a_column_per_segment(client, comparison_of_three):
+def test_csv_has_a_row_per_dimension_and_a_column_per_segment(client, comparison_with_pipes):
     body = client.get("/compare/b2b-vs-b2c/export.csv").content
     assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark, for spreadsheets
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
@@ -93,14 +93,14 @@ def test_every_export_has_a_column_per_segment_of_a_three_column_table(client, d
     assert all(len(row["entries"]) == 3 for row in data["rows"])
 
 
-def test_csv_of_a_filtered_view_keeps_the_chosen_rows_and_segments(client, comparison_of_three):
+def test_csv_of_a_filtered_view_keeps_the_chosen_rows_and_segments(client, comparison_with_pipes):
     body = client.get("/compare/b2b-vs-b2c/export.csv?only=row-2&segments=b2c").content
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][4:7] == ["B2C", "B2C sources", "Tags"]
     assert [row[0] for row in rows[1:]] == ["Row 2"]
 
 
-def test_json_has_the_documented_shape(client, comparison_of_three):
+def test_json_has_the_documented_shape(client, comparison_with_pipes):
     Dimension.objects.filter(slug="row-2").update(common_ground="Both listen.")
     data = json.loads(client.get("/compare/b2b-vs-b2c/export.json?only=row-2,ghost").content)
     assert set(data) == {"comparison", "url", "filter", "segments", "rows"}
@@ -129,7 +129,7 @@ def test_json_has_the_documented_shape(client, comparison_of_three):
     assert row["entries"][0]["updated"]
 
 
-def test_a_missing_entry_is_null_in_json(client, comparison_of_three):
+def test_a_missing_entry_is_null_in_json(client, comparison_with_pipes):
     Entry.objects.filter(dimension__slug="row-1", segment__slug="b2c").delete()
     data = json.loads(client.get("/compare/b2b-vs-b2c/export.json?only=row-1").content)
     assert data["rows"][0]["entries"][1] == {
@@ -140,7 +140,7 @@ def test_a_missing_entry_is_null_in_json(client, comparison_of_three):
     }
 
 
-def test_exports_hide_draft_rows_and_draft_tables_from_anonymous(client, comparison_of_three):
+def test_exports_hide_draft_rows_and_draft_tables_from_anonymous(client, comparison_with_pipes):
     Dimension.objects.filter(slug="row-2").update(status="draft")
     data = json.loads(client.get("/compare/b2b-vs-b2c/export.json").content)
     assert [row["slug"] for row in data["rows"]] == ["row-1", "row-3"]
@@ -148,7 +148,7 @@ def test_exports_hide_draft_rows_and_draft_tables_from_anonymous(client, compari
     assert client.get("/compare/hidden/export.md").status_code == 404
 
 
-def test_an_unknown_format_is_404(client, comparison_of_three):
+def test_an_unknown_format_is_404(client, comparison_with_pipes):
     assert client.get("/compare/b2b-vs-b2c/export.xlsx").status_code == 404
 
 

@@ -42,7 +42,7 @@ def read_feed(client, url: str):
     return feed
 
 
-def changed_rows(feed) -> list[str]:
+def changed_dimensions(feed) -> list[str]:
     """The row slug of each entry, in feed order (entries link into the row's change log)."""
     prefix = f"{SITE}/compare/b2b-vs-b2c/"
     return [entry.link.removeprefix(prefix).partition("/changes/#")[0] for entry in feed.entries]
@@ -52,7 +52,7 @@ def test_a_tables_feed_lists_every_change_of_its_rows_newest_first(client, compa
     edit("row-2", "Second, edited?", b2b="New B2B text")
     edit("row-1", "First, edited?")
     feed = read_feed(client, TABLE_FEED)
-    assert changed_rows(feed) == ["row-1", "row-2", "row-3", "row-2", "row-1"]
+    assert changed_dimensions(feed) == ["row-1", "row-2", "row-3", "row-2", "row-1"]
     assert feed.entries[0].title == "Row 1: Question changed."
     assert feed.entries[1].title == "Row 2: Question and B2B answer changed."
     assert feed.entries[-1].title == "Row 1: Row added."
@@ -83,7 +83,7 @@ def test_a_filtered_views_feed_holds_exactly_the_changes_of_its_rows(
     for slug in ("row-1", "row-2", "row-3"):
         edit(slug, f"{slug} edited?", b2c=f"{slug} new text")
     feed = read_feed(client, f"{TABLE_FEED}?{query}")
-    assert set(changed_rows(feed)) == rows
+    assert set(changed_dimensions(feed)) == rows
     assert len(feed.entries) == 2 * len(rows)  # its creation and its edit, for each row
 
 
@@ -105,7 +105,7 @@ def test_a_draft_rows_changes_never_appear(client, comparison_of_three):
     writes.save(None, draft)
     edit("row-2", "Edited while a draft?", b2b="Text written while a draft")
     feed = read_feed(client, TABLE_FEED)
-    assert "row-2" not in changed_rows(feed)
+    assert "row-2" not in changed_dimensions(feed)
     assert client.get("/compare/b2b-vs-b2c/row-2/changes.atom").status_code == 404
 
 
@@ -168,7 +168,7 @@ def test_a_rows_feed_lists_the_changes_of_that_row_only(client, comparison_of_th
     edit("row-1", "First, edited?")
     edit("row-2", "Second, edited?")
     feed = read_feed(client, "/compare/b2b-vs-b2c/row-1/changes.atom")
-    assert changed_rows(feed) == ["row-1", "row-1"]
+    assert changed_dimensions(feed) == ["row-1", "row-1"]
     assert feed.feed.link == f"{SITE}/compare/b2b-vs-b2c/row-1/"
     assert feed.feed.title == "Changes to Row 1 (Comparison b2b-vs-b2c)"
 

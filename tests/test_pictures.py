@@ -26,7 +26,7 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def table(db):
+def comparison_of_three(db):
     return make_comparison(dimensions=3)
 
 
@@ -77,9 +77,11 @@ def test_it_is_drawn_once_and_then_served_from_the_cache(client, comparison_of_t
     drawn = []
     import comparisons.sharing.picture_responses as picture_responses
 
-    original = picture_responses.draw_table_picture
+    original = picture_responses.draw_comparison_picture
     monkeypatch.setattr(
-        picture_responses, "draw_table_picture", lambda *args: drawn.append(1) or original(*args)
+        picture_responses,
+        "draw_comparison_picture",
+        lambda *args: drawn.append(1) or original(*args),
     )
     first = client.get(TABLE_IMAGE).content
     assert client.get(TABLE_IMAGE).content == first

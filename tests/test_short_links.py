@@ -21,7 +21,7 @@ AN_HOUR_AGO = timezone.now() - timedelta(hours=1)
 
 
 @pytest.fixture
-def table(db):
+def published_an_hour_ago(db):
     """A published table of three rows, last edited an hour ago."""
     comparison = make_comparison(dimensions=3)
     Dimension.objects.update(updated=AN_HOUR_AGO)
@@ -52,7 +52,7 @@ def _open(client, code) -> tuple[list[str], str]:
 
 
 def test_it_makes_a_short_link_that_redirects_to_the_exact_view(
-    client, comparison_of_three, settings
+    client, published_an_hour_ago, settings
 ):
     response = _make(client, "only=row-2")
 
@@ -67,7 +67,7 @@ def test_it_makes_a_short_link_that_redirects_to_the_exact_view(
     assert followed["Location"] == target
 
 
-def test_the_short_link_opens_the_same_rows_as_the_view(client, comparison_of_three):
+def test_the_short_link_opens_the_same_rows_as_the_view(client, published_an_hour_ago):
     code = _code(_make(client, "only=row-1,row-3&segments=b2c"))
 
     _, page = _open(client, code)
@@ -76,14 +76,16 @@ def test_the_short_link_opens_the_same_rows_as_the_view(client, comparison_of_th
     assert '<th scope="col">B2C</th>' in page and '<th scope="col">B2B</th>' not in page
 
 
-def test_the_whole_table_has_a_short_link_too(client, comparison_of_three):
+def test_the_whole_table_has_a_short_link_too(client, published_an_hour_ago):
     code = _code(_make(client))
     assert client.get(f"/v/{code}")["Location"] == (
         f"/compare/b2b-vs-b2c/?as_of={_as_of(AN_HOUR_AGO)}"
     )
 
 
-def test_the_same_view_gets_the_same_code_however_its_query_is_written(client, comparison_of_three):
+def test_the_same_view_gets_the_same_code_however_its_query_is_written(
+    client, published_an_hour_ago
+):
     first = _make(client, "only=row-3,row-1")
     again = _make(client, "only=ROW-1&only=row-3&tag=")
 
@@ -93,7 +95,7 @@ def test_the_same_view_gets_the_same_code_however_its_query_is_written(client, c
 
 
 def test_an_edit_to_a_row_shown_makes_a_new_link_and_the_old_one_names_the_change(
-    client, comparison_of_three
+    client, published_an_hour_ago
 ):
     old = _code(_make(client, "only=row-1"))
     Dimension.objects.get(slug="row-2").save()  # not in the view
@@ -107,13 +109,13 @@ def test_an_edit_to_a_row_shown_makes_a_new_link_and_the_old_one_names_the_chang
     assert "Changed since this link was shared" not in _open(client, new)[1]
 
 
-def test_different_views_get_different_random_codes(client, comparison_of_three):
+def test_different_views_get_different_random_codes(client, published_an_hour_ago):
     codes = {_code(_make(client, f"only=row-{number}")) for number in (1, 2, 3)}
     assert len(codes) == 3
     assert ShortLink.objects.count() == 3
 
 
-def test_an_unknown_code_is_404(client, comparison_of_three):
+def test_an_unknown_code_is_404(client, published_an_hour_ago):
     assert client.get("/v/abcdefghjk").status_code == 404
 
 
@@ -121,14 +123,14 @@ def test_an_unknown_code_is_404(client, comparison_of_three):
     "code", ["short", "abcdefghjkm", "abcdefgh0O", "abcdefghj%20", "ab/cdefghj"]
 )
 def test_a_malformed_code_is_404_without_a_lookup(
-    client, comparison_of_three, code, django_assert_max_num_queries
+    client, published_an_hour_ago, code, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(1):  # the page's cache generation, no link lookup
         assert client.get(f"/v/{code}").status_code == 404
 
 
 def test_following_a_link_runs_one_query_besides_the_generation(
-    client, comparison_of_three, django_assert_num_queries
+    client, published_an_hour_ago, django_assert_num_queries
 ):
     code = _code(_make(client, "only=row-1"))
     with django_assert_num_queries(2):
@@ -139,7 +141,7 @@ def test_following_a_link_runs_one_query_besides_the_generation(
     "query",
     ["only=no-such-row", "only=row-1,no-such-row", "tag=no-such-tag", "segments=b2x", "min=huge"],
 )
-def test_a_view_naming_what_the_table_does_not_have_is_400(client, comparison_of_three, query):
+def test_a_view_naming_what_the_table_does_not_have_is_400(client, published_an_hour_ago, query):
     response = _make(client, query)
     assert response.status_code == 400
     assert "Not in the published table" in response.json()["error"]
@@ -154,7 +156,7 @@ def test_a_draft_table_has_no_short_link(client, editor_client):
     assert not ShortLink.objects.exists()
 
 
-def test_a_link_never_names_a_draft_row_even_for_staff(editor_client, comparison_of_three):
+def test_a_link_never_names_a_draft_row_even_for_staff(editor_client, published_an_hour_ago):
     Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
 
     assert editor_client.get(f"{MAKE}?only=row-2").status_code == 400
@@ -168,7 +170,7 @@ def test_a_link_never_names_a_draft_row_even_for_staff(editor_client, comparison
 
 
 def test_making_links_is_rate_limited_per_client_but_reuse_is_not(
-    client, comparison_of_three, settings
+    client, published_an_hour_ago, settings
 ):
     settings.SHORT_LINKS_RATE = "2/h"
     assert _make(client, "only=row-1").status_code == 201
@@ -183,7 +185,9 @@ def test_making_links_is_rate_limited_per_client_but_reuse_is_not(
     assert _make(client, "only=row-3", REMOTE_ADDR="192.0.2.7").status_code == 201
 
 
-def test_the_limit_counts_the_client_behind_trusted_proxies(client, comparison_of_three, settings):
+def test_the_limit_counts_the_client_behind_trusted_proxies(
+    client, published_an_hour_ago, settings
+):
     settings.SHORT_LINKS_RATE = "1/h"
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
     proxied = {"REMOTE_ADDR": "10.0.0.1"}
@@ -199,7 +203,7 @@ def test_the_limit_counts_the_client_behind_trusted_proxies(client, comparison_o
 
 
 def test_links_are_still_made_when_the_cache_holding_the_counts_is_down(
-    client, comparison_of_three, monkeypatch, caplog
+    client, published_an_hour_ago, monkeypatch, caplog
 ):
     def cache_down(*args, **kwargs):
         raise ConnectionError("Redis is not answering")
@@ -210,7 +214,7 @@ def test_links_are_still_made_when_the_cache_holding_the_counts_is_down(
     assert "cannot read the rate limit" in caplog.text
 
 
-def test_a_renamed_table_and_row_still_open_from_the_short_link(client, comparison_of_three):
+def test_a_renamed_table_and_row_still_open_from_the_short_link(client, published_an_hour_ago):
     code = _code(_make(client, "only=row-2"))
     row = Dimension.objects.get(slug="row-2")
     row.slug = "second-row"
@@ -226,19 +230,19 @@ def test_a_renamed_table_and_row_still_open_from_the_short_link(client, comparis
     assert re.findall(r'<tbody class="row[^"]*" id="([^"]+)"', page) == ["second-row"]
 
 
-def test_making_a_link_is_never_cached(client, comparison_of_three):
+def test_making_a_link_is_never_cached(client, published_an_hour_ago):
     response = _make(client, "only=row-1")
     assert "no-store" in response["Cache-Control"]
     assert _make(client, "only=row-1")["Cache-Control"] == response["Cache-Control"]
 
 
-def test_it_answers_only_get_and_head(client, comparison_of_three):
+def test_it_answers_only_get_and_head(client, published_an_hour_ago):
     assert client.head(MAKE).status_code == 201
     assert client.post(MAKE).status_code == 405
     assert client.post("/v/abcdefghjk").status_code == 405
 
 
-def test_a_concurrent_request_for_the_same_view_gets_the_link_already_made(comparison_of_three):
+def test_a_concurrent_request_for_the_same_view_gets_the_link_already_made(published_an_hour_ago):
     first = ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1")
     # As if another request created it between our lookup and our insert.
     assert ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1") == first
@@ -278,7 +282,7 @@ def group_editor_client(client):
 
 
 def test_editors_see_the_list_of_links_and_may_delete_but_not_add_or_change(
-    group_editor_client, comparison_of_three
+    group_editor_client, published_an_hour_ago
 ):
     link = ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1")
     admin = "/admin/shortlinks/shortlink/"
@@ -301,7 +305,7 @@ def _age(code: str, days: float) -> None:
     ShortLink.objects.filter(code=code).update(last_used=timezone.now() - timedelta(days=days))
 
 
-def test_a_link_unused_for_the_expiry_period_is_gone(client, comparison_of_three, settings):
+def test_a_link_unused_for_the_expiry_period_is_gone(client, published_an_hour_ago, settings):
     settings.SHORT_LINKS_EXPIRE_DAYS = 30
     code = _code(_make(client, "only=row-1"))
     _age(code, 31)
@@ -309,7 +313,7 @@ def test_a_link_unused_for_the_expiry_period_is_gone(client, comparison_of_three
     assert not ShortLink.objects.exists()
 
 
-def test_using_a_link_keeps_it_alive(client, comparison_of_three, settings):
+def test_using_a_link_keeps_it_alive(client, published_an_hour_ago, settings):
     settings.SHORT_LINKS_EXPIRE_DAYS = 30
     code = _code(_make(client, "only=row-1"))
     _age(code, 29)
@@ -319,7 +323,7 @@ def test_using_a_link_keeps_it_alive(client, comparison_of_three, settings):
 
 
 def test_asking_again_for_a_view_whose_link_expired_makes_a_new_one(
-    client, comparison_of_three, settings
+    client, published_an_hour_ago, settings
 ):
     settings.SHORT_LINKS_EXPIRE_DAYS = 30
     old = _code(_make(client, "only=row-1"))
@@ -330,7 +334,7 @@ def test_asking_again_for_a_view_whose_link_expired_makes_a_new_one(
     assert client.get(f"/v/{old}").status_code == 404
 
 
-def test_purge_short_links_deletes_only_the_expired(client, comparison_of_three, settings):
+def test_purge_short_links_deletes_only_the_expired(client, published_an_hour_ago, settings):
     settings.SHORT_LINKS_EXPIRE_DAYS = 30
     old, kept = _code(_make(client, "only=row-1")), _code(_make(client, "only=row-2"))
     _age(old, 31)
@@ -341,7 +345,9 @@ def test_purge_short_links_deletes_only_the_expired(client, comparison_of_three,
     assert list(ShortLink.objects.values_list("code", flat=True)) == [kept]
 
 
-def test_one_client_makes_at_most_the_daily_cap_of_new_links(client, comparison_of_three, settings):
+def test_one_client_makes_at_most_the_daily_cap_of_new_links(
+    client, published_an_hour_ago, settings
+):
     settings.SHORT_LINKS_RATE = "100/h"
     settings.SHORT_LINKS_PER_DAY = "2/d"
     assert _make(client, "only=row-1").status_code == 201
@@ -352,7 +358,7 @@ def test_one_client_makes_at_most_the_daily_cap_of_new_links(client, comparison_
 
 
 def test_a_spoofed_forwarded_address_does_not_escape_the_limit(
-    client, comparison_of_three, settings
+    client, published_an_hour_ago, settings
 ):
     settings.SHORT_LINKS_RATE = "1/h"
     settings.TRUSTED_PROXIES = ["10.0.0.1"]  # the proxy; this client reaches the app directly

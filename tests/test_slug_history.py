@@ -19,18 +19,18 @@ def _rename(model, old: str, new: str, **lookup):
 
 
 @pytest.fixture
-def table(db):
+def old_comparison(db):
     return make_comparison(slug="old-table", dimensions=3)
 
 
-def test_a_slug_change_through_save_is_recorded(comparison_of_three):
+def test_a_slug_change_through_save_is_recorded(old_comparison):
     _rename(Comparison, "old-table", "new-table")
     _rename(Dimension, "row-1", "first-row")
-    assert ComparisonSlug.objects.get(slug="old-table").comparison == comparison_of_three
+    assert ComparisonSlug.objects.get(slug="old-table").comparison == old_comparison
     assert DimensionSlug.objects.get(slug="row-1").dimension.slug == "first-row"
 
 
-def test_saving_without_a_slug_change_records_nothing(comparison_of_three):
+def test_saving_without_a_slug_change_records_nothing(old_comparison):
     comparison = Comparison.objects.get()
     comparison.title = "New title"
     comparison.save()
@@ -38,43 +38,43 @@ def test_saving_without_a_slug_change_records_nothing(comparison_of_three):
     assert not ComparisonSlug.objects.exists() and not DimensionSlug.objects.exists()
 
 
-def test_a_change_on_an_instance_not_loaded_from_the_database_is_recorded(comparison_of_three):
+def test_a_change_on_an_instance_not_loaded_from_the_database_is_recorded(old_comparison):
     stale = Comparison(
-        pk=comparison_of_three.pk,
-        title=comparison_of_three.title,
+        pk=old_comparison.pk,
+        title=old_comparison.title,
         slug="fresh",
-        status=comparison_of_three.status,
-        created=comparison_of_three.created,
+        status=old_comparison.status,
+        created=old_comparison.created,
     )
     stale.save()
-    assert ComparisonSlug.objects.get(slug="old-table").comparison_id == comparison_of_three.pk
+    assert ComparisonSlug.objects.get(slug="old-table").comparison_id == old_comparison.pk
 
 
-def test_renaming_back_drops_the_now_live_slug_from_the_history(comparison_of_three):
+def test_renaming_back_drops_the_now_live_slug_from_the_history(old_comparison):
     _rename(Comparison, "old-table", "new-table")
     _rename(Comparison, "new-table", "old-table")
     assert list(ComparisonSlug.objects.values_list("slug", flat=True)) == ["new-table"]
 
 
-def test_an_admin_rename_is_recorded(editor_client, comparison_of_three):
-    segment = comparison_of_three.ordered_segments()[0]
-    link = comparison_of_three.comparisonsegment_set.get(segment=segment)
+def test_an_admin_rename_is_recorded(editor_client, old_comparison):
+    segment = old_comparison.ordered_segments()[0]
+    link = old_comparison.comparisonsegment_set.get(segment=segment)
     data = {
-        "title": comparison_of_three.title,
+        "title": old_comparison.title,
         "slug": "renamed-in-admin",
-        "summary": comparison_of_three.summary,
-        "status": comparison_of_three.status,
+        "summary": old_comparison.summary,
+        "status": old_comparison.status,
         "comparisonsegment_set-TOTAL_FORMS": 1,
         "comparisonsegment_set-INITIAL_FORMS": 1,
         "comparisonsegment_set-MIN_NUM_FORMS": 1,
         "comparisonsegment_set-MAX_NUM_FORMS": 1000,
         "comparisonsegment_set-0-id": link.pk,
-        "comparisonsegment_set-0-comparison": comparison_of_three.pk,
+        "comparisonsegment_set-0-comparison": old_comparison.pk,
         "comparisonsegment_set-0-segment": segment.pk,
         "comparisonsegment_set-0-position": 0,
     }
     response = editor_client.post(
-        f"/admin/comparisons/comparison/{comparison_of_three.pk}/change/", data
+        f"/admin/comparisons/comparison/{old_comparison.pk}/change/", data
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert ComparisonSlug.objects.filter(slug="old-table").exists()
@@ -96,32 +96,28 @@ def test_an_admin_rename_is_recorded(editor_client, comparison_of_three):
         ("/embed/old-table/?only=row-2", "/embed/new-table/?only=row-2"),
     ],
 )
-def test_every_old_comparison_url_redirects_permanently(
-    client, comparison_of_three, old_url, new_url
-):
+def test_every_old_comparison_url_redirects_permanently(client, old_comparison, old_url, new_url):
     _rename(Comparison, "old-table", "new-table")
     response = client.get(old_url)
     assert response.status_code == 301
     assert response["Location"] == new_url
 
 
-def test_a_comparison_renamed_twice_still_redirects_from_its_first_name(
-    client, comparison_of_three
-):
+def test_a_comparison_renamed_twice_still_redirects_from_its_first_name(client, old_comparison):
     _rename(Comparison, "old-table", "middle-table")
     _rename(Comparison, "middle-table", "new-table")
     old_urls = ["/compare/old-table/", "/compare/middle-table/"]
     assert redirects(client, old_urls) == ["/compare/new-table/"] * 2
 
 
-def test_a_renamed_row_page_redirects_after_one_and_two_renames(client, comparison_of_three):
+def test_a_renamed_row_page_redirects_after_one_and_two_renames(client, old_comparison):
     _rename(Dimension, "row-1", "first")
     _rename(Dimension, "first", "opening-row")
     old_urls = ["/compare/old-table/row-1/", "/compare/old-table/first/"]
     assert redirects(client, old_urls) == ["/compare/old-table/opening-row/"] * 2
 
 
-def test_a_filtered_view_naming_an_old_row_slug_redirects(client, comparison_of_three):
+def test_a_filtered_view_naming_an_old_row_slug_redirects(client, old_comparison):
     _rename(Dimension, "row-1", "first")
     _rename(Dimension, "first", "opening-row")
     response = client.get("/compare/old-table/?only=row-1,row-2&segments=b2c")
@@ -130,7 +126,7 @@ def test_a_filtered_view_naming_an_old_row_slug_redirects(client, comparison_of_
     assert client.get(response["Location"]).status_code == 200
 
 
-def test_exports_and_embed_naming_an_old_row_slug_redirect(client, comparison_of_three):
+def test_exports_and_embed_naming_an_old_row_slug_redirect(client, old_comparison):
     _rename(Dimension, "row-1", "opening-row")
     for path in ("/compare/old-table/export.csv", "/embed/old-table/"):
         response = client.get(f"{path}?only=row-1")
@@ -138,7 +134,7 @@ def test_exports_and_embed_naming_an_old_row_slug_redirect(client, comparison_of
         assert response["Location"] == f"{path}?only=opening-row"
 
 
-def test_a_rename_redirect_keeps_every_query_parameter_in_place(client, comparison_of_three):
+def test_a_rename_redirect_keeps_every_query_parameter_in_place(client, old_comparison):
     _rename(Comparison, "old-table", "new-table")
     _rename(Dimension, "row-1", "opening-row")
     query = "utm_source=chat&only=row-2,ROW-1&as_of=1700000000"
@@ -152,7 +148,7 @@ def test_a_rename_redirect_keeps_every_query_parameter_in_place(client, comparis
     )
 
 
-def test_a_rename_keeps_changed_since_you_shared_this(client, comparison_of_three):
+def test_a_rename_keeps_changed_since_you_shared_this(client, old_comparison):
     shared_at = int(time.time()) - 60
     row = _rename(Dimension, "row-1", "opening-row")
     Dimension.objects.filter(pk=row.pk).update(updated=timezone.now())
@@ -169,7 +165,7 @@ def test_a_rename_keeps_changed_since_you_shared_this(client, comparison_of_thre
         assert "Changed since this link was shared" in html
 
 
-def test_renamed_table_and_row_both_reach_the_current_row(client, comparison_of_three):
+def test_renamed_table_and_row_both_reach_the_current_row(client, old_comparison):
     _rename(Comparison, "old-table", "new-table")
     _rename(Dimension, "row-1", "opening-row")
     first = client.get("/compare/old-table/row-1/")
@@ -179,22 +175,20 @@ def test_renamed_table_and_row_both_reach_the_current_row(client, comparison_of_
     assert second["Location"] == "/compare/new-table/opening-row/"
 
 
-def test_a_deleted_rows_old_url_is_404_and_its_last_url_410_gone(client, comparison_of_three):
+def test_a_deleted_rows_old_url_is_404_and_its_last_url_410_gone(client, old_comparison):
     _rename(Dimension, "row-1", "opening-row")
     Dimension.objects.get(slug="opening-row").delete()
     assert client.get("/compare/old-table/row-1/").status_code == 404
     assert client.get("/compare/old-table/opening-row/").status_code == 410
 
 
-def test_an_old_slug_of_a_draft_comparison_is_404_for_anonymous(client, comparison_of_three):
+def test_an_old_slug_of_a_draft_comparison_is_404_for_anonymous(client, old_comparison):
     _rename(Comparison, "old-table", "new-table")
     Comparison.objects.update(status="draft")
     assert client.get("/compare/old-table/").status_code == 404
 
 
-def test_the_current_url_looks_up_no_old_url(
-    client, comparison_of_three, django_assert_num_queries
-):
+def test_the_current_url_looks_up_no_old_url(client, old_comparison, django_assert_num_queries):
     _rename(Comparison, "old-table", "new-table")
     with django_assert_num_queries(7) as queries:  # the old anchors' query among them
         assert client.get("/compare/new-table/").status_code == 200
@@ -206,7 +200,7 @@ def _row_html(html: str, slug: str) -> str:
     return html[start : html.index("</tbody>", start)]
 
 
-def test_a_renamed_row_answers_to_its_old_anchors_in_the_table(client, comparison_of_three):
+def test_a_renamed_row_answers_to_its_old_anchors_in_the_table(client, old_comparison):
     _rename(Dimension, "row-1", "first")
     _rename(Dimension, "first", "opening-row")
     html = client.get("/compare/old-table/").content.decode()
@@ -216,7 +210,7 @@ def test_a_renamed_row_answers_to_its_old_anchors_in_the_table(client, compariso
     assert html.count('id="row-1"') == 1 and html.count('id="first"') == 1
 
 
-def test_an_old_slug_taken_by_another_row_is_that_rows_anchor_only(client, comparison_of_three):
+def test_an_old_slug_taken_by_another_row_is_that_rows_anchor_only(client, old_comparison):
     _rename(Dimension, "row-1", "opening-row")
     _rename(Dimension, "row-2", "row-1")  # row 2 now owns the slug, and the anchor
     html = client.get("/compare/old-table/").content.decode()

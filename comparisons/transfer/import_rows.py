@@ -408,18 +408,20 @@ def write(plan: Plan) -> Written:
                 setattr(row, name, int(value) if name == "position" else value)
     written.rows_added = Dimension.objects.bulk_create(new_rows, batch_size=1000)
     # Tags are the row's too: a row whose fields or tags change gets its next version.
-    changed_rows = [
+    changed_dimensions = [
         line.row
         for line in lines
         if not line.is_new and any(name in line.changes for name in [*ROW_COLUMNS, "tags"])
     ]
-    for row in changed_rows:
+    for row in changed_dimensions:
         row.version += 1
         row.updated = now
     # Only the columns some line changed, in small batches: bulk_update's CASE per column
     # costs the database time quadratic in the batch size.
     columns = [name for name in ROW_COLUMNS if any(name in line.changes for line in lines)]
-    Dimension.objects.bulk_update(changed_rows, [*columns, "version", "updated"], batch_size=BATCH)
+    Dimension.objects.bulk_update(
+        changed_dimensions, [*columns, "version", "updated"], batch_size=BATCH
+    )
     # Every row the file changed, its cells only included, gets a history record.
     written.rows_changed = [line.row for line in lines if not line.is_new]
     _write_cells(plan, lines, written, now)
