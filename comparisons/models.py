@@ -330,7 +330,7 @@ class Dimension(RemembersSlugs, Versioned):
         )
         DimensionSlug.objects.filter(comparison_id=self.comparison_id, slug=self.slug).delete()
 
-    def get_table_url(self):
+    def get_url_in_comparison(self):
         """The row inside its table. Runs a query unless `comparison` is loaded."""
         return f"{self.comparison.get_absolute_url()}#{self.slug}"
 

@@ -19,7 +19,7 @@ from comparisons.filters import PARAMETERS, apply_filter, parse_query
 from comparisons.grids import ComparisonGrid, with_entries
 from comparisons.history.changes import AS_OF, as_of_value, changed_lines, parse_as_of
 from comparisons.history.pinned import load_grid_as_of, parse_pin, pin_query
-from comparisons.history.versions import public_row_histories
+from comparisons.history.versions import public_dimension_histories
 from comparisons.home import home_tables, recent_changes, table_page, tables_with_counts
 from comparisons.lookups import (
     dimension_grid,
@@ -223,7 +223,7 @@ def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> 
     if dimension_found is None:
         missing_dimension(request, comparison, dimension)
     dimension_found.comparison = comparison
-    public = public_row_histories([dimension_found.pk]).get(dimension_found.pk, [])
+    public = public_dimension_histories([dimension_found.pk]).get(dimension_found.pk, [])
     changes = [revision for revision in reversed(public) if revision.is_listed]
     return render(
         request,

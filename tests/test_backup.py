@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from comparisons.history import writes
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Changeset, Comparison, Dimension, Entry
 from comparisons.suggestions import apply
 from comparisons.suggestions.models import Suggestion
@@ -190,7 +190,7 @@ def _revisions(row) -> list[tuple]:
     """A row's history as its page lists it: each revision, who made it and why."""
     return [
         (r.key, r.user.username if r.user else None, r.reason, len(r.entry_changes))
-        for r in row_revisions(row.pk)
+        for r in dimension_revisions(row.pk)
     ]
 
 
@@ -198,7 +198,7 @@ def _edit_then_restore_within_seconds(row):
     """Two changesets by ed1, seconds apart: an edit of the title and a cell, then a restore."""
     ed1 = editor_client_for("ed1")
     ed1.post(change_url(row), opened_dimension_form(row, title="Saved by ed1", b2c_body="New"))
-    first = row_revisions(row.pk)[-1]
+    first = dimension_revisions(row.pk)[-1]
     ed1.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
 
 
@@ -274,4 +274,4 @@ def test_a_backup_made_before_changesets_and_suggestions_were_carried_still_rest
     # Its records have no changeset (grouped as before changesets); the restore is the only one.
     assert not Dimension.history.filter(changeset__isnull=False).exists()
     assert list(Changeset.objects.values_list("reason", flat=True)) == ["backup"]
-    assert [r.reason for r in row_revisions(Dimension.objects.get(slug="row-1").pk)] == [""]
+    assert [r.reason for r in dimension_revisions(Dimension.objects.get(slug="row-1").pk)] == [""]

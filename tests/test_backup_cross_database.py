@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Dimension
 from comparisons.roles import EDITOR_PERMISSIONS
 from comparisons.sharing.shortlinks.models import ShortLink
@@ -108,7 +108,9 @@ def test_a_backup_from_here_restores_into_sqlite_with_identical_pages(sqlite_fil
 
 
 def _revisions(row) -> list[tuple]:
-    return [(r.key, r.user.username if r.user else None, r.reason) for r in row_revisions(row.pk)]
+    return [
+        (r.key, r.user.username if r.user else None, r.reason) for r in dimension_revisions(row.pk)
+    ]
 
 
 def test_a_round_trip_through_sqlite_keeps_short_links_history_changesets_and_suggestions(
@@ -118,7 +120,7 @@ def test_a_round_trip_through_sqlite_keeps_short_links_history_changesets_and_su
     row = Dimension.objects.get(slug="row-1")
     editor = editor_client_for("ed1")
     editor.post(change_url(row), opened_dimension_form(row, title="Saved by ed1", b2c_body="New"))
-    first = row_revisions(row.pk)[-1]
+    first = dimension_revisions(row.pk)[-1]
     editor.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
     revisions = _revisions(row)
     code = ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1").code

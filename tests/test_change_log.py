@@ -92,10 +92,10 @@ def test_unknown_rows_and_comparisons_have_no_change_log(client, row):
 
 
 def test_a_restore_shows_in_the_change_log(anonymous, editor_client, row):
-    from comparisons.history.versions import row_revisions
+    from comparisons.history.versions import dimension_revisions
 
     editor_client.post(change_url(row), opened_dimension_form(row, title="Changed"))
-    first = row_revisions(row.pk)[-1]
+    first = dimension_revisions(row.pk)[-1]
     editor_client.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
     html = anonymous.get(CHANGES).content.decode()
     assert "Restored the version of" in html

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from taggit.models import Tag
 
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import (
     Changeset,
     Comparison,
@@ -174,7 +174,7 @@ def admin_tag_merge(client):
 def restore(client):
     row = _row()
     client.post(change_url(row), opened_dimension_form(row, title="Later"))
-    first = row_revisions(row.pk)[-1]
+    first = dimension_revisions(row.pk)[-1]
     before = Changeset.objects.count()
     client.post(f"{ROWS_URL}{row.pk}/history/{first.key}/restore/")
     assert Changeset.objects.count() == before + 1

@@ -50,7 +50,7 @@ def test_pages_have_urls(comparison):
     dimension = comparison.dimensions.get(slug="row-1")
     assert comparison.get_absolute_url() == "/compare/b2b-vs-b2c/"
     assert dimension.get_absolute_url() == "/compare/b2b-vs-b2c/row-1/"
-    assert dimension.get_table_url() == "/compare/b2b-vs-b2c/#row-1"
+    assert dimension.get_url_in_comparison() == "/compare/b2b-vs-b2c/#row-1"
 
 
 def test_an_entry_must_use_a_segment_of_its_comparison(comparison):

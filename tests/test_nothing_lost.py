@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from comparisons.history import writes
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.transfer.backup import delete_everything
 from comparisons.transfer.resources import DimensionResource
@@ -57,7 +57,7 @@ def _cells(html: str) -> int:
 def test_restoring_an_edited_default_row_brings_back_its_cells(loaded, editor_client, client):
     row = loaded.dimensions.get(slug="dogfooding")
     editor_client.post(change_url(row), opened_dimension_form(row, title="Dogfooding, edited"))
-    earlier = row_revisions(row.pk)[1]
+    earlier = dimension_revisions(row.pk)[1]
     response = editor_client.post(
         f"/admin/comparisons/dimension/{row.pk}/history/{earlier.key}/restore/", follow=True
     )
@@ -73,7 +73,7 @@ def test_restoring_any_version_of_any_default_row_loses_no_cell(loaded, editor_c
         editor_client.post(
             change_url(row), opened_dimension_form(row, title=f"{row.title}!", b2b_body="Edited")
         )
-        for revision in row_revisions(row.pk):
+        for revision in dimension_revisions(row.pk):
             if revision.restorable:
                 editor_client.post(
                     f"/admin/comparisons/dimension/{row.pk}/history/{revision.key}/restore/"
@@ -246,6 +246,6 @@ def test_the_migration_gives_bulk_loaded_content_a_version_dated_when_it_last_ch
     row = loaded.dimensions.get(slug="dogfooding")
     editor_client.post(change_url(row), opened_dimension_form(row, title="Edited"))
     editor_client.post(
-        f"/admin/comparisons/dimension/{row.pk}/history/{row_revisions(row.pk)[1].key}/restore/"
+        f"/admin/comparisons/dimension/{row.pk}/history/{dimension_revisions(row.pk)[1].key}/restore/"
     )
     assert row.entries.count() == 2

@@ -110,7 +110,7 @@ def test_a_segment_edit_shows_at_once(client, cached):
 
 
 def test_removing_a_column_shows_at_once(client, cached):
-    writes.remove_column(None, ComparisonSegment.objects.get(segment__slug="b2c"))
+    writes.remove_segment(None, ComparisonSegment.objects.get(segment__slug="b2c"))
     assert b"B2C answer" not in client.get(TABLE).content
 
 

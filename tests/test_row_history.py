@@ -2,7 +2,7 @@
 
 import pytest
 
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Comparison, Dimension, DimensionSlug, Entry, Segment
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.factories import log_in, make_comparison
@@ -38,7 +38,7 @@ def test_an_admin_edit_records_who_when_and_what(editor_client, editor, row):
     editor_client.post(
         change_url(row), opened_dimension_form(row, title="Renamed", b2b_body="New B2B text")
     )
-    newest = row_revisions(row.pk)[0]
+    newest = dimension_revisions(row.pk)[0]
     assert newest.record.history_user == editor
     assert newest.record.history_date is not None
     assert [(c.name, c.old, c.new) for c in newest.field_changes] == [("title", "Row 1", "Renamed")]
@@ -63,7 +63,8 @@ def test_entries_of_a_version_are_those_it_was_saved_with(editor_client, row):
     editor_client.post(change_url(row), opened_dimension_form(row, b2b_body="Second text"))
     editor_client.post(change_url(row), opened_dimension_form(row, b2b_body="Third text"))
     bodies = [
-        sorted(e.body for e in revision.entries.values()) for revision in row_revisions(row.pk)
+        sorted(e.body for e in revision.entries.values())
+        for revision in dimension_revisions(row.pk)
     ]
     assert bodies == [
         ["B2C answer for row 1", "Third text"],
@@ -77,7 +78,7 @@ def test_restoring_a_version_brings_back_its_fields_and_entries_in_one_action(ed
         change_url(row), opened_dimension_form(row, title="Changed", b2b_body="Changed text")
     )
     row.entries.get(segment__slug="b2c").delete()
-    first = row_revisions(row.pk)[-1]
+    first = dimension_revisions(row.pk)[-1]
 
     response = _restore(editor_client, first)
 
@@ -92,14 +93,14 @@ def test_restoring_a_version_brings_back_its_fields_and_entries_in_one_action(ed
 
 def test_a_restore_is_itself_recorded_and_can_be_undone(editor_client, editor, row):
     editor_client.post(change_url(row), opened_dimension_form(row, title="Changed"))
-    _restore(editor_client, row_revisions(row.pk)[-1])
-    newest = row_revisions(row.pk)[0]
+    _restore(editor_client, dimension_revisions(row.pk)[-1])
+    newest = dimension_revisions(row.pk)[0]
     assert newest.reason.startswith("Restored the version of")
     assert newest.record.changeset.reason == "restore"
     assert newest.record.history_user == editor
     assert [(c.old, c.new) for c in newest.field_changes] == [("Changed", "Row 1")]
     # The version before the restore is still there, and restorable.
-    _restore(editor_client, row_revisions(row.pk)[1])
+    _restore(editor_client, dimension_revisions(row.pk)[1])
     row.refresh_from_db()
     assert row.title == "Changed"
 
@@ -119,7 +120,7 @@ def test_deleting_a_row_keeps_its_history_and_it_can_be_restored_with_its_entrie
     history = editor_client.get(_history_url(row.pk)).content.decode()
     assert "This row is deleted" in history
 
-    before_deletion = row_revisions(row.pk)[1]
+    before_deletion = dimension_revisions(row.pk)[1]
     assert len(before_deletion.entries) == 2
     assert _restore(editor_client, before_deletion).status_code == 302
 
@@ -136,7 +137,7 @@ def test_deleting_a_row_keeps_its_history_and_it_can_be_restored_with_its_entrie
 def test_a_restore_that_changes_the_slug_keeps_the_old_url_working(editor_client, client, row):
     editor_client.post(change_url(row), opened_dimension_form(row, slug="renamed"))
     assert client.get("/compare/b2b-vs-b2c/row-1/").status_code == 301
-    _restore(editor_client, row_revisions(row.pk)[-1])  # back to "row-1"
+    _restore(editor_client, dimension_revisions(row.pk)[-1])  # back to "row-1"
     row.refresh_from_db()
     assert row.slug == "row-1"
     assert DimensionSlug.objects.get(slug="renamed").dimension_id == row.pk
@@ -148,7 +149,7 @@ def test_a_restore_that_changes_the_slug_keeps_the_old_url_working(editor_client
 def test_a_restore_refuses_a_slug_taken_meanwhile_and_changes_nothing(editor_client, row):
     editor_client.post(change_url(row), opened_dimension_form(row, slug="renamed"))
     Dimension.objects.create(comparison=row.comparison, title="Other", slug="row-1")
-    response = _restore(editor_client, row_revisions(row.pk)[-1])
+    response = _restore(editor_client, dimension_revisions(row.pk)[-1])
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.slug == "renamed"
@@ -157,7 +158,7 @@ def test_a_restore_refuses_a_slug_taken_meanwhile_and_changes_nothing(editor_cli
 
 
 def test_restore_answers_get_with_405_and_unknown_versions_with_404(editor_client, row):
-    revision = row_revisions(row.pk)[0]
+    revision = dimension_revisions(row.pk)[0]
     url = f"/admin/comparisons/dimension/{row.pk}/history/{revision.record.history_id}/restore/"
     assert editor_client.get(url).status_code == 405
     bad = f"/admin/comparisons/dimension/{row.pk}/history/999999/restore/"
@@ -172,7 +173,7 @@ def test_editors_may_read_history_and_restore(client, row, editor):
     log_in(client, editor)
     client.post(change_url(row), opened_dimension_form(row, title="Changed"))
     assert client.get(_history_url(row.pk)).status_code == 200
-    assert _restore(client, row_revisions(row.pk)[-1]).status_code == 302
+    assert _restore(client, dimension_revisions(row.pk)[-1]).status_code == 302
     assert Dimension.objects.get().title == "Row 1"
 
 
@@ -210,7 +211,7 @@ def test_the_word_diff_groups_a_replaced_phrase_and_keeps_the_rest():
 
 
 def test_the_per_version_page_of_simple_history_leads_to_the_row_history(editor_client, row):
-    revision = row_revisions(row.pk)[0]
+    revision = dimension_revisions(row.pk)[0]
     response = editor_client.get(f"{_history_url(row.pk)}{revision.record.history_id}/")
     assert response.status_code == 302
     assert response["Location"] == f"{_history_url(row.pk)}#version-{revision.key}"
@@ -232,7 +233,7 @@ def test_positions_edited_in_the_list_are_saved_and_recorded(editor_client, row)
     assert response.status_code == 302
     row.refresh_from_db()
     assert (row.position, row.version) == (7, 2)
-    assert [(c.old, c.new) for c in row_revisions(row.pk)[0].field_changes] == [(1, 7)]
+    assert [(c.old, c.new) for c in dimension_revisions(row.pk)[0].field_changes] == [(1, 7)]
 
 
 def test_a_row_deleted_with_the_bulk_action_comes_back_with_its_entries(editor_client, row):
@@ -242,15 +243,15 @@ def test_a_row_deleted_with_the_bulk_action_comes_back_with_its_entries(editor_c
     )
     assert response.status_code == 302
     assert not Dimension.objects.exists()
-    _restore(editor_client, row_revisions(row.pk)[1])
+    _restore(editor_client, dimension_revisions(row.pk)[1])
     assert Dimension.objects.get().entries.count() == 2
     # The restored row's history goes on: deleted, then restored.
-    assert [v.record.history_type for v in row_revisions(row.pk)] == ["+", "-", "+"]
+    assert [v.record.history_type for v in dimension_revisions(row.pk)] == ["+", "-", "+"]
 
 
 def test_tags_are_part_of_each_version_and_of_a_restore(editor_client, row):
     editor_client.post(change_url(row), opened_dimension_form(row, tags="pricing, research"))
-    newest, first = row_revisions(row.pk)[0], row_revisions(row.pk)[-1]
+    newest, first = dimension_revisions(row.pk)[0], dimension_revisions(row.pk)[-1]
     assert (first.record.tag_names, newest.record.tag_names) == ("research", "pricing, research")
     assert [(c.name, c.old, c.new) for c in newest.field_changes] == [
         ("tags", "research", "pricing, research")
@@ -261,5 +262,5 @@ def test_tags_are_part_of_each_version_and_of_a_restore(editor_client, row):
 
 def test_a_deleted_row_comes_back_with_its_tags(editor_client, row):
     editor_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
-    _restore(editor_client, row_revisions(row.pk)[1])
+    _restore(editor_client, dimension_revisions(row.pk)[1])
     assert list(Dimension.objects.get().tags.names()) == ["research"]

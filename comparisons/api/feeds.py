@@ -23,7 +23,7 @@ from comparisons.caching import public_page
 from comparisons.gone import deleted_dimensions_of
 from comparisons.history.change_words import change_words
 from comparisons.history.changes import changes_url
-from comparisons.history.versions import RowRevision, public_row_histories
+from comparisons.history.versions import DimensionRevision, public_dimension_histories
 from comparisons.lookups import dimension_grid, filtered_grid, get_comparison
 from comparisons.models import Dimension, Segment
 from comparisons.redirects import follows_renames
@@ -52,7 +52,9 @@ class Followed:
 @dataclass(frozen=True)
 class Change:
     dimension: Dimension  # the row as it is now: its title and URLs
-    revision: RowRevision  # one revision readers saw, described against the one they saw before
+    revision: (
+        DimensionRevision  # one revision readers saw, described against the one they saw before
+    )
     # Other rows' changes folded into this one: the same reason, made together.
     others: list["Change"] = field(default_factory=list)
 
@@ -85,7 +87,7 @@ def public_changes(followed: Followed, limit: int) -> list[Change]:
     Runs three queries, whatever the number of rows and the length of their history.
     """
     shown = {segment.name for segment in followed.segments}  # a cell change names its column
-    histories = public_row_histories([dimension.pk for dimension in followed.dimensions])
+    histories = public_dimension_histories([dimension.pk for dimension in followed.dimensions])
     changes = []
     for dimension in followed.dimensions:
         for revision in histories.get(dimension.pk, []):

@@ -254,7 +254,7 @@ def _hit(hit) -> dict:
         "row": {
             "slug": dimension.slug,
             "title": dimension.title,
-            "url": absolute(dimension.get_table_url()),
+            "url": absolute(dimension.get_url_in_comparison()),
             "api_url": _api_url("dimension", comparison.slug, dimension.slug),
         },
         "title_html": str(hit.title),

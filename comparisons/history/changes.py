@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from comparisons.grids import DimensionLine
 from comparisons.history.moments import parse_moment, unix_time
-from comparisons.history.versions import RowRevision, public_row_histories
+from comparisons.history.versions import DimensionRevision, public_dimension_histories
 from comparisons.models import Dimension
 
 AS_OF = "as_of"
@@ -44,13 +44,13 @@ def changed_lines(lines: list[DimensionLine], moment: datetime | None) -> list[D
     candidates = [line for line in lines if line_changed_since(line, moment)]
     if not candidates:
         return []
-    histories = public_row_histories([line.dimension.pk for line in candidates])
+    histories = public_dimension_histories([line.dimension.pk for line in candidates])
     return [
         line for line in candidates if _seen_change_since(histories.get(line.dimension.pk), moment)
     ]
 
 
-def _seen_change_since(revisions: list[RowRevision] | None, moment: datetime) -> bool:
+def _seen_change_since(revisions: list[DimensionRevision] | None, moment: datetime) -> bool:
     if not revisions:
         return True  # no recorded history: the dates are all there is to go by
     return any(
@@ -58,7 +58,7 @@ def _seen_change_since(revisions: list[RowRevision] | None, moment: datetime) ->
     )
 
 
-def _seen(revision: RowRevision) -> bool:
+def _seen(revision: DimensionRevision) -> bool:
     if revision.first_shown or revision.is_deletion or revision.entry_changes:
         return True
     return any(change.name not in UNSEEN_FIELDS for change in revision.field_changes)
