@@ -13,7 +13,7 @@ import pytest
 import tablib
 
 from comparisons.models import Dimension, Entry
-from comparisons.transfer.spreadsheets import escape_cell, unescape_cell
+from comparisons.transfer.spreadsheets import escape_value, unescape_value
 from tests.admin_import import confirm, confirm_form, export, upload_file
 from tests.factories import make_comparison
 
@@ -67,10 +67,10 @@ def _assert_no_cell_starts_a_formula(cells):
 
 def test_a_formula_cell_gets_an_apostrophe_and_loses_it_again():
     for payload in [*FORMULAE, QUOTED]:
-        assert escape_cell(payload) == "'" + payload
-        assert unescape_cell(escape_cell(payload)) == payload
-    assert escape_cell("Plain text, = inside") == "Plain text, = inside"
-    assert escape_cell(3) == 3
+        assert escape_value(payload) == "'" + payload
+        assert unescape_value(escape_value(payload)) == payload
+    assert escape_value("Plain text, = inside") == "Plain text, = inside"
+    assert escape_value(3) == 3
 
 
 def test_the_public_csv_export_has_no_formula(client, hostile):

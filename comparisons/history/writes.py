@@ -382,14 +382,14 @@ def record_history(objects: list, history_type: str = "+", tag_names: dict | Non
 
 
 def record_import(written) -> None:
-    """What a bulk import wrote with `bulk_create`/`bulk_update` (transfer/import_rows.py),
+    """What a bulk import wrote with `bulk_create`/`bulk_update` (transfer/bulk_import.py),
     recorded in the open changeset: a history record of each row and cell it added or changed.
     Four INSERTs, whatever the number of rows; the changeset records the rows' tags and
     updates what is derived when it closes."""
-    record_history(written.rows_added, "+", written.tag_names)
-    record_history(written.rows_changed, "~", written.tag_names)
-    record_history(written.cells_added, "+")
-    record_history(written.cells_changed, "~")
+    record_history(written.dimensions_added, "+", written.tag_names)
+    record_history(written.dimensions_changed, "~", written.tag_names)
+    record_history(written.entries_added, "+")
+    record_history(written.entries_changed, "~")
 
 
 def tag_string(dimension: Dimension) -> str:

@@ -16,7 +16,7 @@ from django.conf import settings
 from comparisons.filters import FilteredGrid
 from comparisons.grids import DimensionLine
 from comparisons.sources import http_url
-from comparisons.transfer.spreadsheets import escape_cell
+from comparisons.transfer.spreadsheets import escape_value
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def render_csv(view: FilteredGrid, url: str) -> str:
             ]
         )
     # No cell may run as a formula in a spreadsheet (comparisons/transfer/spreadsheets.py).
-    writer.writerows([escape_cell(value) for value in record] for record in records)
+    writer.writerows([escape_value(value) for value in record] for record in records)
     return out.getvalue()
 
 
