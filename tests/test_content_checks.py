@@ -87,12 +87,12 @@ def test_there_is_default_content_to_check():
 
 
 @pytest.mark.parametrize(
-    ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
+    ("file", "comparison", "dimension", "segment", "entry", "sources"), CELLS, ids=CELL_IDS
 )
 def test_every_cell_has_a_body_and_a_source_a_reader_can_check(
-    file, comparison_of_three, row, segment, cell, sources
+    file, comparison, dimension, segment, entry, sources
 ):
-    assert cell["body"].strip()
+    assert entry["body"].strip()
     assert sources, "no source"
     for source in sources:
         assert source["title"].strip()
@@ -103,34 +103,32 @@ def test_every_cell_has_a_body_and_a_source_a_reader_can_check(
 
 
 @pytest.mark.parametrize(
-    ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
+    ("file", "comparison", "dimension", "segment", "entry", "sources"), CELLS, ids=CELL_IDS
 )
-def test_every_cell_says_enough_in_few_words(
-    file, comparison_of_three, row, segment, cell, sources
-):
-    assert MIN_WORDS <= len(words(cell["body"])) <= MAX_WORDS
+def test_every_cell_says_enough_in_few_words(file, comparison, dimension, segment, entry, sources):
+    assert MIN_WORDS <= len(words(entry["body"])) <= MAX_WORDS
 
 
-@pytest.mark.parametrize("table", _tables())
-def test_no_two_rows_of_a_table_share_a_title_or_slug(comparison_of_three):
-    rows = comparison_of_three["dimensions"]
+@pytest.mark.parametrize("comparison", _tables())
+def test_no_two_rows_of_a_table_share_a_title_or_slug(comparison):
+    rows = comparison["dimensions"]
     for key in ("slug", "title"):
-        values = [row[key].casefold() for row in rows]
+        values = [dimension[key].casefold() for dimension in rows]
         assert len(values) == len(set(values)), key
 
 
-@pytest.mark.parametrize("table", _tables())
-def test_every_row_has_a_known_difference_level_and_a_cell_per_column(comparison_of_three):
-    for row in comparison_of_three["dimensions"]:
-        assert row.get("difference", DifferenceLevel.DIFFERENT) in DifferenceLevel.values
-        assert sorted(row["entries"]) == sorted(comparison_of_three["segments"]), row["slug"]
+@pytest.mark.parametrize("comparison", _tables())
+def test_every_row_has_a_known_difference_level_and_a_cell_per_column(comparison):
+    for dimension in comparison["dimensions"]:
+        assert dimension.get("difference", DifferenceLevel.DIFFERENT) in DifferenceLevel.values
+        assert sorted(dimension["entries"]) == sorted(comparison["segments"]), dimension["slug"]
 
 
-@pytest.mark.parametrize("table", _tables())
-def test_a_replaced_row_is_not_also_shipped(comparison_of_three):
-    slugs = {row["slug"] for row in comparison_of_three["dimensions"]}
-    for row in comparison_of_three["dimensions"]:
-        assert not slugs & set(row.get("replaces", [])), row["slug"]
+@pytest.mark.parametrize("comparison", _tables())
+def test_a_replaced_row_is_not_also_shipped(comparison):
+    slugs = {dimension["slug"] for dimension in comparison["dimensions"]}
+    for dimension in comparison["dimensions"]:
+        assert not slugs & set(dimension.get("replaces", [])), dimension["slug"]
 
 
 def fingerprint(text_runs: set[tuple[str, ...]]) -> set[str]:
@@ -180,14 +178,14 @@ AS_OF = re.compile(
 
 
 @pytest.mark.parametrize(
-    ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
+    ("file", "comparison", "dimension", "segment", "entry", "sources"), CELLS, ids=CELL_IDS
 )
 def test_a_cell_stating_a_store_rule_says_as_of_when(
-    file, comparison_of_three, row, segment, cell, sources
+    file, comparison, dimension, segment, entry, sources
 ):
     cites_a_store = any(domain(source) in STORE_DOMAINS for source in sources)
-    if cites_a_store and STORE_RULE.search(cell["body"]):
-        assert AS_OF.search(cell["body"]), "say 'as of <month year>'"
+    if cites_a_store and STORE_RULE.search(entry["body"]):
+        assert AS_OF.search(entry["body"]), "say 'as of <month year>'"
 
 
 # --- Authority of the sources -----------------------------------------------------------------
@@ -262,11 +260,11 @@ def shared_claim(first: dict, second: dict) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-@pytest.mark.parametrize("table", _tables())
-def test_no_two_rows_of_a_table_make_the_same_main_claim(comparison_of_three):
+@pytest.mark.parametrize("comparison", _tables())
+def test_no_two_rows_of_a_table_make_the_same_main_claim(comparison):
     alike = [
         (first["slug"], second["slug"])
-        for first, second in itertools.combinations(comparison_of_three["dimensions"], 2)
+        for first, second in itertools.combinations(comparison["dimensions"], 2)
         if shared_claim(first, second) > SAME_CLAIM
     ]
     assert alike == []

@@ -224,21 +224,21 @@ def site_of_december():
         load_file(path)
 
 
-def _cell(comparison_of_three, row, segment):
-    dimension = Dimension.objects.get(comparison__slug=comparison_of_three, slug=row)
+def _entry_body(comparison, dimension_slug, segment):
+    dimension = Dimension.objects.get(comparison__slug=comparison, slug=dimension_slug)
     return dimension.entries.get(segment__slug=segment).body
 
 
 def test_a_december_site_gets_the_current_store_rules(site_of_december):
-    assert "1 May 2025" not in _cell(PRICING, "app-stores", "b2c")
+    assert "1 May 2025" not in _entry_body(PRICING, "app-stores", "b2c")
     call_command("load_default_content", stdout=StringIO())
-    assert "1 May 2025" in _cell(PRICING, "app-stores", "b2c")
-    assert "As of December 2026" in _cell(PRICING, "store-commission", "b2c")
-    assert "Google Play" in _cell(PRICING, "google-play-billing", "b2c")
+    assert "1 May 2025" in _entry_body(PRICING, "app-stores", "b2c")
+    assert "As of December 2026" in _entry_body(PRICING, "store-commission", "b2c")
+    assert "Google Play" in _entry_body(PRICING, "google-play-billing", "b2c")
 
 
 @pytest.mark.parametrize(
-    ("table", "old", "new"),
+    ("comparison", "old", "new"),
     [
         ("product-management-b2b-vs-b2c", "product-led-growth", "go-to-market"),
         ("product-management-b2b-vs-b2c", "onboarding", "customisation"),
@@ -250,13 +250,13 @@ def test_a_december_site_gets_the_current_store_rules(site_of_december):
     ],
 )
 def test_a_december_sites_repeated_rows_are_merged_and_redirect(
-    site_of_december, client, comparison_of_three, old, new
+    site_of_december, client, comparison, old, new
 ):
     call_command("load_default_content", stdout=StringIO())
-    assert not Dimension.objects.filter(comparison__slug=comparison_of_three, slug=old).exists()
-    response = client.get(f"/compare/{comparison_of_three}/{old}/")
+    assert not Dimension.objects.filter(comparison__slug=comparison, slug=old).exists()
+    response = client.get(f"/compare/{comparison}/{old}/")
     assert response.status_code == 301
-    assert response["Location"] == f"/compare/{comparison_of_three}/{new}/"
+    assert response["Location"] == f"/compare/{comparison}/{new}/"
 
 
 def test_a_december_site_upgraded_twice_changes_nothing_the_second_time(site_of_december):

@@ -90,7 +90,7 @@ def test_the_editor_may_take_the_file_s_side_of_a_conflict(exported_by_a):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_spreadsheets_merge_as_json_does(exported_by_a, fmt):
-    a, _rows = exported_by_a
+    a, _counted = exported_by_a
     data = export(a, fmt)
     _b_edits_row_1_in_the_admin()
 
