@@ -437,7 +437,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
         when = f"{revision.date:%d %b %Y %H:%M}"
         self.message_user(
             request,
-            f"Restored “{dimension}” as it was on {when}, with its entries.",
+            f"Restored “{dimension}” as it was on {when}, with its cells.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(

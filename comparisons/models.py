@@ -365,7 +365,8 @@ class Entry(Versioned):
     history = HistoricalRecords(bases=[InChangeset])
 
     class Meta:
-        verbose_name_plural = "entries"
+        verbose_name = "cell"  # the pages' word (an entry is a cell of a table)
+        verbose_name_plural = "cells"
         # No default ordering: cells are placed by their segment (comparisons/tables.py).
         constraints = [
             # One cell per row and column.

@@ -101,7 +101,7 @@ def test_a_comparison_without_rows_says_so(client):
 def test_a_missing_entry_leaves_a_labelled_empty_cell(client, comparison):
     Dimension.objects.get(slug="row-1").entries.filter(segment__slug="b2c").delete()
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
-    assert '<td data-segment="B2C"><p class="empty">No entry yet.</p>' in html
+    assert '<td data-segment="B2C"><p class="empty">Nothing here yet.</p>' in html
 
 
 def test_a_row_header_frames_its_answers_and_names_the_row_by_its_title(client, comparison):

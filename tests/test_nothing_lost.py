@@ -27,7 +27,7 @@ from tests.factories import editor_client_for
 pytestmark = pytest.mark.django_db
 
 DEFAULT = "product-management-b2b-vs-b2c"
-EMPTY_CELL = "No entry yet."
+EMPTY_CELL = "Nothing here yet."
 
 
 @pytest.fixture

@@ -139,7 +139,7 @@ class DimensionRevision:
                 what = ", ".join(c.name for c in change.fields)
                 parts.append(f"{change.segment}: {what} changed")
             else:
-                parts.append(f"{change.segment} entry {change.kind}")
+                parts.append(f"{change.segment} cell {change.kind}")
         return "; ".join(parts) + "." if parts else "Saved without changes."
 
 

@@ -176,7 +176,9 @@ def _draw_entries(draw: ImageDraw.ImageDraw, line, top: int, bottom: int) -> Non
     segment_count = max(len(line.slots), 1)
     gap = 40
     width = (WIDTH - 2 * MARGIN - gap * (segment_count - 1)) // segment_count
-    texts = [plain_text(slot.entry.body) if slot.entry else "No entry yet." for slot in line.slots]
+    texts = [
+        plain_text(slot.entry.body) if slot.entry else "Nothing here yet." for slot in line.slots
+    ]
     # Short cells in large type, long ones in smaller type: the largest size that fits them.
     for size in (36, 32, 28, 26):
         body, line_height = font(size), round(size * 1.3)
