@@ -1,4 +1,9 @@
-"""Load a comparison as a table (rows, columns, cells) in a fixed number of queries."""
+"""Load a comparison as the table the pages show, in a fixed number of queries.
+
+A `ComparisonGrid` holds the segments shown (its columns) and one `DimensionLine` per
+dimension (its rows), each with one `EntrySlot` per segment (its cells; empty where the
+dimension has no entry for that segment).
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,7 +49,7 @@ def with_entries(dimensions):
 
 
 def grid_dimensions(dimensions):
-    """As `rows_queryset`, with the entries and tags put in lists (`loaded_entries`,
+    """As `with_entries`, with the entries and tags put in lists (`loaded_entries`,
     `loaded_tags`) rather than in each row's related managers: Django builds a queryset per
     row and relation for those, which cost more than the two queries (half of a 16-row
     table's load)."""
@@ -70,7 +75,7 @@ def build_line(
 
 
 def build_lines(dimensions, segments) -> list[DimensionLine]:
-    """Rows of dimensions loaded with `table_rows_queryset`: no query per row."""
+    """Lines of dimensions loaded with `grid_dimensions`: no query per dimension."""
     return [
         build_line(dimension, dimension.loaded_entries, dimension.loaded_tags, segments)
         for dimension in dimensions

@@ -296,7 +296,7 @@ class Dimension(RemembersSlugs, Versioned):
         # "Row" is the word readers and the README use; the model keeps its name in code.
         verbose_name = "row"
         verbose_name_plural = "rows"
-        # No default ordering: the table orders its rows (comparisons/tables.py), the admin
+        # No default ordering: the table orders its rows (comparisons/grids.py), the admin
         # and search theirs; a default here would join the comparison on every query.
         indexes = [
             GinIndex(fields=["search_vector"], name="dimension_search_vector_gin"),
@@ -367,7 +367,7 @@ class Entry(Versioned):
     class Meta:
         verbose_name = "cell"  # the pages' word (an entry is a cell of a table)
         verbose_name_plural = "cells"
-        # No default ordering: cells are placed by their segment (comparisons/tables.py).
+        # No default ordering: cells are placed by their segment (comparisons/grids.py).
         constraints = [
             # One cell per row and column.
             models.UniqueConstraint(

@@ -3,7 +3,8 @@
 Each entry is a published change of a row or of one of the cells the view shows, newest
 first, linking to it on the row's change log: its date and what changed, never who. The rows
 are the ones the page shows (comparisons/filters.py reads the query string); the changes are
-the ones readers saw (`public_row_histories` in comparisons/history/versions.py), as on change logs.
+the ones readers saw (`public_dimension_histories` in comparisons/history/versions.py), as on
+change logs.
 """
 
 from dataclasses import dataclass, field, replace

@@ -2,8 +2,8 @@
 why (the edit's reason), never who.
 
 `change_words` is the one place that words a change. It reads today's history (a
-`RowRevision` of comparisons/history/versions.py); when edits are recorded as changesets it can read
-those instead, and every page keeps its words.
+`DimensionRevision` of comparisons/history/versions.py); when edits are recorded as
+changesets it can read those instead, and every page keeps its words.
 """
 
 from comparisons.history.versions import DimensionRevision

@@ -11,7 +11,7 @@ so the revision before it still shows them, and a restored row comes back with i
 before: by the same editor within `SAME_SAVE`.)
 
 What readers saw is a narrower history: a revision is public from the moment the row and its
-comparison were both published (`public_row_histories`). Change logs, feeds and pinned embeds
+comparison were both published (`public_dimension_histories`). Change logs, feeds and pinned embeds
 read only that; the admin reads everything.
 
 Reading the history of any number of rows runs three queries (row revisions, cell revisions

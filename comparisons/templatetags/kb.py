@@ -67,7 +67,7 @@ def oembed_href(path: str) -> str:
 
 @register.filter
 def last_updated(lines) -> datetime | None:
-    """The latest change among `rows` (tables.Row): for a view's "Updated" label."""
+    """The latest change among `lines` (grids.DimensionLine): for a view's "Updated" label."""
     return max((line.updated for line in lines), default=None)
 
 

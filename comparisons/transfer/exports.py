@@ -1,6 +1,6 @@
 """A table (or a filtered view of it) as a file: Markdown, CSV or JSON.
 
-Each export is built from a loaded `FilteredTable`, so it runs no query of its own.
+Each export is built from a loaded `FilteredGrid`, so it runs no query of its own.
 The JSON shape is documented in README.md, "Sharing".
 """
 

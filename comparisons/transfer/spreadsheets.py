@@ -28,7 +28,7 @@ def escape_value(value):
 
 
 def unescape_value(value):
-    """The text `escape_cell` was given (a cell from a file: any leading apostrophe goes)."""
+    """The text `escape_value` was given (a cell from a file: any leading apostrophe goes)."""
     if isinstance(value, str) and value.startswith(QUOTE):
         return value[len(QUOTE) :]
     return value
