@@ -180,35 +180,38 @@ def test_a_schema_1_backup_gets_one_history_record_of_everything(loaded, tmp_pat
     _wipe()
     _import(path)
     rows = Dimension.objects.all()
-    assert rows and all(row.history.count() == 1 for row in rows)
+    assert rows and all(dimension.history.count() == 1 for dimension in rows)
     assert {r.changeset.get_reason_display() for r in Dimension.history.all()} == {
         "Restored from a backup"
     }
 
 
-def _revisions(row) -> list[tuple]:
+def _revisions(dimension) -> list[tuple]:
     """A row's history as its page lists it: each revision, who made it and why."""
     return [
         (r.key, r.user.username if r.user else None, r.reason, len(r.entry_changes))
-        for r in dimension_revisions(row.pk)
+        for r in dimension_revisions(dimension.pk)
     ]
 
 
-def _edit_then_restore_within_seconds(row):
+def _edit_then_restore_within_seconds(dimension):
     """Two changesets by ed1, seconds apart: an edit of the title and a cell, then a restore."""
     ed1 = editor_client_for("ed1")
-    ed1.post(change_url(row), opened_dimension_form(row, title="Saved by ed1", b2c_body="New"))
-    first = dimension_revisions(row.pk)[-1]
-    ed1.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
+    ed1.post(
+        change_url(dimension),
+        opened_dimension_form(dimension, title="Saved by ed1", b2c_body="New"),
+    )
+    first = dimension_revisions(dimension.pk)[-1]
+    ed1.post(f"/admin/comparisons/dimension/{dimension.pk}/history/{first.key}/restore/")
 
 
 @pytest.mark.parametrize("author_in_target", [True, False], ids=["author-kept", "author-gone"])
 def test_a_restore_keeps_each_rows_revisions_grouped_by_changeset(
     comparison, tmp_path, author_in_target
 ):
-    row = Dimension.objects.get(slug="row-1")
-    _edit_then_restore_within_seconds(row)
-    before = _revisions(row)
+    dimension = Dimension.objects.get(slug="row-1")
+    _edit_then_restore_within_seconds(dimension)
+    before = _revisions(dimension)
     assert [(user, reason[:24]) for _, user, reason, _ in before] == [
         ("ed1", "Restored the version of "),
         ("ed1", ""),
@@ -220,17 +223,17 @@ def test_a_restore_keeps_each_rows_revisions_grouped_by_changeset(
         get_user_model().objects.filter(username="ed1").delete()
     _import(path)
 
-    assert _revisions(row) == before
+    assert _revisions(dimension) == before
     author = Changeset.objects.get(reason="restore").user
     assert author.username == "ed1"
     assert author.is_active == author_in_target
     assert author.has_usable_password() == author_in_target
     # Saved after the restore: a changeset of its own, after every restored one.
-    row.refresh_from_db()
-    row.title = "After the restore"
-    made = writes.save(None, row)
+    dimension.refresh_from_db()
+    dimension.title = "After the restore"
+    made = writes.save(None, dimension)
     assert made.pk > Changeset.objects.exclude(pk=made.pk).order_by("pk").last().pk
-    assert len(_revisions(row)) == len(before) + 1
+    assert len(_revisions(dimension)) == len(before) + 1
 
 
 def test_a_restore_keeps_readers_suggestions_and_their_status_pages(client, comparison, tmp_path):

@@ -107,9 +107,10 @@ def test_a_backup_from_here_restores_into_sqlite_with_identical_pages(sqlite_fil
     assert json.loads(pages.read_text()) == expected
 
 
-def _revisions(row) -> list[tuple]:
+def _revisions(dimension) -> list[tuple]:
     return [
-        (r.key, r.user.username if r.user else None, r.reason) for r in dimension_revisions(row.pk)
+        (r.key, r.user.username if r.user else None, r.reason)
+        for r in dimension_revisions(dimension.pk)
     ]
 
 
@@ -117,12 +118,15 @@ def test_a_round_trip_through_sqlite_keeps_short_links_history_changesets_and_su
     client, sqlite_file, tmp_path
 ):
     make_comparison()
-    row = Dimension.objects.get(slug="row-1")
+    dimension = Dimension.objects.get(slug="row-1")
     editor = editor_client_for("ed1")
-    editor.post(change_url(row), opened_dimension_form(row, title="Saved by ed1", b2c_body="New"))
-    first = dimension_revisions(row.pk)[-1]
-    editor.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
-    revisions = _revisions(row)
+    editor.post(
+        change_url(dimension),
+        opened_dimension_form(dimension, title="Saved by ed1", b2c_body="New"),
+    )
+    first = dimension_revisions(dimension.pk)[-1]
+    editor.post(f"/admin/comparisons/dimension/{dimension.pk}/history/{first.key}/restore/")
+    revisions = _revisions(dimension)
     code = ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1").code
     suggestions.send(client, b2b_body="A reader's correction.")
     token = Suggestion.objects.get().token
@@ -141,7 +145,7 @@ def test_a_round_trip_through_sqlite_keeps_short_links_history_changesets_and_su
     assert author.username == "ed1"
     assert not author.is_active and not author.has_usable_password()
     assert record.changeset.user == author
-    assert _revisions(row) == revisions  # the edit and the restore: two revisions, as before
+    assert _revisions(dimension) == revisions  # the edit and the restore: two revisions, as before
     assert revisions[0][2].startswith("Restored the version of")
     assert client.get(f"/suggestions/{token}/").status_code == 200
 

@@ -46,7 +46,7 @@ AUTHORITY_CLASSES = {"primary", "recognised", "low"}
 SAME_CLAIM = 0.4
 
 
-def _cells():
+def _entries():
     """(file, table, row, segment, cell, sources) for every cell of every default table."""
     for path in FILES:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -57,11 +57,11 @@ def _cells():
                     yield path.name, table["slug"], row["slug"], segment, cell, sources
 
 
-CELLS = list(_cells())
+CELLS = list(_entries())
 CELL_IDS = [f"{table}/{row}/{segment}" for _, table, row, segment, _, _ in CELLS]
 
 
-def _tables():
+def _comparisons():
     return [
         pytest.param(table, id=f"{path.name}:{table['slug']}")
         for path in FILES
@@ -109,7 +109,7 @@ def test_every_cell_says_enough_in_few_words(file, comparison, dimension, segmen
     assert MIN_WORDS <= len(words(entry["body"])) <= MAX_WORDS
 
 
-@pytest.mark.parametrize("comparison", _tables())
+@pytest.mark.parametrize("comparison", _comparisons())
 def test_no_two_rows_of_a_table_share_a_title_or_slug(comparison):
     rows = comparison["dimensions"]
     for key in ("slug", "title"):
@@ -117,14 +117,14 @@ def test_no_two_rows_of_a_table_share_a_title_or_slug(comparison):
         assert len(values) == len(set(values)), key
 
 
-@pytest.mark.parametrize("comparison", _tables())
+@pytest.mark.parametrize("comparison", _comparisons())
 def test_every_row_has_a_known_difference_level_and_a_cell_per_column(comparison):
     for dimension in comparison["dimensions"]:
         assert dimension.get("difference", DifferenceLevel.DIFFERENT) in DifferenceLevel.values
         assert sorted(dimension["entries"]) == sorted(comparison["segments"]), dimension["slug"]
 
 
-@pytest.mark.parametrize("comparison", _tables())
+@pytest.mark.parametrize("comparison", _comparisons())
 def test_a_replaced_row_is_not_also_shipped(comparison):
     slugs = {dimension["slug"] for dimension in comparison["dimensions"]}
     for dimension in comparison["dimensions"]:
@@ -260,7 +260,7 @@ def shared_claim(first: dict, second: dict) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-@pytest.mark.parametrize("comparison", _tables())
+@pytest.mark.parametrize("comparison", _comparisons())
 def test_no_two_rows_of_a_table_make_the_same_main_claim(comparison):
     alike = [
         (first["slug"], second["slug"])

@@ -20,7 +20,7 @@ def per_process_cache(settings):
     assert settings.CACHE_IS_SHARED is False, "tests run without REDIS_URL, as `make run` does"
 
 
-def edit_cell(body: str) -> None:
+def edit_entry(body: str) -> None:
     entry = Entry.objects.get(dimension__slug="row-1", segment__slug="b2c")
     entry.body = body
     writes.save(None, entry)
@@ -37,7 +37,7 @@ def test_pages_are_served_and_served_again_the_same(client, comparison_of_three,
 @pytest.mark.parametrize("url", [TABLE, ROW, f"{TABLE}?only=row-1", "/search/?q=zeppelin"])
 def test_an_edit_shows_on_the_next_request(client, comparison_of_three, url):
     client.get(url)  # cached, if the page is cached at all
-    edit_cell("Now about zeppelins")
+    edit_entry("Now about zeppelins")
     assert "zeppelin" in client.get(url).content.decode()
 
 

@@ -28,7 +28,7 @@ def one_dimension_per_level(db):
     return comparison
 
 
-def _row_ids(html: str) -> list[str]:
+def _dimension_slugs(html: str) -> list[str]:
     return [f"row-{n}" for n in range(1, 5) if f'id="row-{n}"' in html]
 
 
@@ -39,18 +39,20 @@ def test_the_levels_are_ordered_from_same_to_opposite():
 
 def test_min_keeps_rows_at_least_that_different(client, one_dimension_per_level):
     html = client.get("/compare/b2b-vs-b2c/?min=different").content.decode()
-    assert _row_ids(html) == ["row-3", "row-4"]
+    assert _dimension_slugs(html) == ["row-3", "row-4"]
     assert "Showing 2 of 4 rows" in html
-    assert _row_ids(client.get("/compare/b2b-vs-b2c/?min=opposite").content.decode()) == ["row-4"]
+    assert _dimension_slugs(client.get("/compare/b2b-vs-b2c/?min=opposite").content.decode()) == [
+        "row-4"
+    ]
     html = client.get("/compare/b2b-vs-b2c/?min=same").content.decode()
-    assert _row_ids(html) == ["row-1", "row-2", "row-3", "row-4"]
+    assert _dimension_slugs(html) == ["row-1", "row-2", "row-3", "row-4"]
 
 
 def test_a_bad_level_is_ignored_and_listed(client, one_dimension_per_level):
     response = client.get("/compare/b2b-vs-b2c/?min=huge")
     assert response.status_code == 200
     html = response.content.decode()
-    assert _row_ids(html) == ["row-1", "row-2", "row-3", "row-4"]
+    assert _dimension_slugs(html) == ["row-1", "row-2", "row-3", "row-4"]
     assert "difference level “huge”" in html
 
 
@@ -81,7 +83,7 @@ def test_exports_and_the_embed_honour_the_level(client, one_dimension_per_level)
     csv = client.get("/compare/b2b-vs-b2c/export.csv?min=different").content.decode()
     assert "Row 3" in csv and "Row 4" in csv and "Row 2" not in csv
     embed = client.get("/embed/b2b-vs-b2c/?min=opposite").content.decode()
-    assert _row_ids(embed) == ["row-4"]
+    assert _dimension_slugs(embed) == ["row-4"]
 
 
 def test_each_row_shows_its_level_as_text(client, one_dimension_per_level):

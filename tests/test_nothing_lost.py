@@ -47,7 +47,7 @@ def _a_minute_ago() -> int:
     return int((timezone.now() - timedelta(minutes=1)).timestamp())
 
 
-def _cells(html: str) -> int:
+def _entries(html: str) -> int:
     return len(re.findall(r"<td[^>]*data-segment", html))
 
 
@@ -90,7 +90,7 @@ def test_a_pinned_embed_of_the_default_table_shows_every_cell(loaded, client):
     html = client.get(f"/embed/{DEFAULT}/?version={_a_minute_ago()}").content.decode()
     rows = loaded.dimensions.count()
     assert EMPTY_CELL not in html
-    assert _cells(html) == 2 * rows
+    assert _entries(html) == 2 * rows
 
 
 def test_after_a_backup_restore_pinned_embeds_and_change_logs_keep_the_past(
@@ -105,7 +105,7 @@ def test_after_a_backup_restore_pinned_embeds_and_change_logs_keep_the_past(
     delete_everything()
     call_command("import_kb", str(path), stdout=StringIO())
     html = client.get(f"/embed/{DEFAULT}/?version={_a_minute_ago()}").content.decode()
-    assert _cells(html) == 2 * Dimension.objects.filter(comparison__slug=DEFAULT).count()
+    assert _entries(html) == 2 * Dimension.objects.filter(comparison__slug=DEFAULT).count()
     assert "Dogfooding, later" not in html
     log = client.get(f"/compare/{DEFAULT}/dogfooding/changes/").content.decode()
     assert "Title changed" in log

@@ -25,14 +25,14 @@ def version(comparison):
     return int((timezone.now() - timedelta(minutes=30)).timestamp())
 
 
-def _edit_row_1():
+def _edit_dimension_1():
     entry = Entry.objects.get(dimension__slug="row-1", segment__slug="b2b")
     entry.body = "Rewritten after the snippet was copied."
     entry.save()
 
 
 def test_a_pinned_embed_shows_the_text_as_it_was_after_an_edit(client, version):
-    _edit_row_1()
+    _edit_dimension_1()
     pinned = client.get(f"/embed/b2b-vs-b2c/?version={version}").content.decode()
     latest = client.get("/embed/b2b-vs-b2c/").content.decode()
     assert "B2B answer for row 1" in pinned
@@ -86,7 +86,7 @@ def test_a_pinned_embed_keeps_the_tags_of_its_version(client, version):
     "bad", ["abc", "-5", "1.5", "99999999999999", "0", "%00", "١٢٣", "", "4102444800"]
 )
 def test_a_bad_or_future_version_is_ignored_and_the_latest_shown(client, comparison, bad):
-    _edit_row_1()
+    _edit_dimension_1()
     response = client.get(f"/embed/b2b-vs-b2c/?version={bad}")
     html = response.content.decode()
     assert response.status_code == 200

