@@ -132,7 +132,7 @@ def _ranked(tables) -> list[tuple[int, str, str]]:
         "pk", "slug", "topic", "updated", "rows_updated"
     )
     ordered = sorted(rows, key=lambda row: (_latest(row[3], row[4]), row[0]), reverse=True)
-    return [(pk, slug, topic) for pk, slug, topic, _updated, _counted in ordered]
+    return [(pk, slug, topic) for pk, slug, topic, _updated, _rows in ordered]
 
 
 def _with_counts(tables) -> dict[int, Comparison]:
