@@ -275,7 +275,7 @@ def test_loading_the_default_content_is_one_entry_per_table_in_plain_words(clien
     assert [entry.title for entry in feed.entries] == [
         f"Loaded from the default content: {rows} rows of Product management: B2B vs B2C"
     ]
-    assert "entry added" not in feed.entries[0].summary
+    assert "cell added" not in feed.entries[0].summary
     row_feed = read_feed(client, "/compare/product-management-b2b-vs-b2c/pricing/changes.atom")
     assert (
         row_feed.entries[0].title

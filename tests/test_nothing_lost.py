@@ -61,7 +61,7 @@ def test_restoring_an_edited_default_row_brings_back_its_cells(loaded, editor_cl
     response = editor_client.post(
         f"/admin/comparisons/dimension/{row.pk}/history/{earlier.key}/restore/", follow=True
     )
-    assert "with its entries" in response.content.decode()
+    assert "with its cells" in response.content.decode()
     assert row.entries.count() == 2
     page = client.get(row.get_absolute_url()).content.decode()
     assert EMPTY_CELL not in page
