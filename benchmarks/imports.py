@@ -67,11 +67,11 @@ def measure(lines: int) -> str:
 
     from comparisons.models import Comparison, Dimension
     from tests.admin_import import CONFIRM_URL, IMPORT_URL, confirm_form, export, format_index
-    from tests.conftest import make_comparison
+    from tests.factories import make_comparison
 
     Dimension.objects.all().delete()
     Comparison.objects.all().delete()
-    make_comparison(slug=f"bench-{lines}", rows=lines)
+    make_comparison(slug=f"bench-{lines}", dimensions=lines)
     user = get_user_model().objects.filter(username="bench").first()
     user = user or get_user_model().objects.create_superuser("bench", "b@example.com", "pw")
     client = Client()

@@ -13,7 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from comparisons.forms import DimensionForm, DimensionListForm, EntryForm
 from comparisons.history import trash, writes
 from comparisons.history.conflicts import deleted_since_message, resolve_added_meanwhile
-from comparisons.history.versions import RestoreError, deleted_rows, row_revisions
+from comparisons.history.versions import RestoreError, deleted_dimensions, dimension_revisions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.transfer.admin_import import EditSafeImportMixin
 from comparisons.transfer.import_formats import FORMATS
@@ -128,14 +128,14 @@ class ComparisonAdmin(PublishingAdmin):
     def get_deleted_objects(self, objs, request):
         """A table goes to the Trash with its rows, cells and columns (`writes.delete`), so
         its rows, which the database protects from a plain delete, are listed, not refused."""
-        rows = list(Dimension.objects.filter(comparison__in=list(objs)))
-        tables, count, perms, _protected = get_deleted_objects(objs, request, self.admin_site)
-        if rows:
-            with_rows = get_deleted_objects(rows, request, self.admin_site)
-            tables += with_rows[0]
-            count = {**count, **with_rows[1]}
-            perms |= with_rows[2]
-        return tables, count, perms, []
+        dimensions = list(Dimension.objects.filter(comparison__in=list(objs)))
+        deleted, count, perms, _protected = get_deleted_objects(objs, request, self.admin_site)
+        if dimensions:
+            with_dimensions = get_deleted_objects(dimensions, request, self.admin_site)
+            deleted += with_dimensions[0]
+            count = {**count, **with_dimensions[1]}
+            perms |= with_dimensions[2]
+        return deleted, count, perms, []
 
 
 class EntryFormSet(BaseInlineFormSet):
@@ -174,10 +174,10 @@ class EntryFormSet(BaseInlineFormSet):
         kept = getattr(self, "kept", None)
         if not kept:
             return queryset
-        cells = list(queryset)
+        entries = list(queryset)
         for index in sorted(kept):
-            cells.insert(index, kept[index])
-        return cells
+            entries.insert(index, kept[index])
+        return entries
 
     def clean(self):
         super().clean()
@@ -210,25 +210,25 @@ class EntryInline(admin.StackedInline):
     formset = EntryFormSet
     classes = ["side-by-side"]
 
-    def _columns(self, request, obj):
+    def _segments(self, request, obj):
         comparison_id = obj.comparison_id if obj else request.GET.get("comparison")
         if comparison_id and str(comparison_id).isdigit():
             return list(Segment.objects.filter(comparisonsegment__comparison_id=comparison_id))
         return list(Segment.objects.all())
 
     def get_formset(self, request, obj=None, **kwargs):
-        columns = self._columns(request, obj)
+        segments = self._segments(request, obj)
         present = set(obj.entries.values_list("segment_id", flat=True)) if obj else set()
         formset = super().get_formset(request, obj, **kwargs)
-        formset.missing_segments = [s for s in columns if s.pk not in present]
+        formset.missing_segments = [s for s in segments if s.pk not in present]
         return formset
 
     def get_extra(self, request, obj=None, **kwargs):
         present = obj.entries.count() if obj else 0
-        return max(len(self._columns(request, obj)) - present, 0)
+        return max(len(self._segments(request, obj)) - present, 0)
 
     def get_max_num(self, request, obj=None, **kwargs):
-        return len(self._columns(request, obj))
+        return len(self._segments(request, obj))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).order_by("segment__position", "segment__name")
@@ -373,7 +373,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
             raise PermissionDenied
         if not str(object_id).isdigit():
             raise Http404("No such row.")
-        revisions = row_revisions(int(object_id))
+        revisions = dimension_revisions(int(object_id))
         if not revisions:
             raise Http404("This row has no history.")
         return revisions
@@ -393,7 +393,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
                 "object_id": obj.pk,
                 "revisions": [],
             }
-            return render(request, "admin/comparisons/dimension/row_history.html", context)
+            return render(request, "admin/comparisons/dimension/dimension_history.html", context)
         revisions = self._revisions(request, object_id)
         newest = revisions[0].record
         context = {
@@ -406,7 +406,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
             "can_restore": self.has_change_permission(request)
             and (not revisions[0].is_deletion or self.has_add_permission(request)),
         }
-        return render(request, "admin/comparisons/dimension/row_history.html", context)
+        return render(request, "admin/comparisons/dimension/dimension_history.html", context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         url = reverse("admin:comparisons_dimension_history", args=[object_id])
@@ -437,7 +437,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
         when = f"{revision.date:%d %b %Y %H:%M}"
         self.message_user(
             request,
-            f"Restored “{dimension}” as it was on {when}, with its entries.",
+            f"Restored “{dimension}” as it was on {when}, with its cells.",
             messages.SUCCESS,
         )
         return HttpResponseRedirect(
@@ -451,7 +451,7 @@ class DimensionAdmin(EditSafeImportMixin, PublishingAdmin):
             **self.admin_site.each_context(request),
             "title": "Deleted rows",
             "opts": self.model._meta,
-            "records": deleted_rows(),
+            "records": deleted_dimensions(),
         }
         return render(request, "admin/comparisons/dimension/deleted.html", context)
 

@@ -54,13 +54,13 @@ KEEP_SECONDS = 7 * 24 * 60 * 60
 # committing in the same instant may leave the older number in the cache).
 RECHECK_SECONDS = 60
 RETRY_SECONDS = 5  # during a database outage, how often a due recheck tries it again
-SITE_ROW = 1
+SITE_GENERATION_ID = 1
 
 # Every parameter a public page reads. Pinned embeds (`version`) are not kept here.
 PAGE_PARAMETERS = frozenset({*PARAMETERS, AS_OF, "version", "q", "page", "p"})
 NOT_KEPT = frozenset({"version"})
 # Pages of one table: the comparison's slug follows one of these prefixes.
-TABLE_PATH = re.compile(r"^/(?:compare|embed|api/v1/comparisons)/(?P<slug>[-\w]+)/")
+COMPARISON_PATH = re.compile(r"^/(?:compare|embed|api/v1/comparisons)/(?P<slug>[-\w]+)/")
 
 
 # --- The rule --------------------------------------------------------------------------------
@@ -109,20 +109,20 @@ def bump(comparison_ids: set[int] | None) -> None:
     """Make the cached pages of `comparison_ids` (every table if None) and of the site stale.
     Call inside the transaction of the change."""
     now = timezone.now()
-    if not SiteGeneration.objects.filter(pk=SITE_ROW).update(
+    if not SiteGeneration.objects.filter(pk=SITE_GENERATION_ID).update(
         number=F("number") + 1, changed_at=now
     ):
-        SiteGeneration.objects.get_or_create(pk=SITE_ROW)
-    tables = TableGeneration.objects.all()
+        SiteGeneration.objects.get_or_create(pk=SITE_GENERATION_ID)
+    generations = TableGeneration.objects.all()
     if comparison_ids is not None:
-        tables = tables.filter(comparison_id__in=comparison_ids)
-    bumped = tables.update(number=F("number") + 1, changed_at=now)
+        generations = generations.filter(comparison_id__in=comparison_ids)
+    bumped = generations.update(number=F("number") + 1, changed_at=now)
     if comparison_ids is None or bumped < len(comparison_ids):
         _create_missing(comparison_ids)
     if comparison_ids is None:
         comparison_ids = set(Comparison.objects.values_list("pk", flat=True))
     # Until the commit, readers read the database; after it, the new numbers are cached.
-    _cache_call("delete_many", [_site_key(), *map(_table_key, comparison_ids)])
+    _cache_call("delete_many", [_site_key(), *map(_comparison_key, comparison_ids)])
     transaction.on_commit(lambda: _write_through(comparison_ids))
 
 
@@ -132,7 +132,7 @@ def _create_missing(comparison_ids: set[int] | None) -> None:
     missing = Comparison.objects.filter(generation__isnull=True)
     if comparison_ids is not None:
         missing = missing.filter(pk__in=comparison_ids)
-    start = SiteGeneration.objects.get(pk=SITE_ROW).number
+    start = SiteGeneration.objects.get(pk=SITE_GENERATION_ID).number
     TableGeneration.objects.bulk_create(
         [
             TableGeneration(comparison_id=pk, number=start)
@@ -143,18 +143,20 @@ def _create_missing(comparison_ids: set[int] | None) -> None:
 
 
 def _write_through(comparison_ids: set[int]) -> None:
-    tables = TableGeneration.objects.filter(comparison_id__in=comparison_ids)
+    generations = TableGeneration.objects.filter(comparison_id__in=comparison_ids)
     entries = {_site_key(): _entry(*_from_database(None))}
-    for table in tables.values_list("comparison_id", "comparison__slug", "number", "changed_at"):
-        pk, slug, number, changed_at = table
+    for found in generations.values_list(
+        "comparison_id", "comparison__slug", "number", "changed_at"
+    ):
+        pk, slug, number, changed_at = found
         entries[_slug_key(slug)] = pk
-        entries[_table_key(pk)] = _entry(Generation(f"t{pk}", number, changed_at), slug)
+        entries[_comparison_key(pk)] = _entry(Generation(f"t{pk}", number, changed_at), slug)
     _cache_call("set_many", entries, KEEP_SECONDS)
 
 
 def generation_for(path: str) -> Generation:
     """The generation the page at `path` is cached under (a table's, else the site's)."""
-    match = TABLE_PATH.match(path)
+    match = COMPARISON_PATH.match(path)
     slug = match["slug"] if match else None
     cached = _cached(slug)
     fresh = cached and time.time() - cached[1] < RECHECK_SECONDS
@@ -176,7 +178,7 @@ def generation_for(path: str) -> Generation:
         _cache_call("set", _site_key(), _entry(generation), KEEP_SECONDS)
     else:
         pk = int(generation.scope[1:])
-        entries = {_slug_key(slug): pk, _table_key(pk): _entry(generation, slug)}
+        entries = {_slug_key(slug): pk, _comparison_key(pk): _entry(generation, slug)}
         _cache_call("set_many", entries, KEEP_SECONDS)
     return generation
 
@@ -187,7 +189,7 @@ def _cached(slug: str | None) -> tuple[Generation, float] | None:
         entry = _cache_call("get", _site_key())
     else:
         pk = _cache_call("get", _slug_key(slug))
-        entry = _cache_call("get", _table_key(pk)) if pk else None
+        entry = _cache_call("get", _comparison_key(pk)) if pk else None
         if entry and entry[1] != slug:  # renamed, deleted, or the slug taken by another table
             entry = None
     return (entry[0], entry[2]) if entry else None
@@ -202,7 +204,11 @@ def _from_database(slug: str | None) -> tuple[Generation, str | None]:
         if found:
             pk, number, changed_at = found
             return Generation(f"t{pk}", number or 0, changed_at), slug
-    site = SiteGeneration.objects.filter(pk=SITE_ROW).values_list("number", "changed_at").first()
+    site = (
+        SiteGeneration.objects.filter(pk=SITE_GENERATION_ID)
+        .values_list("number", "changed_at")
+        .first()
+    )
     return Generation("site", *(site or (0, None))), None
 
 
@@ -218,7 +224,7 @@ def _slug_key(slug: str) -> str:
     return f"kb:gen:slug:{slug}"
 
 
-def _table_key(comparison_id: int) -> str:
+def _comparison_key(comparison_id: int) -> str:
     return f"kb:gen:table:{comparison_id}"
 
 
@@ -254,14 +260,17 @@ def _page_query(request: HttpRequest, generation: Generation) -> tuple[str | Non
     return urlencode(known), len(known) == len(pairs)
 
 
-def remember_moments(request: HttpRequest, rows) -> None:
+def remember_moments(request: HttpRequest, lines) -> None:
     """Keep when the table's rows and cells changed: a share link's `as_of` is then keyed by
     the number of changes after it (the rows its page flags), not by its value."""
     if AS_OF in request.GET and is_shareable(request):
         moments = sorted(
             moment.timestamp()
-            for row in rows
-            for moment in [row.dimension.updated, *(c.entry.updated for c in row.cells if c.entry)]
+            for line in lines
+            for moment in [
+                line.dimension.updated,
+                *(c.entry.updated for c in line.slots if c.entry),
+            ]
         )
         _cache_call("set", _moments_key(request_generation(request)), moments, CACHE_SECONDS)
 

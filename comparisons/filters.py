@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from comparisons.grids import ComparisonGrid, DimensionLine
 from comparisons.models import DifferenceLevel
-from comparisons.tables import Row, Table
 
 PARAMETERS = ("only", "tag", "segments", "min")
 
@@ -46,17 +46,17 @@ class Ignored:
 
 
 @dataclass(frozen=True)
-class FilteredTable:
+class FilteredGrid:
     """A table after the filter: what is shown, what was asked for, what was ignored."""
 
-    table: Table
-    source: Table  # the table before the filter: every row the user may see
+    grid: ComparisonGrid
+    source: ComparisonGrid  # the table before the filter: every row the user may see
     chosen: dict[str, tuple[str, ...]]  # known values per parameter, normalised
     ignored: list[Ignored]
 
     @property
-    def total_rows(self) -> int:
-        return len(self.source.rows)
+    def total_dimensions(self) -> int:
+        return len(self.source.lines)
 
     @property
     def is_filtered(self) -> bool:
@@ -70,12 +70,12 @@ class FilteredTable:
     def ignored_values(self, parameter: str) -> list[str]:
         return [item.value for item in self.ignored if item.parameter == parameter]
 
-    def chosen_row_titles(self) -> list[str]:
-        return [row.dimension.title for row in self.table.rows]
+    def chosen_dimension_titles(self) -> list[str]:
+        return [line.dimension.title for line in self.grid.lines]
 
     def tags(self) -> list:
         """The tags the table's rows carry, by name. Runs no query."""
-        tags = {tag.slug: tag for row in self.source.rows for tag in row.tags}
+        tags = {tag.slug: tag for line in self.source.lines for tag in line.tags}
         return sorted(tags.values(), key=lambda tag: tag.name.lower())
 
 
@@ -100,7 +100,7 @@ def normalised_query_string(chosen: dict[str, tuple[str, ...]]) -> str:
     return urlencode(pairs, safe=",")
 
 
-def apply_filter(table: Table, query: Query) -> FilteredTable:
+def apply_filter(grid: ComparisonGrid, query: Query) -> FilteredGrid:
     """Filter `table` (all the rows the user may see) by `query`. Runs no query.
 
     Rows keep the table's order; `only`, `tag` and `min` all narrow the rows (a row must be
@@ -117,33 +117,33 @@ def apply_filter(table: Table, query: Query) -> FilteredTable:
         ignored.extend(Ignored(name, value) for value in asked if value not in lowered)
         return tuple(value for value in available if value.lower() in asked)
 
-    rows = table.rows
-    row_slugs = [row.dimension.slug for row in rows]
-    chosen["only"] = known("only", row_slugs)
+    lines = grid.lines
+    dimension_slugs = [line.dimension.slug for line in lines]
+    chosen["only"] = known("only", dimension_slugs)
     if chosen["only"]:
-        rows = [row for row in rows if row.dimension.slug in chosen["only"]]
+        lines = [line for line in lines if line.dimension.slug in chosen["only"]]
 
-    tags_of = {row.dimension.pk: {tag.slug for tag in row.tags} for row in rows}
-    all_tags = sorted({tag.slug for row in table.rows for tag in row.tags})
+    tags_of = {line.dimension.pk: {tag.slug for tag in line.tags} for line in lines}
+    all_tags = sorted({tag.slug for line in grid.lines for tag in line.tags})
     chosen["tag"] = known("tag", all_tags)
     if chosen["tag"]:
         wanted = set(chosen["tag"])
-        rows = [row for row in rows if tags_of[row.dimension.pk] & wanted]
+        lines = [line for line in lines if tags_of[line.dimension.pk] & wanted]
 
     chosen["min"] = _minimum_level(query.get("min"), ignored)
     if chosen["min"]:
         floor = DifferenceLevel.rank(chosen["min"][0])
-        rows = [row for row in rows if DifferenceLevel.rank(row.dimension.difference) >= floor]
+        lines = [line for line in lines if DifferenceLevel.rank(line.dimension.difference) >= floor]
 
-    segments = table.segments
+    segments = grid.segments
     chosen["segments"] = known("segments", [segment.slug for segment in segments])
     if chosen["segments"]:
         segments = [segment for segment in segments if segment.slug in chosen["segments"]]
-        rows = [_keep_columns(row, chosen["segments"]) for row in rows]
+        lines = [_keep_segments(line, chosen["segments"]) for line in lines]
 
-    return FilteredTable(
-        table=replace(table, segments=segments, rows=rows),
-        source=table,
+    return FilteredGrid(
+        grid=replace(grid, segments=segments, lines=lines),
+        source=grid,
         chosen=chosen,
         ignored=ignored,
     )
@@ -158,5 +158,5 @@ def _minimum_level(asked: tuple[str, ...], ignored: list[Ignored]) -> tuple[str,
     return (max(known, key=DifferenceLevel.rank),)
 
 
-def _keep_columns(row: Row, segment_slugs: tuple[str, ...]) -> Row:
-    return replace(row, cells=[cell for cell in row.cells if cell.segment.slug in segment_slugs])
+def _keep_segments(line: DimensionLine, segment_slugs: tuple[str, ...]) -> DimensionLine:
+    return replace(line, slots=[slot for slot in line.slots if slot.segment.slug in segment_slugs])

@@ -28,7 +28,7 @@ def deleted_comparison(slug: str) -> None:
         raise Gone(record.title, reverse("home"), "the home page")
 
 
-def deleted_row(comparison: Comparison, slug: str) -> None:
+def deleted_dimension(comparison: Comparison, slug: str) -> None:
     """Raise `Gone` if a published row of this table had this slug when it was deleted."""
     record = (
         Dimension.history.filter(
@@ -46,7 +46,7 @@ def gone_response(request, gone: Gone):
     return render(request, "410.html", context, status=410)
 
 
-def deleted_rows_of(comparison: Comparison) -> list[Dimension]:
+def deleted_dimensions_of(comparison: Comparison) -> list[Dimension]:
     """The table's rows deleted and not restored, as they were: the table's feed carries their
     removal. One query."""
     records = (
@@ -54,10 +54,10 @@ def deleted_rows_of(comparison: Comparison) -> list[Dimension]:
         .exclude(id__in=Dimension.objects.values("pk"))
         .order_by("id", "-history_date")
     )
-    rows = {}
+    dimensions = {}
     for record in records:
-        if record.id not in rows:
-            row = record.instance
-            row.comparison = comparison
-            rows[record.id] = row
-    return list(rows.values())
+        if record.id not in dimensions:
+            dimension = record.instance
+            dimension.comparison = comparison
+            dimensions[record.id] = dimension
+    return list(dimensions.values())

@@ -10,11 +10,11 @@ from typing import NoReturn
 from django.http import Http404, HttpRequest
 
 from comparisons.caching import unshare
-from comparisons.filters import FilteredTable, apply_filter, parse_query
-from comparisons.gone import deleted_comparison, deleted_row
+from comparisons.filters import FilteredGrid, apply_filter, parse_query
+from comparisons.gone import deleted_comparison, deleted_dimension
+from comparisons.grids import ComparisonGrid, load_grid
 from comparisons.models import Comparison, Dimension
-from comparisons.redirects import Renamed, renamed_comparison, renamed_dimension, renamed_rows
-from comparisons.tables import Table, load_table
+from comparisons.redirects import Renamed, renamed_comparison, renamed_dimension, renamed_dimensions
 
 
 def get_comparison(request: HttpRequest, slug: str) -> Comparison:
@@ -30,20 +30,22 @@ def get_comparison(request: HttpRequest, slug: str) -> Comparison:
         raise Http404("No such comparison.") from None
 
 
-def visible_rows(request: HttpRequest):
+def visible_dimensions(request: HttpRequest):
     """Rows the user may see: published rows of published comparisons, or everything for staff."""
     return Dimension.objects.visible_to(request.user)
 
 
-def filtered_table(request: HttpRequest, comparison: Comparison, rows=None) -> FilteredTable:
+def filtered_grid(request: HttpRequest, comparison: Comparison, dimensions=None) -> FilteredGrid:
     """The table as filtered by the query string. `Renamed` if it names old row slugs.
 
     `rows` narrows or extends the visible rows' queryset (a prefetch, say).
     """
     query = parse_query(request.GET)
-    rows = visible_rows(request) if rows is None else rows
-    view = apply_filter(load_table(comparison, rows), query)
-    renames = renamed_rows(comparison, view.ignored_values("only"), visible_rows(request))
+    dimensions = visible_dimensions(request) if dimensions is None else dimensions
+    view = apply_filter(load_grid(comparison, dimensions), query)
+    renames = renamed_dimensions(
+        comparison, view.ignored_values("only"), visible_dimensions(request)
+    )
     if renames:
         raise Renamed(values={"only": renames})
     if view.ignored:
@@ -51,19 +53,19 @@ def filtered_table(request: HttpRequest, comparison: Comparison, rows=None) -> F
     return view
 
 
-def row_table(request: HttpRequest, comparison: str, dimension: str) -> Table:
+def dimension_grid(request: HttpRequest, comparison: str, dimension: str) -> ComparisonGrid:
     """The table of one row. `Renamed` if a slug is an old one; 404 if missing or not visible."""
     comparison = get_comparison(request, comparison)
-    table = load_table(comparison, visible_rows(request).filter(slug=dimension))
-    if not table.rows:
-        missing_row(request, comparison, dimension)
-    return table
+    grid = load_grid(comparison, visible_dimensions(request).filter(slug=dimension))
+    if not grid.lines:
+        missing_dimension(request, comparison, dimension)
+    return grid
 
 
-def missing_row(request: HttpRequest, comparison: Comparison, slug: str) -> NoReturn:
+def missing_dimension(request: HttpRequest, comparison: Comparison, slug: str) -> NoReturn:
     """`Renamed` if `slug` is an old slug of a row the user may see, else 404."""
-    current = renamed_dimension(comparison, slug, visible_rows(request))
+    current = renamed_dimension(comparison, slug, visible_dimensions(request))
     if current:
         raise Renamed(**current)
-    deleted_row(comparison, slug)
+    deleted_dimension(comparison, slug)
     raise Http404("No such row in this comparison.")

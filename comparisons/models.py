@@ -296,7 +296,7 @@ class Dimension(RemembersSlugs, Versioned):
         # "Row" is the word readers and the README use; the model keeps its name in code.
         verbose_name = "row"
         verbose_name_plural = "rows"
-        # No default ordering: the table orders its rows (comparisons/tables.py), the admin
+        # No default ordering: the table orders its rows (comparisons/grids.py), the admin
         # and search theirs; a default here would join the comparison on every query.
         indexes = [
             GinIndex(fields=["search_vector"], name="dimension_search_vector_gin"),
@@ -330,7 +330,7 @@ class Dimension(RemembersSlugs, Versioned):
         )
         DimensionSlug.objects.filter(comparison_id=self.comparison_id, slug=self.slug).delete()
 
-    def get_table_url(self):
+    def get_url_in_comparison(self):
         """The row inside its table. Runs a query unless `comparison` is loaded."""
         return f"{self.comparison.get_absolute_url()}#{self.slug}"
 
@@ -365,8 +365,9 @@ class Entry(Versioned):
     history = HistoricalRecords(bases=[InChangeset])
 
     class Meta:
-        verbose_name_plural = "entries"
-        # No default ordering: cells are placed by their segment (comparisons/tables.py).
+        verbose_name = "cell"  # the pages' word (an entry is a cell of a table)
+        verbose_name_plural = "cells"
+        # No default ordering: cells are placed by their segment (comparisons/grids.py).
         constraints = [
             # One cell per row and column.
             models.UniqueConstraint(

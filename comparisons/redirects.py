@@ -80,7 +80,7 @@ def renamed_dimension(comparison: Comparison, slug: str, visible) -> dict[str, s
     return {"comparison": found.dimension.comparison.slug, "dimension": found.dimension.slug}
 
 
-def renamed_rows(comparison: Comparison, slugs: list[str], visible) -> dict[str, str]:
+def renamed_dimensions(comparison: Comparison, slugs: list[str], visible) -> dict[str, str]:
     """Old row slugs of `comparison` among `slugs`, mapped to the current slugs of the rows
     among `visible` (a draft's rename is no reader's business).
 
@@ -96,8 +96,9 @@ def renamed_rows(comparison: Comparison, slugs: list[str], visible) -> dict[str,
     return dict(old)
 
 
-def with_old_anchors(rows, comparison: Comparison):
-    """`rows` with `old_anchors`: their old slugs in `comparison`, for the table's old `#` links.
+def with_old_anchors(dimensions, comparison: Comparison):
+    """`dimensions` with `old_anchors`: their old slugs in `comparison`, for the table's old
+    `#` links.
 
     A copied row link is `/compare/<comparison>/#<row>`; after a rename, an element with the
     old slug as its id keeps it landing on the row. One query for all rows. Old slugs that
@@ -105,6 +106,6 @@ def with_old_anchors(rows, comparison: Comparison):
     """
     current = Dimension.objects.filter(comparison=comparison).values("slug")
     old = DimensionSlug.objects.filter(comparison=comparison).exclude(slug__in=current)
-    return rows.prefetch_related(
+    return dimensions.prefetch_related(
         Prefetch("old_slugs", queryset=old.order_by("slug"), to_attr="old_anchors")
     )

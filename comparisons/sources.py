@@ -80,7 +80,7 @@ def sources_once(entries) -> list[dict]:
     return list(found.values())
 
 
-def printed_sources_html(sources_of_rows: list[list[dict]]) -> str:
+def printed_sources_html(sources_of_dimensions: list[list[dict]]) -> str:
     """The printed table's list of sources: each URL once, in order of citation, from each
     row's sources (`sources_once` of its cells). Empty if none.
 
@@ -89,7 +89,7 @@ def printed_sources_html(sources_of_rows: list[list[dict]]) -> str:
     those cost more than the rest of the page.
     """
     found: dict[str, str] = {}
-    for sources in sources_of_rows:
+    for sources in sources_of_dimensions:
         for source in sources:
             found.setdefault(source["url"], source["title"])
     if not found:

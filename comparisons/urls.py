@@ -19,11 +19,13 @@ register_converter(ExportFormatConverter, "export_format")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("tables/", views.table_list, name="tables"),
+    path("tables/", views.comparison_list, name="comparisons"),
     path("oembed", oembed.oembed, name="oembed"),
     path("compare/<slug:comparison>/", views.comparison_detail, name="comparison"),
     path("compare/<slug:comparison>/export.<export_format:format>", views.export, name="export"),
-    path("compare/<slug:comparison>/preview.png", views.table_picture, name="table_picture"),
+    path(
+        "compare/<slug:comparison>/preview.png", views.comparison_picture, name="comparison_picture"
+    ),
     path("compare/<slug:comparison>/changes.atom", feeds.view_changes_feed, name="changes_feed"),
     path("embed/<slug:comparison>/", views.embed, name="embed"),
     path("compare/<slug:comparison>/<slug:dimension>/", views.dimension_detail, name="dimension"),
@@ -34,15 +36,15 @@ urlpatterns = [
     ),
     path(
         "compare/<slug:comparison>/<slug:dimension>/changes.atom",
-        feeds.row_changes_feed,
+        feeds.dimension_changes_feed,
         name="dimension_changes_feed",
     ),
     path("search/", views.search_page, name="search"),
     path("tags/", views.tag_list, name="tags"),
     path(
         "compare/<slug:comparison>/<slug:dimension>/preview.png",
-        views.row_picture,
-        name="row_picture",
+        views.dimension_picture,
+        name="dimension_picture",
     ),
     path("tags/<slug:tag>/", views.tag_detail, name="tag"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),

@@ -50,9 +50,9 @@ class Versioned(models.Model):
             raise
 
     def _claim_next_version(self, read: int) -> None:
-        rows = type(self)._base_manager.filter(pk=self.pk)
-        if rows.filter(version=read).update(version=read + 1):
+        stored = type(self)._base_manager.filter(pk=self.pk)
+        if stored.filter(version=read).update(version=read + 1):
             return
-        if rows.exists():
+        if stored.exists():
             raise EditConflict(self, read)
         # The row is gone: the save inserts it again, as Django does for any save with a pk.

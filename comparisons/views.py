@@ -17,16 +17,25 @@ from comparisons.caching import (
     unshare,
 )
 from comparisons.filters import PARAMETERS, apply_filter, parse_query
-from comparisons.history.changes import AS_OF, as_of_value, changed_rows, parse_as_of
-from comparisons.history.pinned import load_table_as_of, parse_pin, pin_query
-from comparisons.history.versions import public_row_histories
+from comparisons.grids import ComparisonGrid
+from comparisons.history.changes import AS_OF, as_of_value, changed_lines, parse_as_of
+from comparisons.history.pinned import load_grid_as_of, parse_pin, pin_query
+from comparisons.history.versions import public_dimension_histories
 from comparisons.home import home_tables, recent_changes, table_page, tables_with_counts
-from comparisons.lookups import filtered_table, get_comparison, missing_row, row_table, visible_rows
+from comparisons.lookups import (
+    dimension_grid,
+    filtered_grid,
+    get_comparison,
+    missing_dimension,
+    visible_dimensions,
+)
 from comparisons.models import DifferenceLevel, Dimension
 from comparisons.redirects import follows_renames, with_old_anchors
 from comparisons.search.queries import QueryTooLong, search
-from comparisons.sharing.picture_responses import row_picture_response, table_picture_response
-from comparisons.tables import Table
+from comparisons.sharing.picture_responses import (
+    comparison_picture_response,
+    dimension_picture_response,
+)
 from comparisons.transfer.exports import EXPORTS
 from kb.headers import allow_framing
 
@@ -75,9 +84,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-TABLES_PER_PAGE = 50
-ROWS_PER_TAG_PAGE = 50
-# What the tag page shows of a row (its cells are on the table): no entries are read.
+COMPARISONS_PER_PAGE = 50
+DIMENSIONS_PER_TAG_PAGE = 50
+# What the tag page shows of a dimension (its entries are on the comparison): none are read.
 TAG_PAGE_FIELDS = (
     "slug", "title", "question", "status", "position",
     "comparison__slug", "comparison__title", "comparison__status",
@@ -86,17 +95,17 @@ TAG_PAGE_FIELDS = (
 
 @require_safe
 @public_page
-def table_list(request: HttpRequest) -> HttpResponse:
+def comparison_list(request: HttpRequest) -> HttpResponse:
     """Every table (or a topic's: `?topic=`, empty for none), newest change first, paged."""
     topic = request.GET.get("topic")
     try:
-        page = Paginator(table_page(request.user, topic), TABLES_PER_PAGE).page(
+        page = Paginator(table_page(request.user, topic), COMPARISONS_PER_PAGE).page(
             request.GET.get("page") or 1
         )
     except InvalidPage:
         raise Http404("No such page of tables.") from None
     page.object_list = tables_with_counts(list(page.object_list))
-    return render(request, "comparisons/table_list.html", {"topic": topic, "page": page})
+    return render(request, "comparisons/comparison_list.html", {"topic": topic, "page": page})
 
 
 @require_safe
@@ -129,23 +138,25 @@ def search_page(request: HttpRequest) -> HttpResponse:
 @public_page
 def comparison_detail(request: HttpRequest, comparison: str) -> HttpResponse:
     comparison = get_comparison(request, comparison)
-    view = filtered_table(request, comparison, with_old_anchors(visible_rows(request), comparison))
+    view = filtered_grid(
+        request, comparison, with_old_anchors(visible_dimensions(request), comparison)
+    )
     as_of = parse_as_of(request.GET, timezone.now())
     share_query = _with_as_of(view.query_string, as_of)
     asks_filter = any(name in request.GET for name in PARAMETERS)
     if asks_filter and not view.ignored and request.META.get("QUERY_STRING", "") != share_query:
         # A submitted form (repeated keys, any order or case): show the short share link.
         return HttpResponseRedirect(_url_with_query(request.path, share_query))
-    remember_moments(request, view.source.rows)
+    remember_moments(request, view.source.lines)
     return render(
         request,
         "comparisons/comparison_detail.html",
         {
             "view": view,
-            "table": view.table,
+            "grid": view.grid,
             "canonical_path": _url_with_query(request.path, view.query_string),
             "pin_query": pin_query(timezone.now()),
-            "changed_rows": changed_rows(view.table.rows, as_of),
+            "changed_lines": changed_lines(view.grid.lines, as_of),
         },
     )
 
@@ -164,18 +175,18 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
     past = None
     if pinned_at:
         # Row slugs in `only` are the ones of that moment: no renames to follow.
-        past = load_table_as_of(comparison, pinned_at)
-        view = apply_filter(past.table, parse_query(request.GET))
+        past = load_grid_as_of(comparison, pinned_at)
+        view = apply_filter(past.grid, parse_query(request.GET))
     else:
-        view = filtered_table(request, comparison)
-    table_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
+        view = filtered_grid(request, comparison)
+    comparison_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
     return render(
         request,
         "comparisons/embed.html",
         {
             "view": view,
-            "table": view.table,
-            "canonical_path": table_url,
+            "grid": view.grid,
+            "canonical_path": comparison_url,
             "pinned_at": pinned_at,
             "past": past,
         },
@@ -187,11 +198,11 @@ def embed(request: HttpRequest, comparison: str) -> HttpResponse:
 @public_page
 def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
     comparison = get_comparison(request, comparison)
-    view = filtered_table(request, comparison)
+    view = filtered_grid(request, comparison)
     exporter = EXPORTS[format]
-    table_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
+    comparison_url = _url_with_query(comparison.get_absolute_url(), view.query_string)
     response = HttpResponse(
-        exporter.render(view, f"{settings.SITE_URL}{table_url}"),
+        exporter.render(view, f"{settings.SITE_URL}{comparison_url}"),
         content_type=exporter.content_type,
     )
     name = f"{comparison.slug}-filtered" if view.is_filtered else comparison.slug
@@ -203,12 +214,12 @@ def export(request: HttpRequest, comparison: str, format: str) -> HttpResponse:
 @follows_renames
 @public_page
 def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
-    table = row_table(request, comparison, dimension)
+    grid = dimension_grid(request, comparison, dimension)
     as_of = parse_as_of(request.GET, timezone.now())
     return render(
         request,
         "comparisons/dimension_detail.html",
-        {"table": table, "row": table.rows[0], "changed_rows": changed_rows(table.rows, as_of)},
+        {"grid": grid, "line": grid.lines[0], "changed_lines": changed_lines(grid.lines, as_of)},
     )
 
 
@@ -218,28 +229,30 @@ def dimension_detail(request: HttpRequest, comparison: str, dimension: str) -> H
 def dimension_changes(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     """The row's public change log: dates and what changed, naming no editor."""
     comparison = get_comparison(request, comparison)
-    row = visible_rows(request).filter(comparison=comparison, slug=dimension).first()
-    if row is None:
-        missing_row(request, comparison, dimension)
-    row.comparison = comparison
-    public = public_row_histories([row.pk]).get(row.pk, [])
+    dimension_found = (
+        visible_dimensions(request).filter(comparison=comparison, slug=dimension).first()
+    )
+    if dimension_found is None:
+        missing_dimension(request, comparison, dimension)
+    dimension_found.comparison = comparison
+    public = public_dimension_histories([dimension_found.pk]).get(dimension_found.pk, [])
     changes = [revision for revision in reversed(public) if revision.is_listed]
     return render(
         request,
         "comparisons/dimension_changes.html",
-        {"comparison": comparison, "dimension": row, "changes": changes},
+        {"comparison": comparison, "dimension": dimension_found, "changes": changes},
     )
 
 
 @require_safe
 @follows_renames
-def table_picture(request: HttpRequest, comparison: str) -> HttpResponse:
+def comparison_picture(request: HttpRequest, comparison: str) -> HttpResponse:
     """The share picture of the table, or of the filtered view the query asks for."""
     comparison = get_comparison(request, comparison)
-    view = filtered_table(request, comparison)
-    shown = len(view.table.rows)
+    view = filtered_grid(request, comparison)
+    shown = len(view.grid.lines)
     subtitle = (
-        f"{shown} of {view.total_rows} row{pluralize(view.total_rows)}"
+        f"{shown} of {view.total_dimensions} row{pluralize(view.total_dimensions)}"
         if view.is_filtered
         else f"{shown} row{pluralize(shown)}"
     )
@@ -247,19 +260,19 @@ def table_picture(request: HttpRequest, comparison: str) -> HttpResponse:
         level = DifferenceLevel(view.chosen["min"][0]).label.lower()
         subtitle = f"{subtitle}, difference at least {level}"
     key = _url_with_query(request.path, view.query_string)
-    return table_picture_response(request, view.table, _segments_line(view.table, subtitle), key)
+    return comparison_picture_response(request, view.grid, _segments_line(view.grid, subtitle), key)
 
 
 @require_safe
 @follows_renames
-def row_picture(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
+def dimension_picture(request: HttpRequest, comparison: str, dimension: str) -> HttpResponse:
     """The share picture of one row."""
-    table = row_table(request, comparison, dimension)
-    return row_picture_response(request, table, request.path)
+    grid = dimension_grid(request, comparison, dimension)
+    return dimension_picture_response(request, grid, request.path)
 
 
-def _segments_line(table: Table, prefix: str) -> str:
-    names = " vs ".join(segment.name for segment in table.segments)
+def _segments_line(grid: ComparisonGrid, prefix: str) -> str:
+    names = " vs ".join(segment.name for segment in grid.segments)
     return " · ".join(part for part in (prefix, names) if part)
 
 
@@ -269,14 +282,14 @@ def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
     """The rows carrying `tag`, grouped by table, a page of them at a time."""
     tag = get_object_or_404(Tag, slug=tag)
     dimensions = (
-        visible_rows(request)
+        visible_dimensions(request)
         .filter(tags=tag)
         .select_related("comparison")
         .only(*TAG_PAGE_FIELDS)
         .order_by("comparison__title", "comparison_id", "position", "pk")
     )
     try:
-        page = Paginator(dimensions, ROWS_PER_TAG_PAGE).page(request.GET.get("page") or 1)
+        page = Paginator(dimensions, DIMENSIONS_PER_TAG_PAGE).page(request.GET.get("page") or 1)
     except InvalidPage:
         raise Http404("No such page of rows.") from None
     if not page.object_list:

@@ -5,7 +5,7 @@ from comparisons.models import Dimension
 SUGGEST = "/compare/b2b-vs-b2c/row-1/suggest/"
 
 
-def cell_key(part: str, segment_slug: str) -> str:
+def entry_key(part: str, segment_slug: str) -> str:
     """A cell's field name in the form: "body-<segment id>"."""
     from comparisons.models import Segment
 
@@ -27,7 +27,7 @@ def suggestion_data(client, url: str = SUGGEST, **changes) -> dict:
     for key, value in changes.items():
         if "_" in key and key.split("_")[0] in ("b2b", "b2c"):
             segment, part = key.split("_")
-            key = cell_key(part, segment)
+            key = entry_key(part, segment)
         data[key] = value
     return data
 
@@ -36,5 +36,5 @@ def send(client, url: str = SUGGEST, **changes):
     return client.post(url, suggestion_data(client, url, **changes))
 
 
-def row(slug: str = "row-1") -> Dimension:
+def stored_dimension(slug: str = "row-1") -> Dimension:
     return Dimension.objects.get(slug=slug)

@@ -1,7 +1,7 @@
 import pytest
 
 from comparisons.models import Dimension, Entry
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def _dimension_form(comparison, entries, **fields):
 
 
 def test_the_add_form_offers_one_entry_per_segment_of_the_comparison(editor_client):
-    comparison = make_comparison(rows=0)
+    comparison = make_comparison(dimensions=0)
     response = editor_client.get(f"/admin/comparisons/dimension/add/?comparison={comparison.pk}")
     html = response.content.decode()
     assert response.status_code == 200
@@ -43,7 +43,7 @@ def test_the_add_form_offers_one_entry_per_segment_of_the_comparison(editor_clie
 
 
 def test_an_editor_creates_a_row_with_both_entries_in_one_post(editor_client):
-    comparison = make_comparison(rows=0)
+    comparison = make_comparison(dimensions=0)
     b2b, b2c = comparison.ordered_segments()
     data = _dimension_form(
         comparison,
@@ -66,7 +66,7 @@ def test_an_editor_creates_a_row_with_both_entries_in_one_post(editor_client):
 
 
 def test_an_edit_in_the_admin_shows_on_the_table(editor_client, client):
-    comparison = make_comparison(rows=1)
+    comparison = make_comparison(dimensions=1)
     dimension = comparison.dimensions.get()
     b2b_entry, b2c_entry = dimension.entries.order_by("segment__position")
     data = _dimension_form(
@@ -98,7 +98,7 @@ def test_an_edit_in_the_admin_shows_on_the_table(editor_client, client):
 
 
 def test_a_source_that_is_not_http_is_a_form_error(editor_client):
-    comparison = make_comparison(rows=0)
+    comparison = make_comparison(dimensions=0)
     b2b, _ = comparison.ordered_segments()
     data = _dimension_form(comparison, [(b2b, "Body", "Evil | javascript:alert(1)")])
     response = editor_client.post("/admin/comparisons/dimension/add/", data)
@@ -108,8 +108,8 @@ def test_a_source_that_is_not_http_is_a_form_error(editor_client):
 
 
 def test_an_entry_for_a_segment_outside_the_comparison_is_refused(editor_client):
-    comparison = make_comparison(rows=0)
-    outsider = make_comparison(slug="other", segments=("B2G",), rows=0).ordered_segments()[0]
+    comparison = make_comparison(dimensions=0)
+    outsider = make_comparison(slug="other", segments=("B2G",), dimensions=0).ordered_segments()[0]
     data = _dimension_form(comparison, [(outsider, "Body", "")])
     response = editor_client.post("/admin/comparisons/dimension/add/", data)
     assert response.status_code == 200
@@ -117,7 +117,7 @@ def test_an_entry_for_a_segment_outside_the_comparison_is_refused(editor_client)
 
 
 def test_the_change_list_filters_by_comparison_status_and_tag(editor_client, comparison):
-    make_comparison(slug="other", rows=1)
+    make_comparison(slug="other", dimensions=1)
     response = editor_client.get("/admin/comparisons/dimension/?status__exact=published")
     html = response.content.decode()
     assert response.status_code == 200

@@ -9,7 +9,7 @@ from django.test import Client
 from comparisons.api import v1
 from comparisons.history import writes
 from comparisons.models import Comparison, Dimension, Status
-from tests.conftest import PUBLIC_SITE, make_comparison, redirects, rename
+from tests.factories import PUBLIC_SITE, make_comparison, redirects, rename
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("public_site")]
 
@@ -33,8 +33,8 @@ def test_the_index_says_where_everything_is(client):
 
 
 def test_comparisons_are_listed_by_title_with_their_links_and_published_rows(client):
-    make_comparison(slug="zeta", rows=2, row_status=Status.DRAFT)
-    make_comparison(slug="alpha", rows=3)
+    make_comparison(slug="zeta", dimensions=2, dimension_status=Status.DRAFT)
+    make_comparison(slug="alpha", dimensions=3)
     listing = get_json(client, "/api/v1/comparisons/")
     assert [item["slug"] for item in listing["results"]] == ["alpha", "zeta"]
     alpha = listing["results"][0]
@@ -57,7 +57,7 @@ def test_draft_comparisons_are_listed_for_staff_only(editor_client):
 def test_comparisons_come_in_pages_linked_by_absolute_urls(client, monkeypatch):
     monkeypatch.setattr(v1, "PAGE_SIZE", 2)
     for slug in ("a", "b", "c", "d", "e"):
-        make_comparison(slug=slug, rows=0)
+        make_comparison(slug=slug, dimensions=0)
     second = get_json(client, "/api/v1/comparisons/?page=2")
     assert [item["slug"] for item in second["results"]] == ["c", "d"]
     assert second["count"] == 5
@@ -75,7 +75,9 @@ def test_comparisons_come_in_pages_linked_by_absolute_urls(client, monkeypatch):
         ("9", 404, "There is no page 9: the last page is 1."),
     ],
 )
-def test_a_page_that_does_not_exist_is_a_clear_error(client, table, page, status, detail):
+def test_a_page_that_does_not_exist_is_a_clear_error(
+    client, comparison_of_three, page, status, detail
+):
     assert get_json(client, f"/api/v1/comparisons/?page={page}", status) == {"detail": detail}
 
 
@@ -83,12 +85,12 @@ def test_a_page_that_does_not_exist_is_a_clear_error(client, table, page, status
     "query",
     ["", "only=row-1,row-3", "only=row-3&only=ROW-1&segments=b2c", "tag=research&min=different"],
 )
-def test_a_table_is_the_document_of_its_json_export(client, table, query):
+def test_a_table_is_the_document_of_its_json_export(client, comparison_of_three, query):
     export = client.get(f"/compare/b2b-vs-b2c/export.json?{query}")
     assert get_json(client, f"{TABLE}?{query}") == json.loads(export.content)
 
 
-def test_a_filtered_table_lists_what_it_ignored_as_the_page_does(client, table):
+def test_a_filtered_table_lists_what_it_ignored_as_the_page_does(client, comparison_of_three):
     document = get_json(client, f"{TABLE}?only=row-2,nope&min=huge")
     assert [row["slug"] for row in document["rows"]] == ["row-2"]
     assert document["filter"]["ignored"] == [
@@ -98,7 +100,7 @@ def test_a_filtered_table_lists_what_it_ignored_as_the_page_does(client, table):
     assert document["url"] == f"{SITE}/compare/b2b-vs-b2c/?only=row-2"
 
 
-def test_a_row_comes_with_its_columns_and_where_to_follow_it(client, table):
+def test_a_row_comes_with_its_columns_and_where_to_follow_it(client, comparison_of_three):
     document = get_json(client, f"{TABLE}rows/row-2/")
     assert document["row"]["slug"] == "row-2"
     assert [cell["body"] for cell in document["row"]["entries"]] == [
@@ -121,19 +123,23 @@ def test_a_row_comes_with_its_columns_and_where_to_follow_it(client, table):
         (f"{TABLE}rows/row-3/", "No such row in this comparison."),  # a draft row
     ],
 )
-def test_unknown_and_unpublished_things_are_404_for_readers(client, table, url, detail):
+def test_unknown_and_unpublished_things_are_404_for_readers(
+    client, comparison_of_three, url, detail
+):
     make_comparison(slug="draft-table", status=Status.DRAFT)
-    Dimension.objects.filter(comparison=table, slug="row-3").update(status=Status.DRAFT)
+    Dimension.objects.filter(comparison=comparison_of_three, slug="row-3").update(
+        status=Status.DRAFT
+    )
     assert get_json(client, url, 404) == {"detail": detail}
 
 
-def test_drafts_never_appear_in_a_table_for_readers(client, editor_client, table):
+def test_drafts_never_appear_in_a_table_for_readers(client, editor_client, comparison_of_three):
     Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
     assert [row["slug"] for row in get_json(Client(), TABLE)["rows"]] == ["row-1", "row-3"]
     assert len(get_json(editor_client, TABLE)["rows"]) == 3
 
 
-def test_old_slugs_redirect_to_the_current_urls_keeping_the_query(client, table):
+def test_old_slugs_redirect_to_the_current_urls_keeping_the_query(client, comparison_of_three):
     rename(Comparison, "b2b-vs-b2c", "renamed")
     rename(Dimension, "row-1", "first-row")
     renamed = "/api/v1/comparisons/renamed/"
@@ -145,7 +151,7 @@ def test_old_slugs_redirect_to_the_current_urls_keeping_the_query(client, table)
     ]
 
 
-def test_search_returns_the_search_pages_rows_with_links(client, table):
+def test_search_returns_the_search_pages_rows_with_links(client, comparison_of_three):
     row = Dimension.objects.get(slug="row-2")
     row.title = "Dogfooding"
     writes.save(None, row)  # the write service indexes it for search
@@ -163,8 +169,8 @@ def test_search_returns_the_search_pages_rows_with_links(client, table):
     assert hit["tags"] == ["research"]
 
 
-def test_search_pages_and_hides_drafts_from_readers(client, table, settings):
-    make_comparison(slug="drafts", rows=3, status=Status.DRAFT)
+def test_search_pages_and_hides_drafts_from_readers(client, comparison_of_three, settings):
+    make_comparison(slug="drafts", dimensions=3, status=Status.DRAFT)
     results = get_json(client, "/api/v1/search/?q=answer")
     assert results["count"] == 3
     assert {hit["comparison"]["slug"] for hit in results["results"]} == {"b2b-vs-b2c"}
@@ -183,7 +189,9 @@ def test_search_pages_and_hides_drafts_from_readers(client, table, settings):
         (f"q={'x' * 201}", "q: Search for at most 200 characters."),
     ],
 )
-def test_a_search_without_words_or_with_too_many_is_a_400(client, table, query, detail):
+def test_a_search_without_words_or_with_too_many_is_a_400(
+    client, comparison_of_three, query, detail
+):
     assert get_json(client, f"/api/v1/search/?{query}", 400) == {"detail": detail}
 
 
@@ -191,7 +199,7 @@ def test_a_search_without_words_or_with_too_many_is_a_400(client, table, query, 
     "url",
     ["/api/v1/", "/api/v1/comparisons/", TABLE, f"{TABLE}rows/row-1/", "/api/v1/openapi.json"],
 )
-def test_the_api_reads_only(client, table, url):
+def test_the_api_reads_only(client, comparison_of_three, url):
     for method in ("post", "put", "patch", "delete", "options"):
         response = getattr(client, method)(url)
         assert response.status_code == 405, (method, url)
@@ -212,19 +220,19 @@ def test_unknown_api_paths_answer_json_pointing_at_the_description(client, url):
     }
 
 
-def test_a_request_django_refuses_is_a_json_400(client, table):
+def test_a_request_django_refuses_is_a_json_400(client, comparison_of_three):
     too_many_fields = "&".join(f"f{number}=1" for number in range(1100))
     assert get_json(client, f"{TABLE}?{too_many_fields}", 400) == {"detail": "Bad Request."}
 
 
-def test_answers_carry_an_etag_and_a_matching_one_gets_304(client, table):
+def test_answers_carry_an_etag_and_a_matching_one_gets_304(client, comparison_of_three):
     etag = client.get(TABLE)["ETag"]
     assert client.get(TABLE, headers={"If-None-Match": etag}).status_code == 304
     writes.save(None, Dimension.objects.get(slug="row-1"))  # any edit changes the generation
     assert client.get(TABLE, headers={"If-None-Match": etag}).status_code == 200
 
 
-def test_any_site_may_read_the_api_from_a_browser(client, table):
+def test_any_site_may_read_the_api_from_a_browser(client, comparison_of_three):
     response = client.get(TABLE, headers={"Origin": "https://elsewhere.example"})
     assert response["Access-Control-Allow-Origin"] == "*"
     assert response["Access-Control-Expose-Headers"] == "ETag, Retry-After"
@@ -242,7 +250,7 @@ def test_any_site_may_read_the_api_from_a_browser(client, table):
     assert "if-none-match" in preflight["Access-Control-Allow-Headers"]
 
 
-def test_pages_outside_the_api_send_no_cors_headers(client, table):
+def test_pages_outside_the_api_send_no_cors_headers(client, comparison_of_three):
     response = client.get("/compare/b2b-vs-b2c/", headers={"Origin": "https://elsewhere.example"})
     assert "Access-Control-Allow-Origin" not in response
 
@@ -252,7 +260,7 @@ def test_api_answers_run_a_fixed_number_of_queries(
     client, settings, django_assert_num_queries, rows
 ):
     settings.PAGE_CACHE = False
-    make_comparison(rows=rows)
+    make_comparison(dimensions=rows)
     # Each: the cache generation (the cache is emptied first), then what the matching page
     # or export reads.
     for url, queries in [
@@ -265,7 +273,7 @@ def test_api_answers_run_a_fixed_number_of_queries(
             assert client.get(url).status_code == 200
 
 
-def test_a_server_error_is_json_too(table, monkeypatch):
+def test_a_server_error_is_json_too(comparison_of_three, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 

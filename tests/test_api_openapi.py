@@ -12,7 +12,7 @@ from openapi_core.templating.paths.exceptions import PathNotFound
 from openapi_spec_validator import validate
 
 from comparisons.models import Comparison, Dimension
-from tests.conftest import make_comparison, rename
+from tests.factories import make_comparison, rename
 from tests.test_fuzz import FUZZ, ROUTES
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_the_description_names_every_api_route(description):
     ],
 )
 def test_every_kind_of_answer_matches_the_description(client, openapi, url):
-    make_comparison(slug="old-name", rows=3)
+    make_comparison(slug="old-name", dimensions=3)
     rename(Comparison, "old-name", "b2b-vs-b2c")
     rename(Dimension, "row-3", "old-row")
     rename(Dimension, "old-row", "row-3")

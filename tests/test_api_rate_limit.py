@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from comparisons.api.middleware import period_in_words
 from kb.settings import envrate
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ TABLE = "/api/v1/comparisons/b2b-vs-b2c/"
 def three_a_day(settings):
     # A day: a window that ends while a test runs would reset the count.
     settings.API_RATE_LIMIT = "3/d"
-    make_comparison(rows=1)
+    make_comparison(dimensions=1)
 
 
 def test_the_request_over_the_limit_gets_a_json_429_with_retry_after(client):

@@ -6,14 +6,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from comparisons.history import writes
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Changeset, Comparison, Dimension, Entry
 from comparisons.suggestions import apply
 from comparisons.suggestions.models import Suggestion
 from comparisons.transfer.backup import delete_everything
 from tests import suggestions
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import editor_client_for, make_comparison, make_editor
+from tests.factories import editor_client_for, make_comparison, make_editor
 from tests.public_pages import render_public_pages
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_it_refuses_a_database_with_content_and_changes_nothing(comparison, tmp_
 
 def test_replace_swaps_the_content_for_the_backup(comparison, tmp_path):
     path = _export(tmp_path)
-    make_comparison(slug="added-later", rows=1)
+    make_comparison(slug="added-later", dimensions=1)
     Dimension.objects.filter(slug="row-1").update(title="Edited since the backup")
     _import(path, "--replace")
     assert list(Comparison.objects.values_list("slug", flat=True)) == ["b2b-vs-b2c"]
@@ -180,35 +180,38 @@ def test_a_schema_1_backup_gets_one_history_record_of_everything(loaded, tmp_pat
     _wipe()
     _import(path)
     rows = Dimension.objects.all()
-    assert rows and all(row.history.count() == 1 for row in rows)
+    assert rows and all(dimension.history.count() == 1 for dimension in rows)
     assert {r.changeset.get_reason_display() for r in Dimension.history.all()} == {
         "Restored from a backup"
     }
 
 
-def _revisions(row) -> list[tuple]:
+def _revisions(dimension) -> list[tuple]:
     """A row's history as its page lists it: each revision, who made it and why."""
     return [
         (r.key, r.user.username if r.user else None, r.reason, len(r.entry_changes))
-        for r in row_revisions(row.pk)
+        for r in dimension_revisions(dimension.pk)
     ]
 
 
-def _edit_then_restore_within_seconds(row):
+def _edit_then_restore_within_seconds(dimension):
     """Two changesets by ed1, seconds apart: an edit of the title and a cell, then a restore."""
     ed1 = editor_client_for("ed1")
-    ed1.post(change_url(row), opened_dimension_form(row, title="Saved by ed1", b2c_body="New"))
-    first = row_revisions(row.pk)[-1]
-    ed1.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
+    ed1.post(
+        change_url(dimension),
+        opened_dimension_form(dimension, title="Saved by ed1", b2c_body="New"),
+    )
+    first = dimension_revisions(dimension.pk)[-1]
+    ed1.post(f"/admin/comparisons/dimension/{dimension.pk}/history/{first.key}/restore/")
 
 
 @pytest.mark.parametrize("author_in_target", [True, False], ids=["author-kept", "author-gone"])
 def test_a_restore_keeps_each_rows_revisions_grouped_by_changeset(
     comparison, tmp_path, author_in_target
 ):
-    row = Dimension.objects.get(slug="row-1")
-    _edit_then_restore_within_seconds(row)
-    before = _revisions(row)
+    dimension = Dimension.objects.get(slug="row-1")
+    _edit_then_restore_within_seconds(dimension)
+    before = _revisions(dimension)
     assert [(user, reason[:24]) for _, user, reason, _ in before] == [
         ("ed1", "Restored the version of "),
         ("ed1", ""),
@@ -220,17 +223,17 @@ def test_a_restore_keeps_each_rows_revisions_grouped_by_changeset(
         get_user_model().objects.filter(username="ed1").delete()
     _import(path)
 
-    assert _revisions(row) == before
+    assert _revisions(dimension) == before
     author = Changeset.objects.get(reason="restore").user
     assert author.username == "ed1"
     assert author.is_active == author_in_target
     assert author.has_usable_password() == author_in_target
     # Saved after the restore: a changeset of its own, after every restored one.
-    row.refresh_from_db()
-    row.title = "After the restore"
-    made = writes.save(None, row)
+    dimension.refresh_from_db()
+    dimension.title = "After the restore"
+    made = writes.save(None, dimension)
     assert made.pk > Changeset.objects.exclude(pk=made.pk).order_by("pk").last().pk
-    assert len(_revisions(row)) == len(before) + 1
+    assert len(_revisions(dimension)) == len(before) + 1
 
 
 def test_a_restore_keeps_readers_suggestions_and_their_status_pages(client, comparison, tmp_path):
@@ -274,4 +277,4 @@ def test_a_backup_made_before_changesets_and_suggestions_were_carried_still_rest
     # Its records have no changeset (grouped as before changesets); the restore is the only one.
     assert not Dimension.history.filter(changeset__isnull=False).exists()
     assert list(Changeset.objects.values_list("reason", flat=True)) == ["backup"]
-    assert [r.reason for r in row_revisions(Dimension.objects.get(slug="row-1").pk)] == [""]
+    assert [r.reason for r in dimension_revisions(Dimension.objects.get(slug="row-1").pk)] == [""]

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Dimension
 from comparisons.roles import EDITOR_PERMISSIONS
 from comparisons.sharing.shortlinks.models import ShortLink
@@ -27,7 +27,7 @@ from comparisons.suggestions.models import Suggestion
 from comparisons.transfer.backup import delete_everything
 from tests import suggestions
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import editor_client_for, make_comparison
+from tests.factories import editor_client_for, make_comparison
 from tests.public_pages import render_public_pages
 
 pytestmark = pytest.mark.django_db
@@ -107,20 +107,26 @@ def test_a_backup_from_here_restores_into_sqlite_with_identical_pages(sqlite_fil
     assert json.loads(pages.read_text()) == expected
 
 
-def _revisions(row) -> list[tuple]:
-    return [(r.key, r.user.username if r.user else None, r.reason) for r in row_revisions(row.pk)]
+def _revisions(dimension) -> list[tuple]:
+    return [
+        (r.key, r.user.username if r.user else None, r.reason)
+        for r in dimension_revisions(dimension.pk)
+    ]
 
 
 def test_a_round_trip_through_sqlite_keeps_short_links_history_changesets_and_suggestions(
     client, sqlite_file, tmp_path
 ):
     make_comparison()
-    row = Dimension.objects.get(slug="row-1")
+    dimension = Dimension.objects.get(slug="row-1")
     editor = editor_client_for("ed1")
-    editor.post(change_url(row), opened_dimension_form(row, title="Saved by ed1", b2c_body="New"))
-    first = row_revisions(row.pk)[-1]
-    editor.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
-    revisions = _revisions(row)
+    editor.post(
+        change_url(dimension),
+        opened_dimension_form(dimension, title="Saved by ed1", b2c_body="New"),
+    )
+    first = dimension_revisions(dimension.pk)[-1]
+    editor.post(f"/admin/comparisons/dimension/{dimension.pk}/history/{first.key}/restore/")
+    revisions = _revisions(dimension)
     code = ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1").code
     suggestions.send(client, b2b_body="A reader's correction.")
     token = Suggestion.objects.get().token
@@ -139,7 +145,7 @@ def test_a_round_trip_through_sqlite_keeps_short_links_history_changesets_and_su
     assert author.username == "ed1"
     assert not author.is_active and not author.has_usable_password()
     assert record.changeset.user == author
-    assert _revisions(row) == revisions  # the edit and the restore: two revisions, as before
+    assert _revisions(dimension) == revisions  # the edit and the restore: two revisions, as before
     assert revisions[0][2].startswith("Restored the version of")
     assert client.get(f"/suggestions/{token}/").status_code == 200
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from comparisons.caching import PAGE_PARAMETERS
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def cached_pages() -> set:
 
 
 def test_a_thousand_random_parameters_add_no_cache_entries(client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     client.get(TABLE)
     before = entries()
     for _ in range(1000):
@@ -38,7 +38,7 @@ def test_a_thousand_random_parameters_add_no_cache_entries(client):
 
 
 def test_a_page_first_asked_with_unknown_parameters_is_not_cached_under_them(client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     client.get("/compare/b2b-vs-b2c/row-1/")  # the table's generation is cached now
     before = page_entries()
     client.get(f"{TABLE}?ref=newsletter")
@@ -48,7 +48,7 @@ def test_a_page_first_asked_with_unknown_parameters_is_not_cached_under_them(cli
 
 
 def test_known_parameters_still_make_distinct_pages(client):
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     client.get("/embed/b2b-vs-b2c/?only=row-1")
     client.get("/embed/b2b-vs-b2c/?only=row-2")
     one = client.get("/embed/b2b-vs-b2c/?only=row-1&fbclid=x").content
@@ -76,7 +76,7 @@ def test_every_parameter_a_page_reads_is_known():
     ],
 )
 def test_a_thousand_random_values_store_no_page_and_evict_none(client, parameter, value):
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     earlier = ["/", TABLE, f"{TABLE}?only=row-1", f"{TABLE}?as_of=1600000000"]
     for url in earlier:
         client.get(url)
@@ -91,7 +91,7 @@ def test_a_thousand_random_values_store_no_page_and_evict_none(client, parameter
 
 
 def test_share_links_of_moments_flagging_the_same_rows_share_one_page(client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     client.get(f"{TABLE}?as_of=1600000000")
     client.get(f"{TABLE}?as_of=1600000000")
     another_moment = client.get(f"{TABLE}?as_of=1600000999")

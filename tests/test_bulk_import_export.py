@@ -10,7 +10,7 @@ from django.core.management import call_command
 from comparisons.models import Dimension, Entry
 from comparisons.transfer.resources import DimensionResource
 from tests.admin_import import confirm, confirm_form, upload
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def _snapshot():
     return rows, cells
 
 
-def _edited_rows(**changes):
+def _edited_lines(**changes):
     """The exported rows as dicts, with `changes` applied to row index -> {column: value}."""
     rows = json.loads(_export("json"))
     for index, columns in changes.items():
@@ -78,7 +78,7 @@ def test_reimporting_an_unchanged_export_changes_nothing(comparison, fmt):
 
 def test_an_edited_file_creates_and_changes_rows_and_cells(comparison):
     before = _snapshot()
-    rows = _edited_rows(row0={"b2c_body": "Edited in a spreadsheet", "tags": "research, money"})
+    rows = _edited_lines(row0={"b2c_body": "Edited in a spreadsheet", "tags": "research, money"})
     rows.append(
         {
             **rows[1],
@@ -106,7 +106,7 @@ def test_an_edited_file_creates_and_changes_rows_and_cells(comparison):
 
 def test_one_bad_line_rolls_back_the_whole_import_and_names_its_line(comparison):
     before = _snapshot()
-    rows = _edited_rows(
+    rows = _edited_lines(
         row0={"title": "A good change"},
         row1={"b2b_sources": "Bad link | javascript:alert(1)"},
     )
@@ -120,7 +120,7 @@ def test_one_bad_line_rolls_back_the_whole_import_and_names_its_line(comparison)
 
 def test_a_row_error_names_its_line_and_rolls_back(comparison):
     before = _snapshot()
-    rows = _edited_rows(row0={"title": "A good change"}, row1={"comparison": "no-such-table"})
+    rows = _edited_lines(row0={"title": "A good change"}, row1={"comparison": "no-such-table"})
     result = _import(json.dumps(rows), "json")
     assert result.has_errors()
     [(line, errors)] = result.row_errors()
@@ -130,22 +130,22 @@ def test_a_row_error_names_its_line_and_rolls_back(comparison):
 
 
 def test_import_refuses_a_cell_for_a_segment_the_comparison_does_not_compare(comparison):
-    make_comparison(slug="other", segments=("B2G",), rows=0)
-    rows = _edited_rows(row0={"b2g_body": "Tenders."}, row1={"b2g_body": ""})
+    make_comparison(slug="other", segments=("B2G",), dimensions=0)
+    rows = _edited_lines(row0={"b2g_body": "Tenders."}, row1={"b2g_body": ""})
     result = _import(json.dumps(rows), "json")
     assert "no b2g column" in str(result.invalid_rows[0].error_dict["b2g_body"])
     assert not Entry.objects.filter(segment__slug="b2g").exists()
 
 
 def test_an_emptied_cell_is_an_error_not_a_deletion(comparison):
-    rows = _edited_rows(row0={"b2b_body": "", "b2b_sources": ""})
+    rows = _edited_lines(row0={"b2b_body": "", "b2b_sources": ""})
     result = _import(json.dumps(rows), "json")
     assert "never deletes" in str(result.invalid_rows[0].error_dict["b2b_body"])
     assert Entry.objects.count() == 4
 
 
 def test_an_unknown_segment_column_is_reported(comparison):
-    rows = _edited_rows(row0={"b2x_body": "Typo in the header"}, row1={"b2x_body": ""})
+    rows = _edited_lines(row0={"b2x_body": "Typo in the header"}, row1={"b2x_body": ""})
     result = _import(json.dumps(rows), "json")
     assert "Unknown segment columns: b2x_body" in str(result.base_errors[0].error)
 
@@ -161,7 +161,7 @@ def test_a_row_twice_in_one_file_is_refused(comparison):
 def test_the_admin_preview_shows_new_changed_and_unchanged_rows_then_imports(
     editor_client, comparison
 ):
-    rows = _edited_rows(row0={"title": "Changed title"})
+    rows = _edited_lines(row0={"title": "Changed title"})
     rows.append({**rows[1], "slug": "row-3", "title": "Row 3"})
     response = upload(editor_client, rows)
     html = response.content.decode()
@@ -178,7 +178,7 @@ def test_the_admin_preview_shows_new_changed_and_unchanged_rows_then_imports(
 
 
 def test_the_admin_preview_lists_row_errors_and_offers_no_confirm(editor_client, comparison):
-    rows = _edited_rows(row1={"b2b_sources": "Bad link | ftp://example.com/file"})
+    rows = _edited_lines(row1={"b2b_sources": "Bad link | ftp://example.com/file"})
     response = upload(editor_client, rows)
     html = response.content.decode()
     assert "Some rows failed to validate" in html
@@ -188,7 +188,7 @@ def test_the_admin_preview_lists_row_errors_and_offers_no_confirm(editor_client,
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_admin_exports_the_filtered_comparison(editor_client, comparison, fmt):
-    make_comparison(slug="other", rows=1)
+    make_comparison(slug="other", dimensions=1)
     html = editor_client.get(
         f"/admin/comparisons/dimension/export/?comparison__id__exact={comparison.pk}"
     ).content.decode()

@@ -9,7 +9,7 @@ from comparisons import caching
 from comparisons.history import writes
 from comparisons.models import Comparison, Dimension, Entry, Segment, Status
 from comparisons.sharing import picture_responses
-from tests.conftest import make_comparison, rename
+from tests.factories import make_comparison, rename
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,10 @@ SITE_PAGES = ["/", "/tags/", "/tags/research/", "/search/?q=answer", "/sitemap.x
 
 
 @pytest.fixture
-def two_tables(client):
+def two_comparisons(client):
     """Tables A and B, every page of both cached by a reader."""
-    make_comparison(slug=A, rows=2)
-    make_comparison(slug=B, rows=2)
+    make_comparison(slug=A, dimensions=2)
+    make_comparison(slug=B, dimensions=2)
     for slug in (A, B):
         for url in TABLE_PAGES + PICTURES:
             assert client.get(url.format(slug)).status_code == 200
@@ -51,7 +51,7 @@ def served_from_cache(client, url: str) -> bool:
     return response.wsgi_request.resolver_match is None
 
 
-def edit_a_cell_of(slug: str) -> None:
+def edit_an_entry_of(slug: str) -> None:
     entry = Entry.objects.get(dimension__comparison__slug=slug, dimension__slug="row-1",
                               segment__slug="b2b")  # fmt: skip
     entry.body = "A freshly edited answer"
@@ -59,37 +59,37 @@ def edit_a_cell_of(slug: str) -> None:
 
 
 @pytest.mark.parametrize("page", TABLE_PAGES)
-def test_an_edit_to_one_table_leaves_the_other_tables_pages_cached(client, two_tables, page):
-    edit_a_cell_of(A)
+def test_an_edit_to_one_table_leaves_the_other_tables_pages_cached(client, two_comparisons, page):
+    edit_an_entry_of(A)
     assert served_from_cache(client, page.format(B))
     assert not served_from_cache(client, page.format(A))
 
 
 @pytest.mark.parametrize("page", PICTURES)
-def test_an_edit_to_one_table_leaves_the_other_tables_pictures_drawn(client, two_tables, page):
-    edit_a_cell_of(A)
+def test_an_edit_to_one_table_leaves_the_other_tables_pictures_drawn(client, two_comparisons, page):
+    edit_an_entry_of(A)
     with (
-        mock.patch.object(picture_responses, "draw_table_picture", side_effect=AssertionError),
-        mock.patch.object(picture_responses, "draw_row_picture", side_effect=AssertionError),
+        mock.patch.object(picture_responses, "draw_comparison_picture", side_effect=AssertionError),
+        mock.patch.object(picture_responses, "draw_dimension_picture", side_effect=AssertionError),
     ):
         assert client.get(page.format(B)).status_code == 200
 
 
 @pytest.mark.parametrize("page", TABLE_PAGES)
-def test_the_edited_tables_pages_show_the_edit_at_once(client, two_tables, page):
-    edit_a_cell_of(A)
+def test_the_edited_tables_pages_show_the_edit_at_once(client, two_comparisons, page):
+    edit_an_entry_of(A)
     assert not served_from_cache(client, page.format(A))
     if "changes" not in page:  # the feeds list changes, not the cells
         assert b"freshly edited" in client.get(page.format(A)).content
 
 
 @pytest.mark.parametrize("page", SITE_PAGES)
-def test_pages_spanning_tables_follow_any_edit(client, two_tables, page):
-    edit_a_cell_of(B)
+def test_pages_spanning_tables_follow_any_edit(client, two_comparisons, page):
+    edit_an_entry_of(B)
     assert not served_from_cache(client, page)
 
 
-def test_a_column_renamed_makes_every_tables_pages_stale(client, two_tables):
+def test_a_column_renamed_makes_every_tables_pages_stale(client, two_comparisons):
     segment = Segment.objects.get(slug="b2b")
     segment.name = "Enterprise"
     writes.save(None, segment)
@@ -97,7 +97,7 @@ def test_a_column_renamed_makes_every_tables_pages_stale(client, two_tables):
         assert b"Enterprise" in client.get(f"/compare/{slug}/").content
 
 
-def test_a_row_moved_between_tables_makes_both_stale(client, two_tables):
+def test_a_row_moved_between_tables_makes_both_stale(client, two_comparisons):
     row = Dimension.objects.get(comparison__slug=A, slug="row-2")
     row.comparison = Comparison.objects.get(slug=B)
     row.slug = "moved-row"
@@ -106,21 +106,21 @@ def test_a_row_moved_between_tables_makes_both_stale(client, two_tables):
     assert b"moved-row" in client.get(f"/compare/{B}/").content
 
 
-def test_a_renamed_table_redirects_from_its_old_address_at_once(client, two_tables):
+def test_a_renamed_table_redirects_from_its_old_address_at_once(client, two_comparisons):
     rename(Comparison, A, "table-c")
     response = client.get(f"/compare/{A}/")
     assert response.status_code == 301
     assert response["Location"] == "/compare/table-c/"
 
 
-def test_an_old_address_taken_by_another_table_shows_that_table(client, two_tables):
+def test_an_old_address_taken_by_another_table_shows_that_table(client, two_comparisons):
     rename(Comparison, A, "table-c")
-    make_comparison(slug=A, segments=("B2G",), rows=1)
+    make_comparison(slug=A, segments=("B2G",), dimensions=1)
     assert b"B2G answer" in client.get(f"/compare/{A}/").content
 
 
 def test_a_deleted_tables_pages_are_gone_at_once(client):
-    make_comparison(slug=A, rows=0)
+    make_comparison(slug=A, dimensions=0)
     assert client.get(f"/compare/{A}/").status_code == 200
     writes.delete(None, [Comparison.objects.get(slug=A)])
     assert client.get(f"/compare/{A}/").status_code == 410  # Gone: it was public
@@ -128,7 +128,7 @@ def test_a_deleted_tables_pages_are_gone_at_once(client):
 
 def test_a_table_restored_under_its_old_id_gets_a_new_generation(client):
     """A restored backup brings tables back under their old ids."""
-    table = make_comparison(slug=A, rows=0)
+    table = make_comparison(slug=A, dimensions=0)
     old_id = table.pk
     used = caching.generation_for(f"/compare/{A}/")
     writes.delete(None, [table])
@@ -140,10 +140,10 @@ def test_a_table_restored_under_its_old_id_gets_a_new_generation(client):
 
 
 def test_the_generations_are_read_from_the_cache_after_a_commit(
-    client, two_tables, django_capture_on_commit_callbacks, django_assert_num_queries
+    client, two_comparisons, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        edit_a_cell_of(A)
+        edit_an_entry_of(A)
     with django_assert_num_queries(0):
         generation = caching.generation_for(f"/compare/{A}/")
         site = caching.generation_for("/")
@@ -158,11 +158,11 @@ def _edit_in_another_process(slug: str) -> None:
         mock.patch.object(caching.transaction, "on_commit"),
         mock.patch.object(caching, "_cache_call"),
     ):
-        edit_a_cell_of(slug)
+        edit_an_entry_of(slug)
 
 
 def test_a_per_process_cache_learns_of_another_process_edit_from_the_database(
-    client, two_tables, settings
+    client, two_comparisons, settings
 ):
     settings.CACHE_IS_SHARED = False  # LocMem without REDIS_URL: one cache per process
     _edit_in_another_process(A)
@@ -171,6 +171,8 @@ def test_a_per_process_cache_learns_of_another_process_edit_from_the_database(
     assert client.get(f"/compare/{B}/").wsgi_request.resolver_match is None  # B still cached
 
 
-def test_a_shared_cache_is_trusted_without_a_query(client, two_tables, django_assert_num_queries):
+def test_a_shared_cache_is_trusted_without_a_query(
+    client, two_comparisons, django_assert_num_queries
+):
     with django_assert_num_queries(0):
         assert client.get(f"/compare/{B}/").status_code == 200

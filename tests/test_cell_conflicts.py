@@ -7,14 +7,14 @@ import pytest
 from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Segment
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import editor_client_for, make_comparison
+from tests.factories import editor_client_for, make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def row(db):
-    make_comparison(rows=1)
+def dimension(db):
+    make_comparison(dimensions=1)
     return Dimension.objects.get()
 
 
@@ -23,15 +23,15 @@ def _b2c_index(form: dict) -> int:
     return next(i for i in range(2) if form.get(f"entries-{i}-segment") == b2c)
 
 
-def test_a_cell_deleted_meanwhile_and_edited_here_is_kept_and_explained(row):
+def test_a_cell_deleted_meanwhile_and_edited_here_is_kept_and_explained(dimension):
     alice, bob = editor_client_for("alice"), editor_client_for("bob")
-    alice_form = opened_dimension_form(row)
-    bob_form = opened_dimension_form(row, b2c_body="Bob's new B2C text", question="Bob asks?")
+    alice_form = opened_dimension_form(dimension)
+    bob_form = opened_dimension_form(dimension, b2c_body="Bob's new B2C text", question="Bob asks?")
     index = _b2c_index(alice_form)
     alice_form[f"entries-{index}-DELETE"] = "on"
-    assert alice.post(change_url(row), alice_form).status_code == 302
+    assert alice.post(change_url(dimension), alice_form).status_code == 302
 
-    response = bob.post(change_url(row), bob_form)
+    response = bob.post(change_url(dimension), bob_form)
     html = response.content.decode()
     assert response.status_code == 200
     assert "alice deleted this cell" in html
@@ -40,19 +40,19 @@ def test_a_cell_deleted_meanwhile_and_edited_here_is_kept_and_explained(row):
 
     bob_form["version"] = Dimension.objects.get().version  # as the form shown again holds
     bob_form[f"entries-{index}-id"] = ""
-    assert bob.post(change_url(row), bob_form).status_code == 302
+    assert bob.post(change_url(dimension), bob_form).status_code == 302
     saved = Dimension.objects.get()
     assert saved.question == "Bob asks?"
     assert saved.entries.get(segment__slug="b2c").body == "Bob's new B2C text"
 
 
-def _with_empty_b2c(row, body: str) -> dict:
-    form = opened_dimension_form(row)
+def _with_empty_b2c(dimension, body: str) -> dict:
+    form = opened_dimension_form(dimension)
     b2c = Segment.objects.get(slug="b2c")
     form |= {
         "entries-TOTAL_FORMS": 2,
         "entries-1-id": "",
-        "entries-1-dimension": row.pk,
+        "entries-1-dimension": dimension.pk,
         "entries-1-segment": b2c.pk,
         "entries-1-body": body,
         "entries-1-sources": "",
@@ -61,13 +61,16 @@ def _with_empty_b2c(row, body: str) -> dict:
     return form
 
 
-def test_two_editors_filling_the_same_empty_cell_is_a_conflict_not_a_500(row):
-    writes.delete(None, [row.entries.get(segment__slug="b2c")])
+def test_two_editors_filling_the_same_empty_cell_is_a_conflict_not_a_500(dimension):
+    writes.delete(None, [dimension.entries.get(segment__slug="b2c")])
     alice, bob = editor_client_for("alice"), editor_client_for("bob")
-    alice_form, bob_form = _with_empty_b2c(row, "Alice's cell"), _with_empty_b2c(row, "Bob's")
-    assert alice.post(change_url(row), alice_form).status_code == 302
+    alice_form, bob_form = (
+        _with_empty_b2c(dimension, "Alice's cell"),
+        _with_empty_b2c(dimension, "Bob's"),
+    )
+    assert alice.post(change_url(dimension), alice_form).status_code == 302
 
-    response = bob.post(change_url(row), bob_form)
+    response = bob.post(change_url(dimension), bob_form)
     html = response.content.decode()
     assert response.status_code == 200
     assert "alice added this cell after you opened the form" in html
@@ -75,16 +78,16 @@ def test_two_editors_filling_the_same_empty_cell_is_a_conflict_not_a_500(row):
 
     bob_form["version"] = Dimension.objects.get().version
     bob_form["entries-1-resolve-body"] = "mine"
-    assert bob.post(change_url(row), bob_form).status_code == 302
+    assert bob.post(change_url(dimension), bob_form).status_code == 302
     assert Entry.objects.get(segment__slug="b2c").body == "Bob's"
 
 
-def test_the_conflict_names_who_changed_that_field_and_says_nothing_was_saved(row):
+def test_the_conflict_names_who_changed_that_field_and_says_nothing_was_saved(dimension):
     ed1, ed2, bob = (editor_client_for(name) for name in ("ed1", "ed2", "bob"))
-    bob_form = opened_dimension_form(row, title="Bob's title")
-    ed1.post(change_url(row), opened_dimension_form(row, title="Ed1's title"))
-    ed2.post(change_url(row), opened_dimension_form(row, question="Ed2 asks?"))
-    html = bob.post(change_url(row), bob_form).content.decode()
+    bob_form = opened_dimension_form(dimension, title="Bob's title")
+    ed1.post(change_url(dimension), opened_dimension_form(dimension, title="Ed1's title"))
+    ed2.post(change_url(dimension), opened_dimension_form(dimension, question="Ed2 asks?"))
+    html = bob.post(change_url(dimension), bob_form).content.decode()
     assert "You and ed1 both changed this" in html
     assert "You and ed2 both changed this" not in html
     assert "Saved since you opened this form" not in html

@@ -8,15 +8,15 @@ from django.utils import timezone
 
 from comparisons.history import writes
 from comparisons.models import Dimension, Entry
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def table(db):
+def edited_an_hour_ago(db):
     """A table whose content was last edited an hour ago."""
-    comparison = make_comparison(rows=3)
+    comparison = make_comparison(dimensions=3)
     an_hour_ago = timezone.now() - timedelta(hours=1)
     Dimension.objects.update(updated=an_hour_ago)
     Entry.objects.update(updated=an_hour_ago)
@@ -32,17 +32,17 @@ def _notice(html: str) -> str | None:
     return None if start < 0 else html[start : html.find("</div>", start)]
 
 
-def test_no_notice_when_nothing_changed_since(client, table):
+def test_no_notice_when_nothing_changed_since(client, edited_an_hour_ago):
     html = client.get(f"/compare/b2b-vs-b2c/?as_of={_shared_a_minute_ago()}").content.decode()
     assert _notice(html) is None
 
 
-def test_no_notice_without_as_of(client, table):
+def test_no_notice_without_as_of(client, edited_an_hour_ago):
     Dimension.objects.get(slug="row-2").save()
     assert _notice(client.get("/compare/b2b-vs-b2c/").content.decode()) is None
 
 
-def test_the_notice_names_the_rows_edited_after_the_link_was_made(client, table):
+def test_the_notice_names_the_rows_edited_after_the_link_was_made(client, edited_an_hour_ago):
     as_of = _shared_a_minute_ago()
     row = Dimension.objects.get(slug="row-2")
     row.question = "A better question?"
@@ -56,7 +56,7 @@ def test_the_notice_names_the_rows_edited_after_the_link_was_made(client, table)
     assert "Row 1" not in notice and "Row 3" not in notice
 
 
-def test_an_edited_cell_counts_as_a_change_of_its_row(client, table):
+def test_an_edited_cell_counts_as_a_change_of_its_row(client, edited_an_hour_ago):
     as_of = _shared_a_minute_ago()
     entry = Entry.objects.get(dimension__slug="row-3", segment__slug="b2c")
     entry.body = "Changed."
@@ -68,7 +68,7 @@ def test_an_edited_cell_counts_as_a_change_of_its_row(client, table):
     assert _notice(html) is None
 
 
-def test_a_change_before_the_link_was_made_is_not_news(client, table):
+def test_a_change_before_the_link_was_made_is_not_news(client, edited_an_hour_ago):
     Dimension.objects.get(slug="row-1").save()
     as_of = int(time.time()) + 1
     time.sleep(1.1)  # as_of must not be in the future when the page is opened
@@ -76,21 +76,21 @@ def test_a_change_before_the_link_was_made_is_not_news(client, table):
     assert _notice(html) is None
 
 
-def test_only_rows_in_the_shared_view_are_named(client, table):
+def test_only_rows_in_the_shared_view_are_named(client, edited_an_hour_ago):
     as_of = _shared_a_minute_ago()
     Dimension.objects.get(slug="row-2").save()
     html = client.get(f"/compare/b2b-vs-b2c/?only=row-1&as_of={as_of}").content.decode()
     assert _notice(html) is None
 
 
-def test_the_row_page_shows_the_notice_too(client, table):
+def test_the_row_page_shows_the_notice_too(client, edited_an_hour_ago):
     as_of = _shared_a_minute_ago()
     Dimension.objects.get(slug="row-1").save()
     html = client.get(f"/compare/b2b-vs-b2c/row-1/?as_of={as_of}").content.decode()
     assert "Changed since this link was shared" in html
 
 
-def test_canonical_urls_leave_as_of_out(client, table, settings):
+def test_canonical_urls_leave_as_of_out(client, edited_an_hour_ago, settings):
     html = client.get(f"/compare/b2b-vs-b2c/?only=row-1&as_of={_shared_a_minute_ago()}")
     head = html.content.decode().split("<body", 1)[0]
     canonical = f"{settings.SITE_URL}/compare/b2b-vs-b2c/?only=row-1"
@@ -98,7 +98,7 @@ def test_canonical_urls_leave_as_of_out(client, table, settings):
     assert "as_of" not in head
 
 
-def test_a_submitted_filter_form_keeps_the_moment_in_its_short_link(client, table):
+def test_a_submitted_filter_form_keeps_the_moment_in_its_short_link(client, edited_an_hour_ago):
     as_of = _shared_a_minute_ago()
     response = client.get(f"/compare/b2b-vs-b2c/?only=row-2&only=row-1&tag=&as_of={as_of}")
     assert response.status_code == 302
@@ -107,7 +107,7 @@ def test_a_submitted_filter_form_keeps_the_moment_in_its_short_link(client, tabl
     assert response["Location"] == "/compare/b2b-vs-b2c/?only=row-1"
 
 
-def test_the_share_controls_stamp_links_with_as_of(client, table, settings):
+def test_the_share_controls_stamp_links_with_as_of(client, edited_an_hour_ago, settings):
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
     assert '<input type="hidden" name="as_of" value="" data-as-of>' in html
     assert "data-copy-view=" in html
@@ -119,7 +119,7 @@ BAD_VALUES = ["abc", "-5", "1.5", "1e9", "9" * 40, "99999999999", "%00", "1%00",
 
 
 @pytest.mark.parametrize("value", BAD_VALUES)
-def test_bad_as_of_values_are_ignored_never_an_error(client, table, value):
+def test_bad_as_of_values_are_ignored_never_an_error(client, edited_an_hour_ago, value):
     Dimension.objects.get(slug="row-1").save()
     for path in ("/compare/b2b-vs-b2c/", "/compare/b2b-vs-b2c/row-1/"):
         response = client.get(f"{path}?as_of={value}")
@@ -127,14 +127,14 @@ def test_bad_as_of_values_are_ignored_never_an_error(client, table, value):
         assert _notice(response.content.decode()) is None
 
 
-def test_a_future_as_of_is_ignored(client, table):
+def test_a_future_as_of_is_ignored(client, edited_an_hour_ago):
     Dimension.objects.get(slug="row-1").save()
     html = client.get(f"/compare/b2b-vs-b2c/?as_of={int(time.time()) + 3600}").content.decode()
     assert _notice(html) is None
 
 
 def test_the_notice_costs_three_queries_whatever_the_rows(
-    client, table, django_assert_max_num_queries
+    client, edited_an_hour_ago, django_assert_max_num_queries
 ):
     """The changed rows' public history (three queries) tells a reader-visible change from a
     new slug; the table's budget is 9 (tests/test_query_budget.py)."""
@@ -145,7 +145,7 @@ def test_the_notice_costs_three_queries_whatever_the_rows(
     assert "Row 3" in _notice(html)
 
 
-def test_a_new_slug_alone_is_no_change_a_reader_is_told_of(client, table):
+def test_a_new_slug_alone_is_no_change_a_reader_is_told_of(client, edited_an_hour_ago):
     """Issue 30, 9: renaming a row's slug made a shared link say the row had changed."""
     time.sleep(1)  # the link is shared a second after the rows were created, and renamed after
     as_of = int(time.time())

@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from comparisons.history import writes
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Changeset, Dimension, Entry
 
 BEFORE = [("comparisons", "0018_remove_stored_rows")]
@@ -117,7 +117,7 @@ def test_december_history_becomes_changesets_and_stays_readable_and_restorable(e
 
     for model in (Dimension, Entry):
         assert not model.history.filter(changeset__isnull=True).exists()
-    revisions = row_revisions(row.pk)
+    revisions = dimension_revisions(row.pk)
     assert len(revisions) == revisions_before
     loaded, edit, rename, restore = revisions[::-1]
     assert loaded.record.changeset.reason == Changeset.Reason.LOAD

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from taggit.models import Tag
 
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import (
     Changeset,
     Comparison,
@@ -21,7 +21,7 @@ from comparisons.transfer.backup import delete_everything
 from comparisons.transfer.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,7 @@ def admin_tag_merge(client):
 def restore(client):
     row = _row()
     client.post(change_url(row), opened_dimension_form(row, title="Later"))
-    first = row_revisions(row.pk)[-1]
+    first = dimension_revisions(row.pk)[-1]
     before = Changeset.objects.count()
     client.post(f"{ROWS_URL}{row.pk}/history/{first.key}/restore/")
     assert Changeset.objects.count() == before + 1
@@ -305,10 +305,10 @@ SAVE_ROW_WITH_TWO_CELLS = 54
 
 
 def test_saving_a_row_with_two_cells_in_the_admin_runs_a_fixed_number_of_queries(editor_client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     _save_row_with_two_cells(editor_client)  # first-time work: the session, content types
     small = _save_row_with_two_cells(editor_client)
-    make_comparison(slug="other", rows=30)
+    make_comparison(slug="other", dimensions=30)
     assert _save_row_with_two_cells(editor_client) == small  # whatever the site's size
     print("queries per admin save of a row with two cells:", small)
     assert small <= SAVE_ROW_WITH_TWO_CELLS

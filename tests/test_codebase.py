@@ -1,5 +1,7 @@
-"""Guards over the app code itself: public Django API only, and no block written twice."""
+"""Guards over the app code itself: public Django API only, no block written twice, one
+vocabulary (the models' words), and the layers."""
 
+import ast
 import re
 import tomllib
 from collections import defaultdict
@@ -134,3 +136,84 @@ def test_domain_apps_never_import_the_pages():
         if module.startswith(PAGES)
     ]
     assert found == []
+
+
+# One vocabulary (docs/development.md, "One name per idea"): code says comparison, dimension,
+# segment and entry, the models' words; table, row, column and cell are the pages' words.
+READERS_WORDS = {"table", "tables", "row", "rows", "column", "columns", "cell", "cells"}
+# Names that keep a reader's word on purpose, each for a reason outside the code:
+ALLOWED_NAMES = {
+    # Django's own words for the database: `Meta.db_table`, a field's `db_column`.
+    "*": {"db_table", "db_column"},
+    # The API's OpenAPI component and JSON field names: public, as the URLs are.
+    "comparisons/api/schemas.py": {
+        "Cell",
+        "Row",
+        "Table",
+        "RowDocument",
+        "SearchRow",
+        "row",
+        "rows",
+    },
+    # A model's name is its database table's (comparisons_tablegeneration) and its migrations'.
+    "comparisons/models.py": {"TableGeneration"},
+    # A model field is its database column (suggestions_suggestion.cells).
+    "comparisons/suggestions/models.py": {"cells"},
+    # Settings read from environment variables of the same name, which deployments set.
+    "kb/settings.py": {"IMPORT_MAX_CELL_BYTES", "FLAGSHIP_TABLE"},
+}
+# Not renamed yet: modules another change (issue 26) was rewriting at the same time.
+PENDING = {
+    "comparisons/home.py": {
+        "NAMED_ROWS", "RECENT_ROWS_READ", "RECENT_TABLES", "TABLES_PER_TOPIC", "_by_table",
+        "home_tables", "row", "rows", "table_page", "tables", "tables_with_counts",
+    },
+    "comparisons/api/sitemaps.py": {"RowSitemap", "_published_rows", "cells", "row", "rows"},
+    "comparisons/search/queries.py": {"FTS_COLUMNS", "FTS_ROWS", "column", "row", "rows"},
+}  # fmt: skip
+
+
+def name_parts(name: str) -> set[str]:
+    """`load_row` -> {load, row}; `FilteredTable` -> {filtered, table}; `ROW_FIELDS` too."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)
+    return {word.lower() for word in words}
+
+
+def defined_names(tree: ast.AST):
+    """(line, name) of every function, class, argument and assigned name (imports are
+    other modules' names)."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield node.lineno, node.name
+        elif isinstance(node, ast.arg):
+            yield node.lineno, node.arg
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            yield node.lineno, node.id
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            yield node.lineno, node.attr
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            yield node.lineno, node.name
+
+
+def readers_words_in_names(path: Path) -> list[str]:
+    where = str(path.relative_to(ROOT))
+    allowed = ALLOWED_NAMES["*"] | ALLOWED_NAMES.get(where, set()) | PENDING.get(where, set())
+    found = [where] if name_parts(path.stem) & READERS_WORDS else []
+    found += [
+        f"{where}:{line}: {name}"
+        for line, name in defined_names(ast.parse(path.read_text()))
+        if name_parts(name) & READERS_WORDS and name not in allowed
+    ]
+    return found
+
+
+def test_code_names_things_in_the_models_words():
+    found = [place for path in app_files() for place in readers_words_in_names(path)]
+    assert found == []
+
+
+def test_the_vocabulary_guard_catches_a_readers_word():
+    code = "def load_row(table):\n    for cell in table: pass\nclass FilteredTable: ..."
+    found = [name for _, name in defined_names(ast.parse(code)) if name_parts(name) & READERS_WORDS]
+    assert found == ["load_row", "FilteredTable", "table", "cell"]
+    assert name_parts("ROW_FIELDS") == name_parts("RowFields") == {"row", "fields"}

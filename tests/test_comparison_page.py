@@ -3,7 +3,7 @@ import re
 import pytest
 
 from comparisons.models import Dimension, Status
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_common_ground_spans_the_row(client, comparison):
 
 
 def test_a_table_with_three_segments_shows_three_cells_per_row(client):
-    make_comparison(segments=("SLG", "PLG", "B2C"), rows=2)
+    make_comparison(segments=("SLG", "PLG", "B2C"), dimensions=2)
     Dimension.objects.filter(slug="row-1").update(common_ground="All three sell software.")
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
     assert re.search(
@@ -94,14 +94,14 @@ def test_an_unknown_comparison_is_404(client, db):
 
 
 def test_a_comparison_without_rows_says_so(client):
-    make_comparison(slug="empty", rows=0)
+    make_comparison(slug="empty", dimensions=0)
     assert "no rows yet" in client.get("/compare/empty/").content.decode()
 
 
 def test_a_missing_entry_leaves_a_labelled_empty_cell(client, comparison):
     Dimension.objects.get(slug="row-1").entries.filter(segment__slug="b2c").delete()
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
-    assert '<td data-segment="B2C"><p class="empty">No entry yet.</p>' in html
+    assert '<td data-segment="B2C"><p class="empty">Nothing here yet.</p>' in html
 
 
 def test_a_row_header_frames_its_answers_and_names_the_row_by_its_title(client, comparison):

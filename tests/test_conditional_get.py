@@ -4,7 +4,7 @@ import pytest
 
 from comparisons.history import writes
 from comparisons.models import Entry
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 from tests.pages import FEED, FILE, HTML, JSON, SAMPLE, urls
 
 pytestmark = pytest.mark.django_db
@@ -13,8 +13,8 @@ PAGES = urls(SAMPLE, HTML, FILE, FEED, JSON)
 
 
 @pytest.fixture(autouse=True)
-def table(db):
-    return make_comparison(rows=2)
+def comparison_of_two(db):
+    return make_comparison(dimensions=2)
 
 
 @pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())

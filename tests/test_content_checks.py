@@ -46,7 +46,7 @@ AUTHORITY_CLASSES = {"primary", "recognised", "low"}
 SAME_CLAIM = 0.4
 
 
-def _cells():
+def _entries():
     """(file, table, row, segment, cell, sources) for every cell of every default table."""
     for path in FILES:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -57,11 +57,11 @@ def _cells():
                     yield path.name, table["slug"], row["slug"], segment, cell, sources
 
 
-CELLS = list(_cells())
+CELLS = list(_entries())
 CELL_IDS = [f"{table}/{row}/{segment}" for _, table, row, segment, _, _ in CELLS]
 
 
-def _tables():
+def _comparisons():
     return [
         pytest.param(table, id=f"{path.name}:{table['slug']}")
         for path in FILES
@@ -87,12 +87,12 @@ def test_there_is_default_content_to_check():
 
 
 @pytest.mark.parametrize(
-    ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
+    ("file", "comparison", "dimension", "segment", "entry", "sources"), CELLS, ids=CELL_IDS
 )
 def test_every_cell_has_a_body_and_a_source_a_reader_can_check(
-    file, table, row, segment, cell, sources
+    file, comparison, dimension, segment, entry, sources
 ):
-    assert cell["body"].strip()
+    assert entry["body"].strip()
     assert sources, "no source"
     for source in sources:
         assert source["title"].strip()
@@ -103,32 +103,32 @@ def test_every_cell_has_a_body_and_a_source_a_reader_can_check(
 
 
 @pytest.mark.parametrize(
-    ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
+    ("file", "comparison", "dimension", "segment", "entry", "sources"), CELLS, ids=CELL_IDS
 )
-def test_every_cell_says_enough_in_few_words(file, table, row, segment, cell, sources):
-    assert MIN_WORDS <= len(words(cell["body"])) <= MAX_WORDS
+def test_every_cell_says_enough_in_few_words(file, comparison, dimension, segment, entry, sources):
+    assert MIN_WORDS <= len(words(entry["body"])) <= MAX_WORDS
 
 
-@pytest.mark.parametrize("table", _tables())
-def test_no_two_rows_of_a_table_share_a_title_or_slug(table):
-    rows = table["dimensions"]
+@pytest.mark.parametrize("comparison", _comparisons())
+def test_no_two_rows_of_a_table_share_a_title_or_slug(comparison):
+    rows = comparison["dimensions"]
     for key in ("slug", "title"):
-        values = [row[key].casefold() for row in rows]
+        values = [dimension[key].casefold() for dimension in rows]
         assert len(values) == len(set(values)), key
 
 
-@pytest.mark.parametrize("table", _tables())
-def test_every_row_has_a_known_difference_level_and_a_cell_per_column(table):
-    for row in table["dimensions"]:
-        assert row.get("difference", DifferenceLevel.DIFFERENT) in DifferenceLevel.values
-        assert sorted(row["entries"]) == sorted(table["segments"]), row["slug"]
+@pytest.mark.parametrize("comparison", _comparisons())
+def test_every_row_has_a_known_difference_level_and_a_cell_per_column(comparison):
+    for dimension in comparison["dimensions"]:
+        assert dimension.get("difference", DifferenceLevel.DIFFERENT) in DifferenceLevel.values
+        assert sorted(dimension["entries"]) == sorted(comparison["segments"]), dimension["slug"]
 
 
-@pytest.mark.parametrize("table", _tables())
-def test_a_replaced_row_is_not_also_shipped(table):
-    slugs = {row["slug"] for row in table["dimensions"]}
-    for row in table["dimensions"]:
-        assert not slugs & set(row.get("replaces", [])), row["slug"]
+@pytest.mark.parametrize("comparison", _comparisons())
+def test_a_replaced_row_is_not_also_shipped(comparison):
+    slugs = {dimension["slug"] for dimension in comparison["dimensions"]}
+    for dimension in comparison["dimensions"]:
+        assert not slugs & set(dimension.get("replaces", [])), dimension["slug"]
 
 
 def fingerprint(text_runs: set[tuple[str, ...]]) -> set[str]:
@@ -178,12 +178,14 @@ AS_OF = re.compile(
 
 
 @pytest.mark.parametrize(
-    ("file", "table", "row", "segment", "cell", "sources"), CELLS, ids=CELL_IDS
+    ("file", "comparison", "dimension", "segment", "entry", "sources"), CELLS, ids=CELL_IDS
 )
-def test_a_cell_stating_a_store_rule_says_as_of_when(file, table, row, segment, cell, sources):
+def test_a_cell_stating_a_store_rule_says_as_of_when(
+    file, comparison, dimension, segment, entry, sources
+):
     cites_a_store = any(domain(source) in STORE_DOMAINS for source in sources)
-    if cites_a_store and STORE_RULE.search(cell["body"]):
-        assert AS_OF.search(cell["body"]), "say 'as of <month year>'"
+    if cites_a_store and STORE_RULE.search(entry["body"]):
+        assert AS_OF.search(entry["body"]), "say 'as of <month year>'"
 
 
 # --- Authority of the sources -----------------------------------------------------------------
@@ -258,11 +260,11 @@ def shared_claim(first: dict, second: dict) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-@pytest.mark.parametrize("table", _tables())
-def test_no_two_rows_of_a_table_make_the_same_main_claim(table):
+@pytest.mark.parametrize("comparison", _comparisons())
+def test_no_two_rows_of_a_table_make_the_same_main_claim(comparison):
     alike = [
         (first["slug"], second["slug"])
-        for first, second in itertools.combinations(table["dimensions"], 2)
+        for first, second in itertools.combinations(comparison["dimensions"], 2)
         if shared_claim(first, second) > SAME_CLAIM
     ]
     assert alike == []

@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +54,7 @@ def database_down():
 
 @pytest.fixture
 def cached(client):
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     for url in CACHED:
         assert client.get(url).status_code == 200, url
     return {url: client.get(url).content for url in CACHED}

@@ -17,7 +17,7 @@ from tests.admin_forms import change_url, opened_dimension_form
 pytestmark = pytest.mark.django_db
 
 
-def _row(slug, title, b2b, b2c, **extra):
+def _dimension(slug, title, b2b, b2c, **extra):
     return {
         "slug": slug,
         "title": title,
@@ -41,10 +41,10 @@ OLD = {
             "summary": "Old summary.",
             "segments": ["b2b", "b2c"],
             "dimensions": [
-                _row("alpha", "Alpha", "Old alpha B2B.", "Old alpha B2C."),
-                _row("beta", "Beta", "Old beta B2B.", "Old beta B2C."),
-                _row("gamma", "Gamma", "Old gamma B2B.", "Old gamma B2C."),
-                _row("epsilon", "Epsilon", "Old epsilon B2B.", "Old epsilon B2C."),
+                _dimension("alpha", "Alpha", "Old alpha B2B.", "Old alpha B2C."),
+                _dimension("beta", "Beta", "Old beta B2B.", "Old beta B2C."),
+                _dimension("gamma", "Gamma", "Old gamma B2B.", "Old gamma B2C."),
+                _dimension("epsilon", "Epsilon", "Old epsilon B2B.", "Old epsilon B2C."),
             ],
         }
     ],
@@ -52,9 +52,11 @@ OLD = {
 NEW = copy.deepcopy(OLD)
 NEW["comparisons"][0]["summary"] = "New summary."
 NEW["comparisons"][0]["dimensions"] = [
-    _row("alpha", "Alpha", "New alpha B2B.", "New alpha B2C."),
-    _row("beta-and-epsilon", "Beta", "Merged B2B.", "Merged B2C.", replaces=["beta", "epsilon"]),
-    _row("delta", "Delta", "New delta B2B.", "New delta B2C."),
+    _dimension("alpha", "Alpha", "New alpha B2B.", "New alpha B2C."),
+    _dimension(
+        "beta-and-epsilon", "Beta", "Merged B2B.", "Merged B2C.", replaces=["beta", "epsilon"]
+    ),
+    _dimension("delta", "Delta", "New delta B2B.", "New delta B2C."),
 ]
 
 
@@ -148,7 +150,7 @@ def site_of_november():
     return Comparison.objects.get(slug=TABLE)
 
 
-def _shipped_row(slug):
+def _shipped_dimension(slug):
     return Dimension.objects.get(comparison__slug=TABLE, slug=slug)
 
 
@@ -171,7 +173,7 @@ def test_the_shipped_merges_fold_old_rows_into_their_survivors(site_of_november,
 def test_the_shipped_upgrade_is_recorded_in_each_rows_history(site_of_november):
     call_command("load_default_content", stdout=StringIO())
     for slug in ("sales-influence", "data-and-experiments", "shipping-change", "success-metrics"):
-        latest = _shipped_row(slug).history.first()
+        latest = _shipped_dimension(slug).history.first()
         assert latest.changeset.reason == "upgrade", slug
     removed = Dimension.history.filter(comparison_id=site_of_november.pk, history_type="-")
     merged_away = {"product-vision", "role-of-data", "pricing"}
@@ -179,11 +181,11 @@ def test_the_shipped_upgrade_is_recorded_in_each_rows_history(site_of_november):
 
 
 def test_an_edited_row_stops_its_merge_and_is_kept(site_of_november):
-    vision = _shipped_row("product-vision")
+    vision = _shipped_dimension("product-vision")
     vision.title = "Product vision, as our team sees it"
     vision.save()
     call_command("load_default_content", stdout=StringIO())
-    assert _shipped_row("product-vision").title == "Product vision, as our team sees it"
+    assert _shipped_dimension("product-vision").title == "Product vision, as our team sees it"
     assert "sales-influence" in set(site_of_november.dimensions.values_list("slug", flat=True))
 
 
@@ -225,21 +227,21 @@ def site_of_december():
         load_file(path)
 
 
-def _cell(table, row, segment):
-    dimension = Dimension.objects.get(comparison__slug=table, slug=row)
+def _entry_body(comparison, dimension_slug, segment):
+    dimension = Dimension.objects.get(comparison__slug=comparison, slug=dimension_slug)
     return dimension.entries.get(segment__slug=segment).body
 
 
 def test_a_december_site_gets_the_current_store_rules(site_of_december):
-    assert "1 May 2025" not in _cell(PRICING, "app-stores", "b2c")
+    assert "1 May 2025" not in _entry_body(PRICING, "app-stores", "b2c")
     call_command("load_default_content", stdout=StringIO())
-    assert "1 May 2025" in _cell(PRICING, "app-stores", "b2c")
-    assert "As of December 2026" in _cell(PRICING, "store-commission", "b2c")
-    assert "Google Play" in _cell(PRICING, "google-play-billing", "b2c")
+    assert "1 May 2025" in _entry_body(PRICING, "app-stores", "b2c")
+    assert "As of December 2026" in _entry_body(PRICING, "store-commission", "b2c")
+    assert "Google Play" in _entry_body(PRICING, "google-play-billing", "b2c")
 
 
 @pytest.mark.parametrize(
-    ("table", "old", "new"),
+    ("comparison", "old", "new"),
     [
         ("product-management-b2b-vs-b2c", "product-led-growth", "go-to-market"),
         ("product-management-b2b-vs-b2c", "onboarding", "customisation"),
@@ -253,13 +255,13 @@ def test_a_december_site_gets_the_current_store_rules(site_of_december):
     ],
 )
 def test_a_december_sites_repeated_rows_are_merged_and_redirect(
-    site_of_december, client, table, old, new
+    site_of_december, client, comparison, old, new
 ):
     call_command("load_default_content", stdout=StringIO())
-    assert not Dimension.objects.filter(comparison__slug=table, slug=old).exists()
-    response = client.get(f"/compare/{table}/{old}/")
+    assert not Dimension.objects.filter(comparison__slug=comparison, slug=old).exists()
+    response = client.get(f"/compare/{comparison}/{old}/")
     assert response.status_code == 301
-    assert response["Location"] == f"/compare/{table}/{new}/"
+    assert response["Location"] == f"/compare/{comparison}/{new}/"
 
 
 def test_a_december_site_upgraded_twice_changes_nothing_the_second_time(site_of_december):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from comparisons.models import Comparison, DifferenceLevel, Dimension
 from comparisons.transfer.resources import DimensionResource
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +20,15 @@ DEFAULT_SLUG = "product-management-b2b-vs-b2c"
 
 
 @pytest.fixture
-def table(db):
+def one_dimension_per_level(db):
     """Four rows, one per level: row-1 same, row-2 similar, row-3 different, row-4 opposite."""
-    comparison = make_comparison(rows=4)
+    comparison = make_comparison(dimensions=4)
     for number, level in enumerate(DifferenceLevel.values, start=1):
         Dimension.objects.filter(slug=f"row-{number}").update(difference=level)
     return comparison
 
 
-def _row_ids(html: str) -> list[str]:
+def _dimension_slugs(html: str) -> list[str]:
     return [f"row-{n}" for n in range(1, 5) if f'id="row-{n}"' in html]
 
 
@@ -37,41 +37,45 @@ def test_the_levels_are_ordered_from_same_to_opposite():
     assert ranks == sorted(ranks) and len(set(ranks)) == 4
 
 
-def test_min_keeps_rows_at_least_that_different(client, table):
+def test_min_keeps_rows_at_least_that_different(client, one_dimension_per_level):
     html = client.get("/compare/b2b-vs-b2c/?min=different").content.decode()
-    assert _row_ids(html) == ["row-3", "row-4"]
+    assert _dimension_slugs(html) == ["row-3", "row-4"]
     assert "Showing 2 of 4 rows" in html
-    assert _row_ids(client.get("/compare/b2b-vs-b2c/?min=opposite").content.decode()) == ["row-4"]
+    assert _dimension_slugs(client.get("/compare/b2b-vs-b2c/?min=opposite").content.decode()) == [
+        "row-4"
+    ]
     html = client.get("/compare/b2b-vs-b2c/?min=same").content.decode()
-    assert _row_ids(html) == ["row-1", "row-2", "row-3", "row-4"]
+    assert _dimension_slugs(html) == ["row-1", "row-2", "row-3", "row-4"]
 
 
-def test_a_bad_level_is_ignored_and_listed(client, table):
+def test_a_bad_level_is_ignored_and_listed(client, one_dimension_per_level):
     response = client.get("/compare/b2b-vs-b2c/?min=huge")
     assert response.status_code == 200
     html = response.content.decode()
-    assert _row_ids(html) == ["row-1", "row-2", "row-3", "row-4"]
+    assert _dimension_slugs(html) == ["row-1", "row-2", "row-3", "row-4"]
     assert "difference level “huge”" in html
 
 
 @pytest.mark.parametrize("value", ["%00", "different%00", "-1", "x" * 500, "%ff%fe", "[]"])
-def test_bad_levels_never_fail(client, table, value):
+def test_bad_levels_never_fail(client, one_dimension_per_level, value):
     for path in ("/compare/b2b-vs-b2c/", "/embed/b2b-vs-b2c/", "/compare/b2b-vs-b2c/export.json"):
         assert client.get(f"{path}?min={value}").status_code == 200
 
 
-def test_the_strictest_of_several_levels_wins_and_the_link_is_normalised(client, table):
+def test_the_strictest_of_several_levels_wins_and_the_link_is_normalised(
+    client, one_dimension_per_level
+):
     response = client.get("/compare/b2b-vs-b2c/?min=Similar&min=OPPOSITE")
     assert response.status_code == 302
     assert response["Location"] == "/compare/b2b-vs-b2c/?min=opposite"
 
 
-def test_the_canonical_url_carries_the_level(client, table):
+def test_the_canonical_url_carries_the_level(client, one_dimension_per_level):
     html = client.get("/compare/b2b-vs-b2c/?only=row-1,row-4&min=different").content.decode()
     assert "/compare/b2b-vs-b2c/?only=row-1,row-4&amp;min=different" in html
 
 
-def test_exports_and_the_embed_honour_the_level(client, table):
+def test_exports_and_the_embed_honour_the_level(client, one_dimension_per_level):
     data = json.loads(client.get("/compare/b2b-vs-b2c/export.json?min=opposite").content)
     assert [row["slug"] for row in data["rows"]] == ["row-4"]
     assert data["filter"]["min"] == ["opposite"]
@@ -79,17 +83,17 @@ def test_exports_and_the_embed_honour_the_level(client, table):
     csv = client.get("/compare/b2b-vs-b2c/export.csv?min=different").content.decode()
     assert "Row 3" in csv and "Row 4" in csv and "Row 2" not in csv
     embed = client.get("/embed/b2b-vs-b2c/?min=opposite").content.decode()
-    assert _row_ids(embed) == ["row-4"]
+    assert _dimension_slugs(embed) == ["row-4"]
 
 
-def test_each_row_shows_its_level_as_text(client, table):
+def test_each_row_shows_its_level_as_text(client, one_dimension_per_level):
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
     for value, label in DifferenceLevel.choices:
         assert f'class="difference difference-{value}"' in html
         assert f'<span class="visually-hidden">Difference level: </span>{label}</span>' in html
 
 
-def test_the_filter_form_offers_big_differences_only(client, table):
+def test_the_filter_form_offers_big_differences_only(client, one_dimension_per_level):
     html = client.get("/compare/b2b-vs-b2c/").content.decode()
     assert '<input type="checkbox" name="min" value="different">' in html
     assert "Big differences only" in html
@@ -97,14 +101,18 @@ def test_the_filter_form_offers_big_differences_only(client, table):
     assert 'name="min" value="different" checked' in checked
 
 
-def test_the_filter_stays_within_the_query_budget(client, table, django_assert_max_num_queries):
+def test_the_filter_stays_within_the_query_budget(
+    client, one_dimension_per_level, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(9):  # the table page's budget (test_query_budget.py)
         client.get("/compare/b2b-vs-b2c/?min=different&segments=b2b")
     with django_assert_max_num_queries(6):
         client.get("/compare/b2b-vs-b2c/export.csv?min=different")
 
 
-def test_editors_set_the_level_in_the_admin_list_and_filter_by_it(editor_client, table):
+def test_editors_set_the_level_in_the_admin_list_and_filter_by_it(
+    editor_client, one_dimension_per_level
+):
     html = editor_client.get("/admin/comparisons/dimension/?difference__exact=opposite")
     html = html.content.decode()
     assert "Row 4" in html and "Row 3" not in html
@@ -112,7 +120,7 @@ def test_editors_set_the_level_in_the_admin_list_and_filter_by_it(editor_client,
     assert 'name="form-0-difference"' in html  # editable right in the list
 
 
-def test_the_spreadsheet_carries_the_level_both_ways(table):
+def test_the_spreadsheet_carries_the_level_both_ways(one_dimension_per_level):
     rows = json.loads(DimensionResource().export().export("json"))
     assert [row["difference"] for row in rows] == DifferenceLevel.values
     rows[0]["difference"] = "opposite"
@@ -122,7 +130,7 @@ def test_the_spreadsheet_carries_the_level_both_ways(table):
     assert Dimension.objects.get(slug="row-1").difference == "opposite"
 
 
-def test_a_backup_carries_the_level(table, tmp_path):
+def test_a_backup_carries_the_level(one_dimension_per_level, tmp_path):
     path = tmp_path / "backup.json"
     call_command("export_kb", str(path), stderr=StringIO())
     levels = [item["difference"] for item in json.loads(path.read_text())["data"]["dimensions"]]
@@ -160,7 +168,7 @@ class AppsOfMigration0010:
 
 def test_the_migration_sets_default_levels_but_keeps_an_editors_choice(db):
     # The default table as it was when the migration was written, before the levels.
-    make_comparison(slug=DEFAULT_SLUG, rows=3)
+    make_comparison(slug=DEFAULT_SLUG, dimensions=3)
     rows = Dimension.objects.filter(comparison__slug=DEFAULT_SLUG)
     for row, slug in zip(rows, ["buyer-vs-user", "usability", "dogfooding"], strict=True):
         row.slug = slug

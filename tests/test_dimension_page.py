@@ -1,7 +1,7 @@
 import pytest
 
 from comparisons.models import Dimension, Status
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_it_shows_the_row_with_every_segment(client, comparison):
 
 
 def test_a_row_of_another_comparison_is_404(client, comparison):
-    make_comparison(slug="other", rows=0)
+    make_comparison(slug="other", dimensions=0)
     assert client.get("/compare/other/row-1/").status_code == 404
 
 

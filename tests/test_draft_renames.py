@@ -4,7 +4,7 @@ on any route that reads `?only=`; staff are still sent to the current slug."""
 import pytest
 
 from comparisons.models import Dimension, Status
-from tests.conftest import make_comparison, rename
+from tests.factories import make_comparison, rename
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ ROUTES = [
 
 @pytest.fixture
 def renamed_draft(db):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
     rename(Dimension, "row-2", "secret-new-name")
 
@@ -43,7 +43,7 @@ def test_staff_are_sent_to_the_drafts_current_slug(renamed_draft, editor_client)
 
 
 def test_a_published_rows_old_slug_still_redirects_readers(client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     rename(Dimension, "row-2", "new-name")
     response = client.get("/compare/b2b-vs-b2c/", {"only": "row-2"})
     assert response.status_code == 301

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from comparisons.models import Dimension
 from comparisons.roles import EDITOR_PERMISSIONS, EDITORS
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def test_createeditor_refuses_an_existing_username_and_a_bad_email():
 
 
 def test_an_editor_edits_a_row_in_the_admin(group_editor_client):
-    make_comparison(rows=1)
+    make_comparison(dimensions=1)
     dimension = Dimension.objects.get()
     data = opened_dimension_form(
         dimension, title="Renamed row", b2b_body="Edited b2b", b2c_body="Edited b2c"

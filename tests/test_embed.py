@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 

@@ -9,15 +9,15 @@ from django.core.management import call_command
 
 from comparisons.markdown import plain_text
 from comparisons.models import Dimension, Entry
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def table(db, settings):
+def comparison_with_pipes(db, settings):
     settings.SITE_URL = "https://kb.example.org"
-    comparison = make_comparison(rows=3)
+    comparison = make_comparison(dimensions=3)
     Entry.objects.filter(dimension__slug="row-1", segment__slug="b2b").update(
         body='Seats, "contracts" | pipes,\nand two lines — ünïcode'
     )
@@ -32,19 +32,23 @@ def table(db, settings):
         ("json", "application/json"),
     ],
 )
-def test_each_export_has_its_content_type_and_a_download_name(client, table, format, content_type):
+def test_each_export_has_its_content_type_and_a_download_name(
+    client, comparison_with_pipes, format, content_type
+):
     response = client.get(f"/compare/b2b-vs-b2c/export.{format}")
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == f'attachment; filename="b2b-vs-b2c.{format}"'
 
 
-def test_a_filtered_export_says_so_in_its_file_name(client, table):
+def test_a_filtered_export_says_so_in_its_file_name(client, comparison_with_pipes):
     response = client.get("/compare/b2b-vs-b2c/export.csv?only=row-1")
     assert response["Content-Disposition"] == 'attachment; filename="b2b-vs-b2c-filtered.csv"'
 
 
-def test_markdown_is_a_github_table_with_escaped_pipes_and_no_raw_newlines(client, table):
+def test_markdown_is_a_github_table_with_escaped_pipes_and_no_raw_newlines(
+    client, comparison_with_pipes
+):
     text = client.get("/compare/b2b-vs-b2c/export.md").content.decode()
     lines = text.splitlines()
     assert lines[0] == "# Comparison b2b-vs-b2c"
@@ -58,7 +62,7 @@ def test_markdown_is_a_github_table_with_escaped_pipes_and_no_raw_newlines(clien
     assert "Source: <https://kb.example.org/compare/b2b-vs-b2c/>" in text
 
 
-def test_csv_has_a_row_per_dimension_and_a_column_per_segment(client, table):
+def test_csv_has_a_row_per_dimension_and_a_column_per_segment(client, comparison_with_pipes):
     body = client.get("/compare/b2b-vs-b2c/export.csv").content
     assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark, for spreadsheets
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
@@ -72,7 +76,7 @@ def test_csv_has_a_row_per_dimension_and_a_column_per_segment(client, table):
 
 
 def test_every_export_has_a_column_per_segment_of_a_three_column_table(client, db):
-    make_comparison(slug="three", segments=("SLG", "PLG", "B2C"), rows=2)
+    make_comparison(slug="three", segments=("SLG", "PLG", "B2C"), dimensions=2)
     body = client.get("/compare/three/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][4:10] == ["SLG", "SLG sources", "PLG", "PLG sources", "B2C", "B2C sources"]
@@ -89,14 +93,14 @@ def test_every_export_has_a_column_per_segment_of_a_three_column_table(client, d
     assert all(len(row["entries"]) == 3 for row in data["rows"])
 
 
-def test_csv_of_a_filtered_view_keeps_the_chosen_rows_and_segments(client, table):
+def test_csv_of_a_filtered_view_keeps_the_chosen_rows_and_segments(client, comparison_with_pipes):
     body = client.get("/compare/b2b-vs-b2c/export.csv?only=row-2&segments=b2c").content
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows[0][4:7] == ["B2C", "B2C sources", "Tags"]
     assert [row[0] for row in rows[1:]] == ["Row 2"]
 
 
-def test_json_has_the_documented_shape(client, table):
+def test_json_has_the_documented_shape(client, comparison_with_pipes):
     Dimension.objects.filter(slug="row-2").update(common_ground="Both listen.")
     data = json.loads(client.get("/compare/b2b-vs-b2c/export.json?only=row-2,ghost").content)
     assert set(data) == {"comparison", "url", "filter", "segments", "rows"}
@@ -125,7 +129,7 @@ def test_json_has_the_documented_shape(client, table):
     assert row["entries"][0]["updated"]
 
 
-def test_a_missing_entry_is_null_in_json(client, table):
+def test_a_missing_entry_is_null_in_json(client, comparison_with_pipes):
     Entry.objects.filter(dimension__slug="row-1", segment__slug="b2c").delete()
     data = json.loads(client.get("/compare/b2b-vs-b2c/export.json?only=row-1").content)
     assert data["rows"][0]["entries"][1] == {
@@ -136,7 +140,7 @@ def test_a_missing_entry_is_null_in_json(client, table):
     }
 
 
-def test_exports_hide_draft_rows_and_draft_tables_from_anonymous(client, table):
+def test_exports_hide_draft_rows_and_draft_tables_from_anonymous(client, comparison_with_pipes):
     Dimension.objects.filter(slug="row-2").update(status="draft")
     data = json.loads(client.get("/compare/b2b-vs-b2c/export.json").content)
     assert [row["slug"] for row in data["rows"]] == ["row-1", "row-3"]
@@ -144,14 +148,14 @@ def test_exports_hide_draft_rows_and_draft_tables_from_anonymous(client, table):
     assert client.get("/compare/hidden/export.md").status_code == 404
 
 
-def test_an_unknown_format_is_404(client, table):
+def test_an_unknown_format_is_404(client, comparison_with_pipes):
     assert client.get("/compare/b2b-vs-b2c/export.xlsx").status_code == 404
 
 
 @pytest.mark.parametrize("format", ["md", "csv", "json"])
 def test_exports_load_in_a_fixed_number_of_queries(client, format, django_assert_max_num_queries):
-    make_comparison(slug="small", rows=3)
-    make_comparison(slug="large", rows=40, bulk=True)
+    make_comparison(slug="small", dimensions=3)
+    make_comparison(slug="large", dimensions=40, bulk=True)
     for slug in ("small", "large"):
         with django_assert_max_num_queries(6):
             client.get(f"/compare/{slug}/export.{format}?tag=research")

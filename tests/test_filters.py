@@ -4,17 +4,17 @@ import pytest
 from django.http import QueryDict
 
 from comparisons.filters import MAX_VALUES, apply_filter, normalised_query_string, parse_query
+from comparisons.grids import load_grid
 from comparisons.models import Comparison, Dimension
-from comparisons.tables import load_table
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
-def _filter(query_string: str, rows: int = 3):
-    comparison = Comparison.objects.first() or make_comparison(rows=rows)
-    table = load_table(comparison, Dimension.objects.all())
-    return apply_filter(table, parse_query(QueryDict(query_string)))
+def _filter(query_string: str, dimensions: int = 3):
+    comparison = Comparison.objects.first() or make_comparison(dimensions=dimensions)
+    grid = load_grid(comparison, Dimension.objects.all())
+    return apply_filter(grid, parse_query(QueryDict(query_string)))
 
 
 def test_it_reads_comma_lists_and_repeated_keys_alike():
@@ -47,13 +47,13 @@ def test_order_and_case_do_not_change_the_normalised_view():
 
 def test_rows_keep_the_tables_order_whatever_order_they_are_named_in():
     view = _filter("only=row-3,row-1")
-    assert [row.dimension.slug for row in view.table.rows] == ["row-1", "row-3"]
-    assert view.total_rows == 3
+    assert [line.dimension.slug for line in view.grid.lines] == ["row-1", "row-3"]
+    assert view.total_dimensions == 3
 
 
 def test_unknown_values_are_ignored_and_reported():
     view = _filter("only=row-1,nope&tag=missing&segments=b2b,b2g")
-    assert [row.dimension.slug for row in view.table.rows] == ["row-1"]
+    assert [line.dimension.slug for line in view.grid.lines] == ["row-1"]
     assert [(i.parameter, i.value) for i in view.ignored] == [
         ("only", "nope"),
         ("tag", "missing"),
@@ -64,34 +64,34 @@ def test_unknown_values_are_ignored_and_reported():
 
 def test_only_unknown_values_leave_the_table_whole():
     view = _filter("only=nope")
-    assert len(view.table.rows) == 3
+    assert len(view.grid.lines) == 3
     assert not view.is_filtered
 
 
 def test_a_tag_keeps_only_rows_that_carry_it():
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     Dimension.objects.get(slug="row-2").tags.add("pricing")
     view = _filter("tag=pricing")
-    assert [row.dimension.slug for row in view.table.rows] == ["row-2"]
+    assert [line.dimension.slug for line in view.grid.lines] == ["row-2"]
 
 
 def test_rows_and_tag_together_can_leave_nothing():
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     Dimension.objects.get(slug="row-2").tags.add("pricing")
     view = _filter("only=row-1&tag=pricing")
-    assert view.table.rows == []
+    assert view.grid.lines == []
     assert view.is_filtered
 
 
 def test_segments_choose_the_columns_and_the_cells():
     view = _filter("segments=b2c")
-    assert [segment.slug for segment in view.table.segments] == ["b2c"]
-    assert all([cell.segment.slug for cell in row.cells] == ["b2c"] for row in view.table.rows)
+    assert [segment.slug for segment in view.grid.segments] == ["b2c"]
+    assert all([slot.segment.slug for slot in line.slots] == ["b2c"] for line in view.grid.lines)
 
 
 def test_slugs_stored_with_capitals_still_match_and_keep_their_spelling():
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     Dimension.objects.filter(slug="row-2").update(slug="Row-Two")
     view = _filter("only=ROW-TWO")
-    assert [row.dimension.slug for row in view.table.rows] == ["Row-Two"]
+    assert [line.dimension.slug for line in view.grid.lines] == ["Row-Two"]
     assert view.query_string == "only=Row-Two"

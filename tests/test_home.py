@@ -7,13 +7,13 @@ from django.utils import timezone
 from comparisons.history import writes
 from comparisons.models import Dimension, Status
 from comparisons.templatetags.kb import datetime_attribute
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 def _filed(slug, topic, rows=2, **kwargs):
-    comparison = make_comparison(slug=slug, rows=rows, **kwargs)
+    comparison = make_comparison(slug=slug, dimensions=rows, **kwargs)
     comparison.topic = topic
     writes.save(None, comparison)
     return comparison
@@ -34,7 +34,7 @@ def _headings(html):
 
 
 def test_it_lists_published_comparisons_with_their_row_counts(client):
-    make_comparison(slug="public", rows=3)
+    make_comparison(slug="public", dimensions=3)
     html = client.get("/").content.decode()
     assert 'href="/compare/public/"' in html
     assert "3 rows" in html
@@ -53,7 +53,7 @@ def test_it_shows_draft_comparisons_to_staff_marked(editor_client):
 
 
 def test_it_links_tags_of_published_rows_with_counts(client):
-    make_comparison(slug="public", rows=2)
+    make_comparison(slug="public", dimensions=2)
     html = client.get("/").content.decode()
     assert 'href="/tags/research/"' in html
     assert '<span class="count">2</span>' in html
@@ -61,7 +61,7 @@ def test_it_links_tags_of_published_rows_with_counts(client):
 
 def test_tag_counts_follow_an_edit_on_the_next_request(client, settings):
     settings.PAGE_CACHE = False  # the counts are cached on their own, by cache generation
-    comparison = make_comparison(slug="public", rows=2)
+    comparison = make_comparison(slug="public", dimensions=2)
     assert 'href="/tags/pricing/"' not in client.get("/").content.decode()
     writes.set_tags(
         None,
@@ -75,7 +75,7 @@ def test_tag_counts_are_computed_once_per_generation(
     client, settings, django_assert_max_num_queries
 ):
     settings.PAGE_CACHE = False
-    make_comparison(slug="public", rows=2)
+    make_comparison(slug="public", dimensions=2)
     client.get("/search/?q=nothing-matches-this")  # suggests tags, with their counts
     with django_assert_max_num_queries(10) as captured:
         html = client.get("/search/?q=nor-this").content.decode()

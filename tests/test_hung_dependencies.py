@@ -19,7 +19,7 @@ import pytest
 from django.db import connection, connections
 
 from kb import database_waits
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -83,7 +83,7 @@ def timed(client, url: str, limit: float = 10) -> tuple[int | None, float]:
 
 
 def test_a_hung_redis_costs_readers_at_most_one_short_wait(client, redis_server):
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     assert client.get(TABLE).status_code == 200
     os.kill(redis_server.pid, signal.SIGSTOP)
     try:
@@ -108,7 +108,7 @@ def test_healthz_answers_within_a_second_while_redis_hangs(client, redis_server)
 def test_the_cache_is_used_again_once_redis_answers(client, redis_server, monkeypatch):
     from kb import cache as bounded
 
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     os.kill(redis_server.pid, signal.SIGSTOP)
     timed(client, "/healthz")
     os.kill(redis_server.pid, signal.SIGCONT)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 ALREADY = "This file was already imported"
 
 
-def _new_row(slug="imported"):
+def _new_line(slug="imported"):
     return {
         "comparison": "b2b-vs-b2c",
         "slug": slug,
@@ -30,7 +30,7 @@ def _message(client, response) -> str:
 def test_a_second_confirm_of_one_preview_imports_nothing_more_and_says_so(
     editor_client, comparison
 ):
-    form = preview(editor_client, [_new_row()])
+    form = preview(editor_client, [_new_line()])
     assert confirm(editor_client, form).status_code == 302
     Dimension.objects.filter(slug="imported").update(title="Edited since")
 
@@ -40,22 +40,22 @@ def test_a_second_confirm_of_one_preview_imports_nothing_more_and_says_so(
 
 
 def test_a_forged_reference_is_refused(editor_client, comparison):
-    form = preview(editor_client, [_new_row()])
+    form = preview(editor_client, [_new_line()])
     forged = confirm(editor_client, {**form, "reference": form["reference"] + "x"})
     assert ALREADY in _message(editor_client, forged)
     assert not Dimension.objects.filter(slug="imported").exists()
 
 
 def test_the_file_is_the_signed_one_whatever_the_form_names(editor_client, comparison):
-    form = preview(editor_client, [_new_row("first")])
-    other = preview(editor_client, [_new_row("second")])
+    form = preview(editor_client, [_new_line("first")])
+    other = preview(editor_client, [_new_line("second")])
     confirm(editor_client, {**form, "import_file_name": other["import_file_name"]})
     assert Dimension.objects.filter(slug="first").exists()
     assert not Dimension.objects.filter(slug="second").exists()
 
 
 def test_a_signed_reference_to_a_file_that_is_not_there_is_refused(editor_client, comparison):
-    form = preview(editor_client, [_new_row()])
+    form = preview(editor_client, [_new_line()])
     reference = signing.dumps({"file": "no-such-file", "states": {}}, salt=SALT)
     answer = confirm(editor_client, {**form, "reference": reference})
     assert ALREADY in _message(editor_client, answer)

@@ -17,7 +17,7 @@ def _production(settings):
     settings.DEBUG = False
 
 
-def _exported_rows():
+def _exported_lines():
     return json.loads(DimensionResource().export().export("json"))
 
 
@@ -35,19 +35,19 @@ def test_a_file_without_the_key_columns_is_refused_with_a_message(editor_client,
 
 
 def test_a_column_the_import_does_not_know_is_refused(editor_client, comparison):
-    rows = [{**row, "titel": "A typo"} for row in _exported_rows()]
+    rows = [{**row, "titel": "A typo"} for row in _exported_lines()]
     html = _errors_of(upload(editor_client, rows))
     assert "Unknown columns: titel." in html
 
 
 def test_an_unknown_segment_column_is_refused_with_a_message(editor_client, comparison):
-    rows = [{**row, "b2x_body": ""} for row in _exported_rows()]
+    rows = [{**row, "b2x_body": ""} for row in _exported_lines()]
     html = _errors_of(upload(editor_client, rows))
     assert "Unknown segment columns: b2x_body." in html
 
 
 def test_a_duplicated_row_names_both_lines(editor_client, comparison):
-    rows = _exported_rows()
+    rows = _exported_lines()
     rows.append({**rows[0], "title": "Second version"})
     html = _errors_of(upload(editor_client, rows))
     assert "b2b-vs-b2c/row-1 is on lines 1, 3" in html
@@ -55,7 +55,7 @@ def test_a_duplicated_row_names_both_lines(editor_client, comparison):
 
 
 def test_a_line_with_an_error_is_named_with_its_message(editor_client, comparison):
-    rows = _exported_rows()
+    rows = _exported_lines()
     rows[1]["comparison"] = "no-such-table"
     html = _errors_of(upload(editor_client, rows))
     assert "Line 2: No comparison with slug &#x27;no-such-table&#x27;." in html

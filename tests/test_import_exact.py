@@ -18,7 +18,7 @@ AWKWARD = [
 
 
 @pytest.fixture
-def awkward(table):
+def awkward(comparison_of_three):
     rows = Dimension.objects.order_by("position")
     for row, text in zip(rows, AWKWARD, strict=False):
         Dimension.objects.filter(pk=row.pk).update(title=text, question=text)
@@ -26,7 +26,7 @@ def awkward(table):
             body="First line\r\nsecond line\u2028third\n",
             sources=[{"title": f"Title with a\u2028line separator {row.pk}", "url": ""}],
         )
-    return table
+    return comparison_of_three
 
 
 def _state():

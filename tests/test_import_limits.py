@@ -15,7 +15,7 @@ from tests.test_deploy_check import run_manage
 pytestmark = pytest.mark.django_db
 
 
-def _new_rows(count: int) -> list[dict]:
+def _new_lines(count: int) -> list[dict]:
     [row] = json.loads(DimensionResource().export().export("json"))[:1]
     return [{**row, "slug": f"new-{n}", "title": f"New {n}"} for n in range(count)]
 
@@ -32,7 +32,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     editor_client, comparison, settings
 ):
     settings.IMPORT_MAX_BYTES = 2048
-    data = json.dumps(_new_rows(40)).encode()
+    data = json.dumps(_new_lines(40)).encode()
     assert len(data) > 2048
     html = _form_error(upload_file(editor_client, data, "json"))
     assert "at most 2.0\xa0KB can be imported at once. Split it into smaller files." in html
@@ -42,7 +42,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
 def test_a_file_over_the_line_limit_is_refused(editor_client, comparison, settings, fmt):
     settings.IMPORT_MAX_LINES = 3
-    data = DimensionResource().export().load(json.dumps(_new_rows(4)), format="json")
+    data = DimensionResource().export().load(json.dumps(_new_lines(4)), format="json")
     content = data.export(fmt)
     html = _form_error(upload_file(editor_client, _bytes(content), fmt))
     assert "The file has 4 lines; at most 3 can be imported at once." in html
@@ -51,7 +51,7 @@ def test_a_file_over_the_line_limit_is_refused(editor_client, comparison, settin
 
 def test_a_file_at_the_line_limit_is_imported(editor_client, comparison, settings):
     settings.IMPORT_MAX_LINES = 3
-    response = upload(editor_client, _new_rows(3))
+    response = upload(editor_client, _new_lines(3))
     assert 'name="import_file_name"' in response.content.decode()
 
 

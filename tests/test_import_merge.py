@@ -8,19 +8,19 @@ import pytest
 from comparisons.models import Dimension, Entry
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, confirm_form, export, upload_file
-from tests.conftest import editor_client_for
+from tests.factories import editor_client_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def exported_by_a(table):
+def exported_by_a(comparison_of_three):
     """Editor A exports the table (JSON, CSV and XLSX carry the same versions)."""
     a = editor_client_for("editor-a")
     return a, json.loads(export(a, "json"))
 
 
-def _b_edits_row_1_in_the_admin():
+def _b_edits_dimension_1_in_the_admin():
     b = editor_client_for("editor-b")
     row = Dimension.objects.get(slug="row-1")
     form = opened_dimension_form(row, title="B's title", b2c_body="B's B2C text")
@@ -44,7 +44,7 @@ def test_the_export_carries_the_version_of_each_row_and_cell(exported_by_a):
 
 def test_an_old_file_keeps_what_another_editor_saved_since_the_export(exported_by_a):
     a, rows = exported_by_a
-    _b_edits_row_1_in_the_admin()
+    _b_edits_dimension_1_in_the_admin()
     _line(rows, "row-2")["title"] = "A's title for row 2"
 
     preview = upload_file(a, json.dumps(rows).encode(), "json")
@@ -60,7 +60,7 @@ def test_an_old_file_keeps_what_another_editor_saved_since_the_export(exported_b
 
 def test_a_field_both_editors_changed_is_a_conflict_the_site_keeps_unless_chosen(exported_by_a):
     a, rows = exported_by_a
-    _b_edits_row_1_in_the_admin()
+    _b_edits_dimension_1_in_the_admin()
     _line(rows, "row-1")["title"] = "A's title"
     _line(rows, "row-1")["question"] = "A's question?"  # B left the question alone
 
@@ -78,7 +78,7 @@ def test_a_field_both_editors_changed_is_a_conflict_the_site_keeps_unless_chosen
 
 def test_the_editor_may_take_the_file_s_side_of_a_conflict(exported_by_a):
     a, rows = exported_by_a
-    _b_edits_row_1_in_the_admin()
+    _b_edits_dimension_1_in_the_admin()
     _line(rows, "row-1")["title"] = "A's title"
 
     html = upload_file(a, json.dumps(rows).encode(), "json").content.decode()
@@ -90,9 +90,9 @@ def test_the_editor_may_take_the_file_s_side_of_a_conflict(exported_by_a):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_spreadsheets_merge_as_json_does(exported_by_a, fmt):
-    a, _rows = exported_by_a
+    a, _counted = exported_by_a
     data = export(a, fmt)
-    _b_edits_row_1_in_the_admin()
+    _b_edits_dimension_1_in_the_admin()
 
     html = upload_file(a, data, fmt).content.decode()
     assert "Update\n" not in html and "Conflicts" not in html

@@ -20,7 +20,7 @@ from tests.admin_import import (
     format_index,
     upload_file,
 )
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +51,8 @@ def _preview_and_confirm(client, data: bytes) -> tuple[int, int]:
 
 
 def test_an_import_costs_a_fixed_number_of_queries_and_at_most_3_a_line(editor_client, db):
-    make_comparison(slug="small", rows=5)
-    make_comparison(slug="large", rows=35)
+    make_comparison(slug="small", dimensions=5)
+    make_comparison(slug="large", dimensions=35)
     small = _preview_and_confirm(editor_client, _only(editor_client, "small"))
     large = _preview_and_confirm(editor_client, _only(editor_client, "large"))
     for few, many in zip(small, large, strict=True):
@@ -98,7 +98,7 @@ def test_a_preview_of_large_rewritten_cells_shows_each_as_one_replacement(editor
     """Issue 28, 12: a word diff of 8 KB cells took the preview past the worker's timeout. The
     preview now shows a rewritten cell as its middle deleted and inserted, a diff linear in
     the cell's size (times: `make bench-imports`)."""
-    make_comparison(rows=30)
+    make_comparison(dimensions=30)
     for number, entry in enumerate(Entry.objects.all()):
         Entry.objects.filter(pk=entry.pk).update(body=_prose(8000, number))
     rows = json.loads(export(editor_client, "json"))

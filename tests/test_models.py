@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from comparisons.models import Comparison, Dimension, Entry, Segment
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_the_database_rejects_a_duplicate_row_slug_within_a_comparison(compariso
 
 
 def test_the_same_row_slug_is_allowed_in_another_comparison(comparison):
-    other = make_comparison(slug="other", rows=0)
+    other = make_comparison(slug="other", dimensions=0)
     Dimension.objects.create(comparison=other, title="Row 1", slug="row-1")
     assert Dimension.objects.filter(slug="row-1").count() == 2
 
@@ -42,7 +42,7 @@ def test_a_comparison_with_rows_cannot_be_deleted(comparison):
 
 
 def test_segments_come_in_the_comparisons_order():
-    comparison = make_comparison(slug="reversed", segments=("B2C", "B2B"), rows=0)
+    comparison = make_comparison(slug="reversed", segments=("B2C", "B2B"), dimensions=0)
     assert [s.name for s in comparison.ordered_segments()] == ["B2C", "B2B"]
 
 
@@ -50,7 +50,7 @@ def test_pages_have_urls(comparison):
     dimension = comparison.dimensions.get(slug="row-1")
     assert comparison.get_absolute_url() == "/compare/b2b-vs-b2c/"
     assert dimension.get_absolute_url() == "/compare/b2b-vs-b2c/row-1/"
-    assert dimension.get_table_url() == "/compare/b2b-vs-b2c/#row-1"
+    assert dimension.get_url_in_comparison() == "/compare/b2b-vs-b2c/#row-1"
 
 
 def test_an_entry_must_use_a_segment_of_its_comparison(comparison):

@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from comparisons.history import writes
 from comparisons.models import Dimension
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 from tests.nginx_server import nginx_binary, start_nginx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +50,7 @@ def get(url: str, cookie: str = ""):
 
 
 def test_a_public_page_is_served_from_nginx_cache_the_second_time(nginx):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     first, _ = get(nginx.base + TABLE)
     second, body = get(nginx.base + TABLE)
     assert first["X-Cache-Status"] == "MISS"
@@ -63,7 +63,7 @@ MARKER = "kb_staff=" + "0" * 32 + ":1abcde:" + "A" * 43  # looks signed; nginx c
 
 @pytest.mark.parametrize("cookie", [MARKER, f"a=1; {MARKER}"])
 def test_staff_requests_bypass_the_cache_and_are_never_stored(nginx, cookie):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     staff, _ = get(nginx.base + TABLE, cookie=cookie)
     reader, _ = get(nginx.base + TABLE)
     assert staff["X-Cache-Status"] == "BYPASS"
@@ -72,14 +72,14 @@ def test_staff_requests_bypass_the_cache_and_are_never_stored(nginx, cookie):
 
 @pytest.mark.parametrize("cookie", ["theme=dark", "sessionid=forged", "kb_staff=1"])
 def test_other_cookies_still_get_the_cached_page(nginx, cookie):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     get(nginx.base + TABLE)
     headers, _ = get(nginx.base + TABLE, cookie=cookie)
     assert headers["X-Cache-Status"] == "HIT"
 
 
 def test_queries_naming_unknown_parameters_are_left_to_the_app(nginx):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     for n in range(20):
         headers, body = get(f"{nginx.base}{TABLE}?utm_x={n}")
         assert headers["X-Cache-Status"] == "BYPASS"
@@ -104,7 +104,7 @@ def test_static_files_are_served_by_nginx_even_with_the_app_down(nginx, app):
 
 def test_readers_get_the_last_copy_while_the_app_is_down(nginx, app, settings):
     settings.SHARED_CACHE_SECONDS = 1
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     get(nginx.base + TABLE)
     app.stop()
     time.sleep(2.5)  # the copy expires (nginx counts whole seconds): it asks the app in vain
@@ -144,7 +144,7 @@ def test_healthz_says_the_app_is_down_in_json(nginx, app):
 
 def test_an_edit_reaches_readers_once_the_copy_expires(nginx, settings):
     settings.SHARED_CACHE_SECONDS = 1
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     get(nginx.base + TABLE)
     dimension = Dimension.objects.get(slug="row-2")
     dimension.title = "A title after the edit"

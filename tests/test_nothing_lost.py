@@ -16,18 +16,18 @@ from django.db.models import F
 from django.utils import timezone
 
 from comparisons.history import writes
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry, Segment, Status
 from comparisons.transfer.backup import delete_everything
 from comparisons.transfer.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
-from tests.conftest import editor_client_for
+from tests.factories import editor_client_for
 
 pytestmark = pytest.mark.django_db
 
 DEFAULT = "product-management-b2b-vs-b2c"
-EMPTY_CELL = "No entry yet."
+EMPTY_CELL = "Nothing here yet."
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def _a_minute_ago() -> int:
     return int((timezone.now() - timedelta(minutes=1)).timestamp())
 
 
-def _cells(html: str) -> int:
+def _entries(html: str) -> int:
     return len(re.findall(r"<td[^>]*data-segment", html))
 
 
@@ -57,11 +57,11 @@ def _cells(html: str) -> int:
 def test_restoring_an_edited_default_row_brings_back_its_cells(loaded, editor_client, client):
     row = loaded.dimensions.get(slug="dogfooding")
     editor_client.post(change_url(row), opened_dimension_form(row, title="Dogfooding, edited"))
-    earlier = row_revisions(row.pk)[1]
+    earlier = dimension_revisions(row.pk)[1]
     response = editor_client.post(
         f"/admin/comparisons/dimension/{row.pk}/history/{earlier.key}/restore/", follow=True
     )
-    assert "with its entries" in response.content.decode()
+    assert "with its cells" in response.content.decode()
     assert row.entries.count() == 2
     page = client.get(row.get_absolute_url()).content.decode()
     assert EMPTY_CELL not in page
@@ -73,7 +73,7 @@ def test_restoring_any_version_of_any_default_row_loses_no_cell(loaded, editor_c
         editor_client.post(
             change_url(row), opened_dimension_form(row, title=f"{row.title}!", b2b_body="Edited")
         )
-        for revision in row_revisions(row.pk):
+        for revision in dimension_revisions(row.pk):
             if revision.restorable:
                 editor_client.post(
                     f"/admin/comparisons/dimension/{row.pk}/history/{revision.key}/restore/"
@@ -90,7 +90,7 @@ def test_a_pinned_embed_of_the_default_table_shows_every_cell(loaded, client):
     html = client.get(f"/embed/{DEFAULT}/?version={_a_minute_ago()}").content.decode()
     rows = loaded.dimensions.count()
     assert EMPTY_CELL not in html
-    assert _cells(html) == 2 * rows
+    assert _entries(html) == 2 * rows
 
 
 def test_after_a_backup_restore_pinned_embeds_and_change_logs_keep_the_past(
@@ -105,7 +105,7 @@ def test_after_a_backup_restore_pinned_embeds_and_change_logs_keep_the_past(
     delete_everything()
     call_command("import_kb", str(path), stdout=StringIO())
     html = client.get(f"/embed/{DEFAULT}/?version={_a_minute_ago()}").content.decode()
-    assert _cells(html) == 2 * Dimension.objects.filter(comparison__slug=DEFAULT).count()
+    assert _entries(html) == 2 * Dimension.objects.filter(comparison__slug=DEFAULT).count()
     assert "Dogfooding, later" not in html
     log = client.get(f"/compare/{DEFAULT}/dogfooding/changes/").content.decode()
     assert "Title changed" in log
@@ -246,6 +246,6 @@ def test_the_migration_gives_bulk_loaded_content_a_version_dated_when_it_last_ch
     row = loaded.dimensions.get(slug="dogfooding")
     editor_client.post(change_url(row), opened_dimension_form(row, title="Edited"))
     editor_client.post(
-        f"/admin/comparisons/dimension/{row.pk}/history/{row_revisions(row.pk)[1].key}/restore/"
+        f"/admin/comparisons/dimension/{row.pk}/history/{dimension_revisions(row.pk)[1].key}/restore/"
     )
     assert row.entries.count() == 2

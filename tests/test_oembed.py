@@ -14,7 +14,7 @@ import pytest
 
 from comparisons.models import Dimension, Status
 from comparisons.sharing.shortlinks.models import ShortLink
-from tests.conftest import PUBLIC_SITE, make_comparison, rename
+from tests.factories import PUBLIC_SITE, make_comparison, rename
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,9 @@ def _iframe_src(data) -> str:
     return unescape(re.search(r'<iframe src="([^"]+)"', data["html"]).group(1))
 
 
-def test_a_filtered_view_embeds_the_same_rows_as_a_rich_iframe(client, table, public_site):
+def test_a_filtered_view_embeds_the_same_rows_as_a_rich_iframe(
+    client, comparison_of_three, public_site
+):
     response = _oembed(client, f"{PUBLIC_SITE}/compare/b2b-vs-b2c/?only=row-1,row-3", format="json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -43,7 +45,7 @@ def test_a_filtered_view_embeds_the_same_rows_as_a_rich_iframe(client, table, pu
     assert data["thumbnail_url"] == f"{PUBLIC_SITE}/compare/b2b-vs-b2c/preview.png?only=row-1,row-3"
 
 
-def test_a_row_and_a_short_link_embed_what_they_show(client, table, public_site):
+def test_a_row_and_a_short_link_embed_what_they_show(client, comparison_of_three, public_site):
     row = _oembed(client, f"{PUBLIC_SITE}/compare/b2b-vs-b2c/row-2/").json()
     assert _iframe_src(row) == f"{PUBLIC_SITE}/embed/b2b-vs-b2c/?only=row-2"
     assert row["title"] == "Row 2 · Comparison b2b-vs-b2c"
@@ -53,13 +55,15 @@ def test_a_row_and_a_short_link_embed_what_they_show(client, table, public_site)
     assert _iframe_src(short) == f"{PUBLIC_SITE}/embed/b2b-vs-b2c/?only=row-2"
 
 
-def test_links_made_before_a_rename_still_embed(client, table, public_site):
+def test_links_made_before_a_rename_still_embed(client, comparison_of_three, public_site):
     rename(Dimension, "row-2", "second")
     data = _oembed(client, f"{PUBLIC_SITE}/compare/b2b-vs-b2c/?only=row-2").json()
     assert _iframe_src(data) == f"{PUBLIC_SITE}/embed/b2b-vs-b2c/?only=second"
 
 
-def test_width_and_height_never_exceed_the_consumers_maximum(client, table, public_site):
+def test_width_and_height_never_exceed_the_consumers_maximum(
+    client, comparison_of_three, public_site
+):
     url = f"{PUBLIC_SITE}/compare/b2b-vs-b2c/"
     default = _oembed(client, url).json()
     assert (default["width"], default["height"]) == (800, 600)
@@ -73,7 +77,7 @@ def test_width_and_height_never_exceed_the_consumers_maximum(client, table, publ
         assert _oembed(client, url, maxwidth=bad).status_code == 400
 
 
-def test_other_formats_are_501(client, table, public_site):
+def test_other_formats_are_501(client, comparison_of_three, public_site):
     assert _oembed(client, f"{PUBLIC_SITE}/compare/b2b-vs-b2c/", format="xml").status_code == 501
 
 
@@ -95,7 +99,7 @@ def test_other_formats_are_501(client, table, public_site):
     ],
 )
 def test_drafts_unknown_pages_and_other_hosts_are_404(
-    client, editor_client, table, public_site, url
+    client, editor_client, comparison_of_three, public_site, url
 ):
     make_comparison(slug="draft", status=Status.DRAFT)
     Dimension.objects.filter(slug="row-3").update(slug="draft-row", status=Status.DRAFT)
@@ -104,7 +108,7 @@ def test_drafts_unknown_pages_and_other_hosts_are_404(
 
 
 def test_tables_views_and_rows_advertise_the_endpoint_and_twitter_labels(
-    client, table, public_site
+    client, comparison_of_three, public_site
 ):
     pages = {
         "/compare/b2b-vs-b2c/": ("Rows", "3"),

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 
 from kb import outages
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_a_new_outage_is_logged_again(caplog, clock):
 
 @pytest.mark.django_db
 def test_requests_while_the_cache_is_down_log_one_error(client, caplog, clock):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     down = ConnectionError("the cache server does not answer")
     with (
         caplog.at_level(logging.WARNING),

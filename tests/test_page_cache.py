@@ -13,7 +13,7 @@ from taggit.models import Tag
 from comparisons.caching import public_page
 from comparisons.history import writes
 from comparisons.models import ComparisonSegment, Dimension, Entry, Segment, Status
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ TABLE = "/compare/b2b-vs-b2c/"
 @pytest.fixture
 def cached(client):
     """A published table whose page the anonymous reader has just cached."""
-    comparison = make_comparison(rows=3)
+    comparison = make_comparison(dimensions=3)
     assert client.get(TABLE).status_code == 200
     return comparison
 
@@ -41,7 +41,7 @@ def test_a_cache_hit_is_answered_before_the_view(client, cached):
 
 @pytest.mark.parametrize("url", [TABLE, "/embed/b2b-vs-b2c/", "/compare/b2b-vs-b2c/export.csv"])
 def test_a_cache_hit_sends_the_headers_of_the_rendered_page(client, url):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     rendered = client.get(url)
     hit = client.get(url)
     assert hit.wsgi_request.resolver_match is None
@@ -54,7 +54,7 @@ def test_a_cache_hit_still_refuses_a_host_not_allowed(client, cached):
 
 
 def test_the_embed_can_still_be_framed_when_served_from_the_cache(client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     client.get("/embed/b2b-vs-b2c/")
     hit = client.get("/embed/b2b-vs-b2c/")
     assert "X-Frame-Options" not in hit
@@ -78,7 +78,7 @@ def test_a_signed_in_readers_pages_are_neither_served_from_nor_kept_in_the_cache
      (TABLE + "preview.png", b"\x89PNG")],
 )  # fmt: skip
 def test_pages_still_render_when_the_cache_is_down(client, url, expected):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     down = ConnectionError("the cache server does not answer")
     with (
         mock.patch("comparisons.caching.cache.get", side_effect=down),
@@ -110,7 +110,7 @@ def test_a_segment_edit_shows_at_once(client, cached):
 
 
 def test_removing_a_column_shows_at_once(client, cached):
-    writes.remove_column(None, ComparisonSegment.objects.get(segment__slug="b2c"))
+    writes.remove_segment(None, ComparisonSegment.objects.get(segment__slug="b2c"))
     assert b"B2C answer" not in client.get(TABLE).content
 
 
@@ -178,7 +178,7 @@ def test_an_admin_bulk_action_shows_at_once(cached, editor):
 
 
 def test_staff_see_drafts_and_never_fill_the_public_cache(client, editor):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
     staff = Client()
     log_in(staff, editor)
@@ -187,7 +187,7 @@ def test_staff_see_drafts_and_never_fill_the_public_cache(client, editor):
 
 
 def test_staff_never_get_the_public_cache(client, editor):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
     assert b"Row 2" not in client.get(TABLE).content
     staff = Client()
@@ -199,7 +199,7 @@ def test_staff_never_get_the_public_cache(client, editor):
 
 def test_the_cache_can_be_turned_off(client, settings):
     settings.PAGE_CACHE = False
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     client.get(TABLE)
     assert client.get(TABLE).wsgi_request.resolver_match is not None
 

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from comparisons.models import Comparison, Dimension, Entry
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,14 @@ def version(comparison):
     return int((timezone.now() - timedelta(minutes=30)).timestamp())
 
 
-def _edit_row_1():
+def _edit_dimension_1():
     entry = Entry.objects.get(dimension__slug="row-1", segment__slug="b2b")
     entry.body = "Rewritten after the snippet was copied."
     entry.save()
 
 
 def test_a_pinned_embed_shows_the_text_as_it_was_after_an_edit(client, version):
-    _edit_row_1()
+    _edit_dimension_1()
     pinned = client.get(f"/embed/b2b-vs-b2c/?version={version}").content.decode()
     latest = client.get("/embed/b2b-vs-b2c/").content.decode()
     assert "B2B answer for row 1" in pinned
@@ -86,7 +86,7 @@ def test_a_pinned_embed_keeps_the_tags_of_its_version(client, version):
     "bad", ["abc", "-5", "1.5", "99999999999999", "0", "%00", "١٢٣", "", "4102444800"]
 )
 def test_a_bad_or_future_version_is_ignored_and_the_latest_shown(client, comparison, bad):
-    _edit_row_1()
+    _edit_dimension_1()
     response = client.get(f"/embed/b2b-vs-b2c/?version={bad}")
     html = response.content.decode()
     assert response.status_code == 200
@@ -105,7 +105,7 @@ def test_the_table_page_offers_a_snippet_pinned_to_this_version(client, comparis
 
 def test_a_pinned_embed_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     for slug, rows in (("small", 3), ("large", 40)):
-        make_comparison(slug=slug, rows=rows)
+        make_comparison(slug=slug, dimensions=rows)
     _age_history(60)
     version = int((timezone.now() - timedelta(minutes=30)).timestamp())
     for slug in ("small", "large"):

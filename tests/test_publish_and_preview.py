@@ -5,7 +5,7 @@ from django.test import Client
 
 from comparisons.models import Comparison, Dimension, Status
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -16,25 +16,25 @@ def anonymous():
 
 
 @pytest.fixture
-def draft_row(db):
-    make_comparison(rows=1, row_status=Status.DRAFT)
+def draft_dimension(db):
+    make_comparison(dimensions=1, dimension_status=Status.DRAFT)
     return Dimension.objects.get()
 
 
-def test_a_draft_row_offers_a_preview_on_site_and_a_publish_button(editor_client, draft_row):
-    html = editor_client.get(change_url(draft_row)).content.decode()
+def test_a_draft_row_offers_a_preview_on_site_and_a_publish_button(editor_client, draft_dimension):
+    html = editor_client.get(change_url(draft_dimension)).content.decode()
     assert "Preview on site" in html
-    assert f'href="{draft_row.get_absolute_url()}"' in html
+    assert f'href="{draft_dimension.get_absolute_url()}"' in html
     assert 'name="_publish"' in html
 
 
 def test_the_preview_shows_the_draft_to_staff_and_404_to_anonymous(
-    editor_client, anonymous, draft_row
+    editor_client, anonymous, draft_dimension
 ):
-    response = editor_client.get(draft_row.get_absolute_url())
+    response = editor_client.get(draft_dimension.get_absolute_url())
     assert response.status_code == 200
     assert "badge-draft" in response.content.decode()
-    assert anonymous.get(draft_row.get_absolute_url()).status_code == 404
+    assert anonymous.get(draft_dimension.get_absolute_url()).status_code == 404
 
 
 def test_a_published_row_offers_view_on_site_and_no_publish_button(editor_client, comparison):
@@ -44,15 +44,15 @@ def test_a_published_row_offers_view_on_site_and_no_publish_button(editor_client
     assert 'name="_publish"' not in html
 
 
-def test_save_and_publish_publishes_in_one_action(editor_client, anonymous, draft_row):
-    data = opened_dimension_form(draft_row, title="Ready", _publish="Save and publish")
-    response = editor_client.post(change_url(draft_row), data)
+def test_save_and_publish_publishes_in_one_action(editor_client, anonymous, draft_dimension):
+    data = opened_dimension_form(draft_dimension, title="Ready", _publish="Save and publish")
+    response = editor_client.post(change_url(draft_dimension), data)
     assert response.status_code == 302
-    assert response["Location"] == change_url(draft_row)
-    draft_row.refresh_from_db()
-    assert (draft_row.title, draft_row.status) == ("Ready", Status.PUBLISHED)
-    assert anonymous.get(draft_row.get_absolute_url()).status_code == 200
-    assert draft_row.history.first().changeset.reason == "publish"
+    assert response["Location"] == change_url(draft_dimension)
+    draft_dimension.refresh_from_db()
+    assert (draft_dimension.title, draft_dimension.status) == ("Ready", Status.PUBLISHED)
+    assert anonymous.get(draft_dimension.get_absolute_url()).status_code == 200
+    assert draft_dimension.history.first().changeset.reason == "publish"
 
 
 def test_a_new_comparison_can_be_saved_and_published_at_once(editor_client, comparison):
@@ -75,25 +75,25 @@ def test_a_new_comparison_can_be_saved_and_published_at_once(editor_client, comp
     assert Comparison.objects.get(slug="new-table").status == Status.PUBLISHED
 
 
-def test_the_bulk_publish_action_saves_each_row_into_the_history(editor_client, draft_row):
+def test_the_bulk_publish_action_saves_each_row_into_the_history(editor_client, draft_dimension):
     response = editor_client.post(
         "/admin/comparisons/dimension/",
-        {"action": "publish", "_selected_action": [draft_row.pk]},
+        {"action": "publish", "_selected_action": [draft_dimension.pk]},
     )
     assert response.status_code == 302
-    draft_row.refresh_from_db()
-    assert draft_row.status == Status.PUBLISHED
-    assert draft_row.version == 2
-    assert draft_row.history.first().changeset.reason == "publish"
+    draft_dimension.refresh_from_db()
+    assert draft_dimension.status == Status.PUBLISHED
+    assert draft_dimension.version == 2
+    assert draft_dimension.history.first().changeset.reason == "publish"
     editor_client.post(
         "/admin/comparisons/dimension/",
-        {"action": "unpublish", "_selected_action": [draft_row.pk]},
+        {"action": "unpublish", "_selected_action": [draft_dimension.pk]},
     )
     assert Dimension.objects.get().status == Status.DRAFT
 
 
 def test_the_bulk_publish_action_publishes_comparisons(editor_client):
-    comparison = make_comparison(status=Status.DRAFT, rows=0)
+    comparison = make_comparison(status=Status.DRAFT, dimensions=0)
     editor_client.post(
         "/admin/comparisons/comparison/",
         {"action": "publish", "_selected_action": [comparison.pk]},

@@ -7,7 +7,7 @@ import pytest
 
 from comparisons.api import sitemaps
 from comparisons.models import Comparison, Dimension, Entry, Status
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_robots_txt_does_not_advertise_a_custom_admin_address(client, settings):
 
 
 def test_the_sitemap_lists_every_published_table_row_and_tag_page(client):
-    make_comparison(slug="b2b-vs-b2c", rows=2)
+    make_comparison(slug="b2b-vs-b2c", dimensions=2)
     urls = _sitemap(client)
     base = "https://kb.example.org"
     assert set(urls) == {
@@ -77,8 +77,8 @@ def test_the_sitemap_lists_every_published_table_row_and_tag_page(client):
 
 
 def test_drafts_and_tags_only_drafts_carry_stay_out_of_the_sitemap(client):
-    make_comparison(slug="published", rows=2)
-    make_comparison(slug="draft-table", rows=1, status=Status.DRAFT)
+    make_comparison(slug="published", dimensions=2)
+    make_comparison(slug="draft-table", dimensions=1, status=Status.DRAFT)
     row = Dimension.objects.get(comparison__slug="published", slug="row-2")
     row.status = Status.DRAFT
     row.save()
@@ -91,7 +91,7 @@ def test_drafts_and_tags_only_drafts_carry_stay_out_of_the_sitemap(client):
 
 
 def test_lastmod_is_the_latest_change_to_the_page_or_its_cells(client):
-    make_comparison(slug="b2b-vs-b2c", rows=2)
+    make_comparison(slug="b2b-vs-b2c", dimensions=2)
     old = datetime(2024, 1, 1, tzinfo=UTC)
     Comparison.objects.update(updated=old)
     Dimension.objects.update(updated=old)
@@ -113,7 +113,7 @@ def test_lastmod_is_the_latest_change_to_the_page_or_its_cells(client):
 def test_each_sitemap_file_runs_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, rows
 ):
-    make_comparison(slug="measured", rows=rows)
+    make_comparison(slug="measured", dimensions=rows)
     with django_assert_max_num_queries(5):  # the site generation, a count per section
         paths = _files(client)
     for path in paths:
@@ -124,7 +124,7 @@ def test_each_sitemap_file_runs_a_fixed_number_of_queries(
 
 def test_a_section_too_big_for_one_file_is_split_into_pages(client, monkeypatch):
     monkeypatch.setattr(sitemaps.OnSiteUrl, "limit", 2)
-    make_comparison(slug="measured", rows=5)
+    make_comparison(slug="measured", dimensions=5)
     paths = _files(client)
     assert "/sitemap-rows.xml?p=3" in paths
     assert len(_sitemap(client)) == 5 + 4

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from comparisons.models import Entry
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def _between(html: str, start: str, end: str) -> str:
 
 def test_a_printed_view_names_its_rows_the_date_and_its_url(client, settings):
     settings.SITE_URL = "https://kb.example.org"
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
 
     html = client.get("/compare/b2b-vs-b2c/?only=row-1,row-3").content.decode()
 
@@ -72,7 +72,7 @@ def test_a_printed_table_and_row_say_what_they_hold(client, comparison):
 
 
 def test_a_printed_table_lists_each_cited_url_once_in_order(client):
-    make_comparison(rows=2)  # every cell cites https://example.com/source
+    make_comparison(dimensions=2)  # every cell cites https://example.com/source
     entry = Entry.objects.get(dimension__slug="row-2", segment__slug="b2c")
     entry.sources = [
         {"title": "A book, not online", "url": ""},

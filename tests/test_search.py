@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from comparisons.history import writes
 from comparisons.models import Dimension, Entry, Status
 from comparisons.search.queries import PAGE_SIZE, fts_query, search
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 TABLE = "/compare/product-management-b2b-vs-b2c/"
@@ -24,7 +24,7 @@ def default_content():
     call_command("load_default_content", stdout=StringIO())
 
 
-def row_links(html: str) -> list[str]:
+def dimension_links(html: str) -> list[str]:
     return re.findall(r'href="' + TABLE + r'#([\w-]+)"', html)
 
 
@@ -60,7 +60,7 @@ def test_the_issue_queries_find_the_expected_rows_with_highlights(
     client, default_content, query, rows, marked
 ):
     html = client.get("/search/", {"q": query}).content.decode()
-    assert sorted(row_links(html)) == sorted(rows)
+    assert sorted(dimension_links(html)) == sorted(rows)
     assert marked <= set(marks(html))
 
 
@@ -88,9 +88,9 @@ def test_results_link_straight_to_the_row_and_show_its_tags(client, default_cont
 
 
 def test_it_hides_drafts_from_anonymous(client, editor):
-    make_comparison(slug="public", rows=1)
-    make_comparison(slug="hidden", rows=1, status=Status.DRAFT)
-    make_comparison(slug="draft-rows", rows=1, row_status=Status.DRAFT)
+    make_comparison(slug="public", dimensions=1)
+    make_comparison(slug="hidden", dimensions=1, status=Status.DRAFT)
+    make_comparison(slug="draft-rows", dimensions=1, dimension_status=Status.DRAFT)
     html = client.get("/search/", {"q": "answer"}).content.decode()
     assert "/compare/public/#row-1" in html
     assert "/compare/hidden/" not in html
@@ -146,7 +146,7 @@ def test_a_very_long_query_is_400_with_a_message(client, db):
 
 
 def test_snippets_escape_content_but_keep_marks(client, db):
-    comparison = make_comparison(slug="xss", rows=1)
+    comparison = make_comparison(slug="xss", dimensions=1)
     entry = Entry.objects.filter(dimension__comparison=comparison).first()
     entry.body = 'Beware <img src=x onerror="alert(1)"> the zeppelin <b>bold</b>'
     writes.save(None, entry)
@@ -157,33 +157,35 @@ def test_snippets_escape_content_but_keep_marks(client, db):
 
 
 def test_pages_hold_twenty_rows_in_a_stable_order(client, db):
-    make_comparison(slug="many", rows=PAGE_SIZE + 5)
-    first = row_links_any(client.get("/search/", {"q": "answer"}).content.decode())
-    second = row_links_any(client.get("/search/", {"q": "answer", "page": 2}).content.decode())
+    make_comparison(slug="many", dimensions=PAGE_SIZE + 5)
+    first = dimension_links_any(client.get("/search/", {"q": "answer"}).content.decode())
+    second = dimension_links_any(
+        client.get("/search/", {"q": "answer", "page": 2}).content.decode()
+    )
     assert len(first) == PAGE_SIZE
     assert len(second) == 5
     assert not set(first) & set(second)
-    again = row_links_any(client.get("/search/", {"q": "answer"}).content.decode())
+    again = dimension_links_any(client.get("/search/", {"q": "answer"}).content.decode())
     assert again == first
 
 
 def test_a_page_past_the_last_is_404_as_in_the_api(client, db):
     """Issue 30, 12: page 99 answered 200 with page 1."""
-    make_comparison(slug="many", rows=PAGE_SIZE + 5)
+    make_comparison(slug="many", dimensions=PAGE_SIZE + 5)
     assert client.get("/search/", {"q": "answer", "page": 2}).status_code == 200
     for page in ("3", "99", "0", "x"):
         assert client.get("/search/", {"q": "answer", "page": page}).status_code == 404
 
 
-def row_links_any(html: str) -> list[str]:
+def dimension_links_any(html: str) -> list[str]:
     return re.findall(r'href="/compare/[\w-]+/#([\w-]+)"', html)
 
 
 def test_the_query_count_does_not_grow_with_the_results(client, db):
-    make_comparison(slug="few", rows=2)
+    make_comparison(slug="few", dimensions=2)
     with CaptureQueriesContext(connection) as few:
         client.get("/search/", {"q": "answer"})
-    make_comparison(slug="more", rows=15)
+    make_comparison(slug="more", dimensions=15)
     with CaptureQueriesContext(connection) as more:
         client.get("/search/", {"q": "answer"})
     assert len(more) == len(few)
@@ -240,7 +242,9 @@ def test_restoring_a_backup_rebuilds_the_vectors(client, default_content):
 
     backup = export_kb()
     import_kb(backup, replace=True)
-    assert row_links(client.get("/search/", {"q": "dogfood"}).content.decode()) == ["dogfooding"]
+    assert dimension_links(client.get("/search/", {"q": "dogfood"}).content.decode()) == [
+        "dogfooding"
+    ]
 
 
 def test_the_migration_that_added_the_vectors_makes_existing_rows_searchable(default_content):
@@ -274,7 +278,7 @@ def test_the_sites_own_search_hints_find_rows(client, default_content):
     hints += [unquote_plus(q) for q in re.findall(r'<a href="\?q=([^"]+)"', tips)]
     assert len(hints) >= 4
     for hint in hints:
-        assert row_links(client.get("/search/", {"q": hint}).content.decode()), hint
+        assert dimension_links(client.get("/search/", {"q": hint}).content.decode()), hint
 
 
 # The README's search examples ("Search"), and what they find on either database.
@@ -290,7 +294,7 @@ README_QUERIES = {
 def test_the_readme_queries_find_the_same_rows_on_both_databases(
     client, default_content, query, first
 ):
-    found = row_links(client.get("/search/", {"q": query}).content.decode())
+    found = dimension_links(client.get("/search/", {"q": query}).content.decode())
     assert sorted(found[: len(first)]) == sorted(first)
 
 
@@ -320,4 +324,4 @@ def test_the_readme_shows_search_examples():
 
 @pytest.mark.parametrize("query", readme_search_examples())
 def test_every_search_example_in_the_readme_finds_rows(client, default_content, query):
-    assert row_links(client.get("/search/", {"q": query}).content.decode()), query
+    assert dimension_links(client.get("/search/", {"q": query}).content.decode()), query

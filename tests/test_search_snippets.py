@@ -37,20 +37,20 @@ def results(client, query: str) -> list[dict]:
 
 
 @pytest.fixture
-def row(comparison):
+def dimension(comparison):
     return Dimension.objects.get(comparison=comparison, slug="row-1")
 
 
-def _set_body(row, segment: str, body: str) -> None:
-    entry = Entry.objects.get(dimension=row, segment__slug=segment)
+def _set_body(dimension, segment: str, body: str) -> None:
+    entry = Entry.objects.get(dimension=dimension, segment__slug=segment)
     entry.body = body
     writes.save(None, entry)
 
 
-def test_each_snippet_is_labelled_with_the_cell_or_field_it_comes_from(client, row):
-    _set_body(row, "b2c", "Users find the zeppelin on their own.")
-    row.question = "Who pilots the zeppelin?"
-    writes.save(None, row)
+def test_each_snippet_is_labelled_with_the_cell_or_field_it_comes_from(client, dimension):
+    _set_body(dimension, "b2c", "Users find the zeppelin on their own.")
+    dimension.question = "Who pilots the zeppelin?"
+    writes.save(None, dimension)
     [hit] = results(client, "zeppelin")
     assert hit["snippets"] == [
         ("Question", "Who pilots the <mark>zeppelin</mark>?"),
@@ -58,10 +58,10 @@ def test_each_snippet_is_labelled_with_the_cell_or_field_it_comes_from(client, r
     ]
 
 
-def test_a_cut_snippet_says_so_with_an_ellipsis_at_each_cut(client, row):
+def test_a_cut_snippet_says_so_with_an_ellipsis_at_each_cut(client, dimension):
     before = " ".join(f"word{n}" for n in range(40))
     after = " ".join(f"tail{n}" for n in range(40))
-    _set_body(row, "b2b", f"{before} zeppelin {after}")
+    _set_body(dimension, "b2b", f"{before} zeppelin {after}")
     [hit] = results(client, "zeppelin")
     [(label, text)] = hit["snippets"]
     assert label == "B2B"
@@ -70,28 +70,30 @@ def test_a_cut_snippet_says_so_with_an_ellipsis_at_each_cut(client, row):
     assert len(re.sub("<[^>]+>", "", text).split()) <= 30
 
 
-def test_a_snippet_starts_at_the_sentence_of_the_match_when_it_is_near(client, row):
-    _set_body(row, "b2b", "Many words come first here in this cell. Then a zeppelin lands softly.")
+def test_a_snippet_starts_at_the_sentence_of_the_match_when_it_is_near(client, dimension):
+    _set_body(
+        dimension, "b2b", "Many words come first here in this cell. Then a zeppelin lands softly."
+    )
     [hit] = results(client, "zeppelin")
     assert hit["snippets"] == [("B2B", "… Then a <mark>zeppelin</mark> lands softly.")]
 
 
-def test_markdown_is_shown_as_its_words(client, row):
-    _set_body(row, "b2b", "A **bold** [zeppelin](https://example.com/z) _flies_.")
+def test_markdown_is_shown_as_its_words(client, dimension):
+    _set_body(dimension, "b2b", "A **bold** [zeppelin](https://example.com/z) _flies_.")
     [hit] = results(client, "zeppelin")
     assert hit["snippets"] == [("B2B", "A bold <mark>zeppelin</mark> flies.")]
 
 
-def test_a_row_matched_by_its_tag_says_so(client, row):
-    writes.set_tags(None, row, ["research", "Airships"])
+def test_a_row_matched_by_its_tag_says_so(client, dimension):
+    writes.set_tags(None, dimension, ["research", "Airships"])
     [hit] = results(client, "airship")
     assert hit["tags"] == "Matched by its tag “<mark>Airships</mark>”"
     assert hit["snippets"] == []
 
 
-def test_a_title_match_needs_no_snippet(client, row):
-    row.title = "Zeppelins"
-    writes.save(None, row)
+def test_a_title_match_needs_no_snippet(client, dimension):
+    dimension.title = "Zeppelins"
+    writes.save(None, dimension)
     html = client.get("/search/", {"q": "zeppelin"}).content.decode()
     assert "<mark>Zeppelins</mark>" in html
     assert 'class="snippet"' not in html
@@ -135,8 +137,8 @@ def test_queries_leave_out_the_stop_words_postgresql_leaves_out():
         ("Running experiments weekly.", "experiment"),
     ],
 )
-def test_words_match_their_other_forms_and_are_marked(client, row, cell, query):
-    _set_body(row, "b2c", cell)
+def test_words_match_their_other_forms_and_are_marked(client, dimension, cell, query):
+    _set_body(dimension, "b2c", cell)
     (hit,) = results(client, query)
     marked = re.findall(r"<mark>(.*?)</mark>", hit["snippets"][0][1])
     assert hit["slug"] == "row-1" and marked

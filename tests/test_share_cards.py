@@ -6,7 +6,7 @@ from html import unescape
 import pytest
 
 from comparisons.models import Comparison
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 from tests.pages import HTML, SAMPLE, page_types
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_the_base_url_comes_from_the_setting_not_the_host_header(client, compari
 
 
 def test_a_filtered_view_names_its_rows_and_is_canonical_when_normalised(client):
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     html = client.get("/compare/b2b-vs-b2c/?only=row-3,row-1,ghost&segments=b2c").content.decode()
     canonical = "https://kb.example.org/compare/b2b-vs-b2c/?only=row-1,row-3&amp;segments=b2c"
     assert _canonical(html) == canonical
@@ -81,13 +81,13 @@ def test_the_table_card_describes_the_comparison(client, comparison):
 
 
 def test_a_filtered_views_card_title_names_its_rows_like_its_page_title(client):
-    make_comparison(rows=3)
+    make_comparison(dimensions=3)
     html = client.get("/compare/b2b-vs-b2c/?only=row-1,row-3").content.decode()
     assert _meta(html, "property", "og:title") == "Row 1, Row 3 · Comparison b2b-vs-b2c"
 
 
 def test_the_picture_description_says_what_it_shows_without_repeating_itself(client):
-    make_comparison(rows=7)
+    make_comparison(dimensions=7)
     Comparison.objects.update(title="Product management: B2B vs B2C")
     table = _meta(client.get("/compare/b2b-vs-b2c/").content.decode(), "property", "og:image:alt")
     assert table == (
@@ -104,7 +104,7 @@ def test_the_picture_description_says_what_it_shows_without_repeating_itself(cli
 
 
 def test_the_picture_description_names_segments_the_title_does_not(client):
-    make_comparison(rows=1)
+    make_comparison(dimensions=1)
     html = client.get("/compare/b2b-vs-b2c/row-1/").content.decode()
     assert _meta(html, "property", "og:image:alt") == (
         "Row 1 — a row of Comparison b2b-vs-b2c (B2B and B2C side by side)"

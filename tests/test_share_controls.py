@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from comparisons.models import Dimension
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 

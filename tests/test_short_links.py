@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comparisons.models import Comparison, Dimension, Entry, Status
 from comparisons.sharing.shortlinks.models import ALPHABET, CODE_LENGTH, ShortLink
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,9 @@ AN_HOUR_AGO = timezone.now() - timedelta(hours=1)
 
 
 @pytest.fixture
-def table(db):
+def published_an_hour_ago(db):
     """A published table of three rows, last edited an hour ago."""
-    comparison = make_comparison(rows=3)
+    comparison = make_comparison(dimensions=3)
     Dimension.objects.update(updated=AN_HOUR_AGO)
     Entry.objects.update(updated=AN_HOUR_AGO)
     return comparison
@@ -51,7 +51,9 @@ def _open(client, code) -> tuple[list[str], str]:
     return hops, response.content.decode()
 
 
-def test_it_makes_a_short_link_that_redirects_to_the_exact_view(client, table, settings):
+def test_it_makes_a_short_link_that_redirects_to_the_exact_view(
+    client, published_an_hour_ago, settings
+):
     response = _make(client, "only=row-2")
 
     assert response.status_code == 201
@@ -65,7 +67,7 @@ def test_it_makes_a_short_link_that_redirects_to_the_exact_view(client, table, s
     assert followed["Location"] == target
 
 
-def test_the_short_link_opens_the_same_rows_as_the_view(client, table):
+def test_the_short_link_opens_the_same_rows_as_the_view(client, published_an_hour_ago):
     code = _code(_make(client, "only=row-1,row-3&segments=b2c"))
 
     _, page = _open(client, code)
@@ -74,14 +76,16 @@ def test_the_short_link_opens_the_same_rows_as_the_view(client, table):
     assert '<th scope="col">B2C</th>' in page and '<th scope="col">B2B</th>' not in page
 
 
-def test_the_whole_table_has_a_short_link_too(client, table):
+def test_the_whole_table_has_a_short_link_too(client, published_an_hour_ago):
     code = _code(_make(client))
     assert client.get(f"/v/{code}")["Location"] == (
         f"/compare/b2b-vs-b2c/?as_of={_as_of(AN_HOUR_AGO)}"
     )
 
 
-def test_the_same_view_gets_the_same_code_however_its_query_is_written(client, table):
+def test_the_same_view_gets_the_same_code_however_its_query_is_written(
+    client, published_an_hour_ago
+):
     first = _make(client, "only=row-3,row-1")
     again = _make(client, "only=ROW-1&only=row-3&tag=")
 
@@ -90,7 +94,9 @@ def test_the_same_view_gets_the_same_code_however_its_query_is_written(client, t
     assert ShortLink.objects.count() == 1
 
 
-def test_an_edit_to_a_row_shown_makes_a_new_link_and_the_old_one_names_the_change(client, table):
+def test_an_edit_to_a_row_shown_makes_a_new_link_and_the_old_one_names_the_change(
+    client, published_an_hour_ago
+):
     old = _code(_make(client, "only=row-1"))
     Dimension.objects.get(slug="row-2").save()  # not in the view
     assert _code(_make(client, "only=row-1")) == old
@@ -103,13 +109,13 @@ def test_an_edit_to_a_row_shown_makes_a_new_link_and_the_old_one_names_the_chang
     assert "Changed since this link was shared" not in _open(client, new)[1]
 
 
-def test_different_views_get_different_random_codes(client, table):
+def test_different_views_get_different_random_codes(client, published_an_hour_ago):
     codes = {_code(_make(client, f"only=row-{number}")) for number in (1, 2, 3)}
     assert len(codes) == 3
     assert ShortLink.objects.count() == 3
 
 
-def test_an_unknown_code_is_404(client, table):
+def test_an_unknown_code_is_404(client, published_an_hour_ago):
     assert client.get("/v/abcdefghjk").status_code == 404
 
 
@@ -117,14 +123,14 @@ def test_an_unknown_code_is_404(client, table):
     "code", ["short", "abcdefghjkm", "abcdefgh0O", "abcdefghj%20", "ab/cdefghj"]
 )
 def test_a_malformed_code_is_404_without_a_lookup(
-    client, table, code, django_assert_max_num_queries
+    client, published_an_hour_ago, code, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(1):  # the page's cache generation, no link lookup
         assert client.get(f"/v/{code}").status_code == 404
 
 
 def test_following_a_link_runs_one_query_besides_the_generation(
-    client, table, django_assert_num_queries
+    client, published_an_hour_ago, django_assert_num_queries
 ):
     code = _code(_make(client, "only=row-1"))
     with django_assert_num_queries(2):
@@ -135,7 +141,7 @@ def test_following_a_link_runs_one_query_besides_the_generation(
     "query",
     ["only=no-such-row", "only=row-1,no-such-row", "tag=no-such-tag", "segments=b2x", "min=huge"],
 )
-def test_a_view_naming_what_the_table_does_not_have_is_400(client, table, query):
+def test_a_view_naming_what_the_table_does_not_have_is_400(client, published_an_hour_ago, query):
     response = _make(client, query)
     assert response.status_code == 400
     assert "Not in the published table" in response.json()["error"]
@@ -150,7 +156,7 @@ def test_a_draft_table_has_no_short_link(client, editor_client):
     assert not ShortLink.objects.exists()
 
 
-def test_a_link_never_names_a_draft_row_even_for_staff(editor_client, table):
+def test_a_link_never_names_a_draft_row_even_for_staff(editor_client, published_an_hour_ago):
     Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
 
     assert editor_client.get(f"{MAKE}?only=row-2").status_code == 400
@@ -163,7 +169,9 @@ def test_a_link_never_names_a_draft_row_even_for_staff(editor_client, table):
     assert ShortLink.objects.get().target.startswith("/compare/b2b-vs-b2c/?as_of=")  # ...not named
 
 
-def test_making_links_is_rate_limited_per_client_but_reuse_is_not(client, table, settings):
+def test_making_links_is_rate_limited_per_client_but_reuse_is_not(
+    client, published_an_hour_ago, settings
+):
     settings.SHORT_LINKS_RATE = "2/h"
     assert _make(client, "only=row-1").status_code == 201
     assert _make(client, "only=row-2").status_code == 201
@@ -177,7 +185,9 @@ def test_making_links_is_rate_limited_per_client_but_reuse_is_not(client, table,
     assert _make(client, "only=row-3", REMOTE_ADDR="192.0.2.7").status_code == 201
 
 
-def test_the_limit_counts_the_client_behind_trusted_proxies(client, table, settings):
+def test_the_limit_counts_the_client_behind_trusted_proxies(
+    client, published_an_hour_ago, settings
+):
     settings.SHORT_LINKS_RATE = "1/h"
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
     proxied = {"REMOTE_ADDR": "10.0.0.1"}
@@ -193,7 +203,7 @@ def test_the_limit_counts_the_client_behind_trusted_proxies(client, table, setti
 
 
 def test_links_are_still_made_when_the_cache_holding_the_counts_is_down(
-    client, table, monkeypatch, caplog
+    client, published_an_hour_ago, monkeypatch, caplog
 ):
     def cache_down(*args, **kwargs):
         raise ConnectionError("Redis is not answering")
@@ -204,7 +214,7 @@ def test_links_are_still_made_when_the_cache_holding_the_counts_is_down(
     assert "cannot read the rate limit" in caplog.text
 
 
-def test_a_renamed_table_and_row_still_open_from_the_short_link(client, table):
+def test_a_renamed_table_and_row_still_open_from_the_short_link(client, published_an_hour_ago):
     code = _code(_make(client, "only=row-2"))
     row = Dimension.objects.get(slug="row-2")
     row.slug = "second-row"
@@ -220,19 +230,19 @@ def test_a_renamed_table_and_row_still_open_from_the_short_link(client, table):
     assert re.findall(r'<tbody class="row[^"]*" id="([^"]+)"', page) == ["second-row"]
 
 
-def test_making_a_link_is_never_cached(client, table):
+def test_making_a_link_is_never_cached(client, published_an_hour_ago):
     response = _make(client, "only=row-1")
     assert "no-store" in response["Cache-Control"]
     assert _make(client, "only=row-1")["Cache-Control"] == response["Cache-Control"]
 
 
-def test_it_answers_only_get_and_head(client, table):
+def test_it_answers_only_get_and_head(client, published_an_hour_ago):
     assert client.head(MAKE).status_code == 201
     assert client.post(MAKE).status_code == 405
     assert client.post("/v/abcdefghjk").status_code == 405
 
 
-def test_a_concurrent_request_for_the_same_view_gets_the_link_already_made(table):
+def test_a_concurrent_request_for_the_same_view_gets_the_link_already_made(published_an_hour_ago):
     first = ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1")
     # As if another request created it between our lookup and our insert.
     assert ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1") == first
@@ -241,7 +251,7 @@ def test_a_concurrent_request_for_the_same_view_gets_the_link_already_made(table
 
 def test_a_very_long_view_still_gets_a_link(client, settings):
     slugs = [f"row-{number}-with-a-rather-long-slug-{'x' * 60}" for number in range(1, 61)]
-    comparison = make_comparison(slug="wide", rows=0)
+    comparison = make_comparison(slug="wide", dimensions=0)
     for position, slug in enumerate(slugs):
         Dimension.objects.create(
             comparison=comparison, title=slug, slug=slug, position=position, status="published"
@@ -272,7 +282,7 @@ def group_editor_client(client):
 
 
 def test_editors_see_the_list_of_links_and_may_delete_but_not_add_or_change(
-    group_editor_client, table
+    group_editor_client, published_an_hour_ago
 ):
     link = ShortLink.objects.create_for("/compare/b2b-vs-b2c/?only=row-1")
     admin = "/admin/shortlinks/shortlink/"
@@ -295,7 +305,7 @@ def _age(code: str, days: float) -> None:
     ShortLink.objects.filter(code=code).update(last_used=timezone.now() - timedelta(days=days))
 
 
-def test_a_link_unused_for_the_expiry_period_is_gone(client, table, settings):
+def test_a_link_unused_for_the_expiry_period_is_gone(client, published_an_hour_ago, settings):
     settings.SHORT_LINKS_EXPIRE_DAYS = 30
     code = _code(_make(client, "only=row-1"))
     _age(code, 31)
@@ -303,7 +313,7 @@ def test_a_link_unused_for_the_expiry_period_is_gone(client, table, settings):
     assert not ShortLink.objects.exists()
 
 
-def test_using_a_link_keeps_it_alive(client, table, settings):
+def test_using_a_link_keeps_it_alive(client, published_an_hour_ago, settings):
     settings.SHORT_LINKS_EXPIRE_DAYS = 30
     code = _code(_make(client, "only=row-1"))
     _age(code, 29)
@@ -312,7 +322,9 @@ def test_using_a_link_keeps_it_alive(client, table, settings):
     assert timezone.now() - last_used < timedelta(minutes=1)
 
 
-def test_asking_again_for_a_view_whose_link_expired_makes_a_new_one(client, table, settings):
+def test_asking_again_for_a_view_whose_link_expired_makes_a_new_one(
+    client, published_an_hour_ago, settings
+):
     settings.SHORT_LINKS_EXPIRE_DAYS = 30
     old = _code(_make(client, "only=row-1"))
     _age(old, 31)
@@ -322,7 +334,7 @@ def test_asking_again_for_a_view_whose_link_expired_makes_a_new_one(client, tabl
     assert client.get(f"/v/{old}").status_code == 404
 
 
-def test_purge_short_links_deletes_only_the_expired(client, table, settings):
+def test_purge_short_links_deletes_only_the_expired(client, published_an_hour_ago, settings):
     settings.SHORT_LINKS_EXPIRE_DAYS = 30
     old, kept = _code(_make(client, "only=row-1")), _code(_make(client, "only=row-2"))
     _age(old, 31)
@@ -333,7 +345,9 @@ def test_purge_short_links_deletes_only_the_expired(client, table, settings):
     assert list(ShortLink.objects.values_list("code", flat=True)) == [kept]
 
 
-def test_one_client_makes_at_most_the_daily_cap_of_new_links(client, table, settings):
+def test_one_client_makes_at_most_the_daily_cap_of_new_links(
+    client, published_an_hour_ago, settings
+):
     settings.SHORT_LINKS_RATE = "100/h"
     settings.SHORT_LINKS_PER_DAY = "2/d"
     assert _make(client, "only=row-1").status_code == 201
@@ -343,7 +357,9 @@ def test_one_client_makes_at_most_the_daily_cap_of_new_links(client, table, sett
     assert int(refused["Retry-After"]) > 3600  # the day's budget, not the hour's
 
 
-def test_a_spoofed_forwarded_address_does_not_escape_the_limit(client, table, settings):
+def test_a_spoofed_forwarded_address_does_not_escape_the_limit(
+    client, published_an_hour_ago, settings
+):
     settings.SHORT_LINKS_RATE = "1/h"
     settings.TRUSTED_PROXIES = ["10.0.0.1"]  # the proxy; this client reaches the app directly
     direct = {"REMOTE_ADDR": "192.0.2.50"}

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 from tests.pages import HTML, SAMPLE, page_types, urls
 
 pytestmark = pytest.mark.django_db

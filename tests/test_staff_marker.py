@@ -9,7 +9,7 @@ from django.test import Client
 
 from comparisons import staff_marker
 from comparisons.models import Dimension, Status
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ TABLE = "/compare/b2b-vs-b2c/"
 
 @pytest.fixture
 def cached(client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
     assert client.get(TABLE).status_code == 200
     return client
@@ -51,7 +51,7 @@ def test_staff_logged_in_see_drafts_and_never_read_the_cache(cached, editor):
 
 
 def test_staff_never_fill_the_cache(client, editor):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     Dimension.objects.filter(slug="row-2").update(status=Status.DRAFT)
     logged_in(editor).get(TABLE)
     response = client.get(TABLE)

@@ -8,15 +8,15 @@ from django.test import Client
 
 from comparisons.models import Comparison, Dimension, Status
 from comparisons.suggestions.models import Suggestion, SuggestionStatus
-from tests.conftest import make_comparison
-from tests.suggestions import SUGGEST, opened_form, row, send, suggestion_data
+from tests.factories import make_comparison
+from tests.suggestions import SUGGEST, opened_form, send, stored_dimension, suggestion_data
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _table(db):
-    make_comparison(rows=2)
+def _comparison(db):
+    make_comparison(dimensions=2)
 
 
 def suggest_links(client, page: str) -> list[str]:
@@ -47,7 +47,7 @@ def test_the_form_shows_the_rows_cells_as_they_are_now(client):
 
 
 def test_a_sent_suggestion_is_stored_with_the_versions_the_reader_saw(client):
-    seen = row().version
+    seen = stored_dimension().version
     response = send(client, b2c_body="Most B2C apps now pay 15% on the app stores.", name="Ada")
     suggestion = Suggestion.objects.get()
     assert response.status_code == 302
@@ -62,7 +62,7 @@ def test_a_sent_suggestion_is_stored_with_the_versions_the_reader_saw(client):
 
 def test_nothing_is_changed_on_the_site_by_sending(client):
     send(client, b2c_body="Changed by a reader", title="A reader's title")
-    assert row().title == "Row 1"
+    assert stored_dimension().title == "Row 1"
     assert "Changed by a reader" not in client.get("/compare/b2b-vs-b2c/").content.decode()
 
 

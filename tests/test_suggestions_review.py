@@ -9,8 +9,8 @@ from comparisons.models import Dimension, Entry
 from comparisons.suggestions.apply import Conflicts, accept
 from comparisons.suggestions.merge import CURRENT, SUGGESTED
 from comparisons.suggestions.models import Suggestion, SuggestionStatus
-from tests.conftest import make_comparison
-from tests.suggestions import row, send
+from tests.factories import make_comparison
+from tests.suggestions import send, stored_dimension
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ QUEUE = "/admin/suggestions/suggestion/"
 
 
 @pytest.fixture(autouse=True)
-def _table(db):
-    make_comparison(rows=2)
+def _comparison(db):
+    make_comparison(dimensions=2)
 
 
 def review_url(suggestion) -> str:
@@ -41,7 +41,7 @@ def suggested(**changes) -> Suggestion:
 
 def editor_saves(**fields) -> None:
     """An editor's save of row-1 (title, question) or of its B2B cell (`b2b_body`)."""
-    dimension = row()
+    dimension = stored_dimension()
     for name in ("title", "question"):
         if name in fields:
             setattr(dimension, name, fields[name])
@@ -93,7 +93,7 @@ def test_accept_keeps_an_editors_concurrent_change_to_another_field(editor_clien
     assert response.status_code == 302
     assert b2c().body == "The reader's B2C text"
     assert b2b().body == "The editor's B2B text"
-    assert row().question == "The editor's question?"
+    assert stored_dimension().question == "The editor's question?"
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.ACCEPTED
     assert suggestion.decided_by == editor
@@ -105,9 +105,11 @@ def test_a_field_both_changed_is_a_conflict_for_the_editor_to_choose(editor_clie
     refused = editor_client.post(review_url(suggestion), {"_accept": "Accept"})
     assert refused.status_code == 409
     assert 'name="choice-title"' in refused.content.decode()
-    assert row().title == "The editor's title" and b2c().body != "The reader's B2C text"
+    assert (
+        stored_dimension().title == "The editor's title" and b2c().body != "The reader's B2C text"
+    )
     editor_client.post(review_url(suggestion), {"_accept": "Accept", "choice-title": CURRENT})
-    assert row().title == "The editor's title"
+    assert stored_dimension().title == "The editor's title"
     assert b2c().body == "The reader's B2C text"
 
 
@@ -117,7 +119,7 @@ def test_a_conflict_can_be_resolved_for_the_suggestion(editor):
     with pytest.raises(Conflicts):
         accept(suggestion, editor)
     accept(suggestion, editor, {"title": SUGGESTED})
-    assert row().title == "The reader's title"
+    assert stored_dimension().title == "The reader's title"
 
 
 def test_edit_then_accept_applies_the_editors_version(editor_client):
@@ -165,7 +167,7 @@ def test_history_and_feeds_credit_the_reader_never_the_email(editor_client, clie
     assert "B2C answer changed. Suggested by Ada." in log
     feed = feedparser.parse(client.get("/compare/b2b-vs-b2c/changes.atom").content)
     assert feed.entries[0].title == "Row 1: B2C answer changed. Suggested by Ada."
-    history = editor_client.get(f"/admin/comparisons/dimension/{row().pk}/history/")
+    history = editor_client.get(f"/admin/comparisons/dimension/{stored_dimension().pk}/history/")
     assert "Suggested by Ada" in history.content.decode()
     for page in (log, client.get("/compare/b2b-vs-b2c/changes.atom").content.decode()):
         assert "ada@example.com" not in page
@@ -181,14 +183,14 @@ def test_a_reader_without_a_name_is_credited_as_a_reader(editor_client, client):
 def test_accepting_a_change_to_the_title_and_a_cell_is_one_revision(editor):
     suggestion = suggested(title="Renamed by a reader", b2c_body="And a new cell text")
     accept(suggestion, editor)
-    dimension = Dimension.objects.get(pk=row("row-1").pk)
+    dimension = Dimension.objects.get(pk=stored_dimension("row-1").pk)
     assert dimension.title == "Renamed by a reader" and dimension.slug == "row-1"
     assert b2c().body == "And a new cell text"
 
 
 def test_the_credit_stays_when_the_same_editor_saved_the_row_a_moment_before(editor, client):
     suggestion = suggested(b2c_body="The reader's B2C text", name="Ada")
-    dimension = row()
+    dimension = stored_dimension()
     dimension.question = "The editor's question?"
     writes.save(editor, dimension)
     accept(suggestion, editor)  # within seconds: each is its own changeset all the same

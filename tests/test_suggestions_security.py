@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from comparisons.suggestions.models import Suggestion
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 from tests.suggestions import SUGGEST, send
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def assert_inert(html: str, where: str) -> None:
 @pytest.fixture
 def hostile(db):
     """A suggestion with an XSS vector in every field of the form."""
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     response = send(
         Client(),
         title=PAYLOAD[:120],

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_it_makes_published_searchable_tables_of_the_asked_size():
     out = StringIO()
     call_command("make_synthetic_content", comparisons=3, dimensions=4, stdout=out)
-    assert "24 entries" in out.getvalue()
+    assert "24 cells" in out.getvalue()
     assert Comparison.objects.published().count() == 3
     assert Dimension.objects.published().count() == 12
     assert Entry.objects.count() == 24

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from comparisons.models import Dimension, Status
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -13,16 +13,16 @@ def counts(html: str) -> dict[str, str]:
 
 
 def test_it_lists_every_tag_with_its_count_of_published_rows(client):
-    make_comparison(slug="first", rows=2)
-    make_comparison(slug="second", rows=1)
+    make_comparison(slug="first", dimensions=2)
+    make_comparison(slug="second", dimensions=1)
     Dimension.objects.get(comparison__slug="second").tags.add("pricing")
     assert counts(client.get("/tags/").content.decode()) == {"pricing": "1", "research": "3"}
 
 
 def test_drafts_are_not_counted(client, editor):
-    make_comparison(slug="public", rows=1)
-    make_comparison(slug="hidden", rows=2, status=Status.DRAFT)
-    make_comparison(slug="draft-rows", rows=1, row_status=Status.DRAFT)
+    make_comparison(slug="public", dimensions=1)
+    make_comparison(slug="hidden", dimensions=2, status=Status.DRAFT)
+    make_comparison(slug="draft-rows", dimensions=1, dimension_status=Status.DRAFT)
     Dimension.objects.get(comparison__slug="draft-rows").tags.add("secret")
     assert counts(client.get("/tags/").content.decode()) == {"research": "1"}
 

@@ -4,14 +4,14 @@ import pytest
 
 from comparisons import views
 from comparisons.models import Dimension, Status
-from tests.conftest import log_in, make_comparison
+from tests.factories import log_in, make_comparison
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_lists_tagged_rows_across_comparisons(client):
-    make_comparison(slug="first", rows=1)
-    make_comparison(slug="second", rows=1)
+    make_comparison(slug="first", dimensions=1)
+    make_comparison(slug="second", dimensions=1)
     Dimension.objects.get(comparison__slug="second").tags.add("pricing")
     html = client.get("/tags/research/").content.decode()
     assert 'href="/compare/first/#row-1"' in html
@@ -22,15 +22,15 @@ def test_it_lists_tagged_rows_across_comparisons(client):
 
 
 def test_it_leaves_out_drafts_for_anonymous(client):
-    make_comparison(slug="public", rows=1)
-    make_comparison(slug="hidden", rows=1, status=Status.DRAFT)
+    make_comparison(slug="public", dimensions=1)
+    make_comparison(slug="hidden", dimensions=1, status=Status.DRAFT)
     html = client.get("/tags/research/").content.decode()
     assert "/compare/public/" in html
     assert "/compare/hidden/" not in html
 
 
 def test_a_tag_with_only_draft_rows_is_404_for_anonymous(client, editor):
-    make_comparison(slug="public", rows=1, row_status=Status.DRAFT)
+    make_comparison(slug="public", dimensions=1, dimension_status=Status.DRAFT)
     assert client.get("/tags/research/").status_code == 404
     log_in(client, editor)
     assert client.get("/tags/research/").status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from taggit.models import Tag
 
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Changeset, Dimension
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def _load() -> str:
     return out.getvalue()
 
 
-def _rows_tagged(name: str) -> set[int]:
+def _dimensions_tagged(name: str) -> set[int]:
     return set(Dimension.objects.filter(tags__name=name).values_list("pk", flat=True))
 
 
@@ -29,7 +29,7 @@ def site():
 
 
 def test_renames_and_deletions_of_tags_survive_load_default_content(site, superuser_client):
-    sales, pricing = _rows_tagged("sales"), _rows_tagged("pricing")
+    sales, pricing = _dimensions_tagged("sales"), _dimensions_tagged("pricing")
     assert sales and pricing
     tag = Tag.objects.get(name="sales")
     superuser_client.post(
@@ -40,9 +40,9 @@ def test_renames_and_deletions_of_tags_survive_load_default_content(site, superu
 
     report = _load()
 
-    assert _rows_tagged("sales") == set()
-    assert _rows_tagged("pricing") == set()
-    assert _rows_tagged("selling") == sales
+    assert _dimensions_tagged("sales") == set()
+    assert _dimensions_tagged("pricing") == set()
+    assert _dimensions_tagged("selling") == sales
     assert "changed by an editor" not in report
     assert "Left alone" in report
 
@@ -53,7 +53,7 @@ def test_a_tag_rename_is_in_each_rows_history_and_can_be_undone(site, superuser_
     superuser_client.post(
         f"/admin/taggit/tag/{tag.pk}/change/", {"name": "selling", "slug": "selling"}
     )
-    newest, before = row_revisions(row.pk)[:2]
+    newest, before = dimension_revisions(row.pk)[:2]
     assert newest.record.changeset.reason == Changeset.Reason.TAG_RENAME
     assert [change.name for change in newest.field_changes] == ["tags"]
     assert "sales → selling" in newest.reason
@@ -63,7 +63,7 @@ def test_a_tag_rename_is_in_each_rows_history_and_can_be_undone(site, superuser_
 
 
 def test_deleting_a_tag_is_recorded_on_every_row_that_carried_it(site, superuser_client):
-    rows = _rows_tagged("pricing")
+    rows = _dimensions_tagged("pricing")
     tag = Tag.objects.get(name="pricing")
     superuser_client.post(f"/admin/taggit/tag/{tag.pk}/delete/", {"post": "yes"})
     changeset = Changeset.objects.get(reason=Changeset.Reason.TAG_DELETE)
@@ -74,15 +74,15 @@ def test_deleting_a_tag_is_recorded_on_every_row_that_carried_it(site, superuser
 
 
 def test_merging_tags_is_one_changeset_of_their_rows(site, superuser_client):
-    rows = _rows_tagged("sales") | _rows_tagged("pricing")
+    rows = _dimensions_tagged("sales") | _dimensions_tagged("pricing")
     ids = ",".join(str(t.pk) for t in Tag.objects.filter(name__in=["sales", "pricing"]))
     superuser_client.post(f"/admin/taggit/tag/merge/?ids={ids}", {"new_tag_name": "revenue"})
-    assert _rows_tagged("revenue") == rows
+    assert _dimensions_tagged("revenue") == rows
     assert not Tag.objects.filter(name__in=["sales", "pricing"]).exists()
     changeset = Changeset.objects.get(reason=Changeset.Reason.TAG_MERGE)
     assert set(Dimension.history.filter(changeset=changeset).values_list("id", flat=True)) == rows
     _load()
-    assert _rows_tagged("sales") == set() and _rows_tagged("pricing") == set()
+    assert _dimensions_tagged("sales") == set() and _dimensions_tagged("pricing") == set()
 
 
 def test_the_upgrade_report_says_per_table_in_plain_words_what_it_did(site, superuser_client):

@@ -6,7 +6,7 @@ from taggit.models import Tag
 
 from comparisons.models import Comparison, ComparisonSegment, Dimension, Entry
 from tests.admin_forms import change_url, opened_dimension_form
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def _restore(client, kind: str):
 
 
 def test_a_deleted_table_comes_back_with_its_columns_rows_and_cells(superuser_client):
-    table = make_comparison(rows=3)
+    table = make_comparison(dimensions=3)
     superuser_client.post(f"/admin/comparisons/comparison/{table.pk}/delete/", {"post": "yes"})
     assert not Comparison.objects.exists()
     html = superuser_client.get(TRASH).content.decode()
@@ -39,7 +39,7 @@ def test_a_deleted_table_comes_back_with_its_columns_rows_and_cells(superuser_cl
 def test_a_removed_column_keeps_its_cells_restorable_and_never_blocks_saving_rows(
     superuser_client,
 ):
-    table = make_comparison(rows=2)
+    table = make_comparison(dimensions=2)
     columns = list(ComparisonSegment.objects.filter(comparison=table).order_by("position"))
     data = {
         "title": table.title,
@@ -72,7 +72,7 @@ def test_a_removed_column_keeps_its_cells_restorable_and_never_blocks_saving_row
 
 
 def test_deleted_rows_and_tags_come_back_from_the_trash(superuser_client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     row = Dimension.objects.get(slug="row-1")
     superuser_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
     tag = Tag.objects.get(name="research")
@@ -87,7 +87,7 @@ def test_deleted_rows_and_tags_come_back_from_the_trash(superuser_client):
 
 
 def test_deleted_rows_and_tables_answer_410_gone_with_a_link(superuser_client, client):
-    table = make_comparison(rows=2)
+    table = make_comparison(dimensions=2)
     row = Dimension.objects.get(slug="row-1")
     superuser_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
     response = client.get("/compare/b2b-vs-b2c/row-1/")
@@ -103,7 +103,7 @@ def test_deleted_rows_and_tables_answer_410_gone_with_a_link(superuser_client, c
 
 
 def test_the_tables_feed_carries_a_removed_entry_for_a_deleted_row(superuser_client, client):
-    make_comparison(rows=2)
+    make_comparison(dimensions=2)
     row = Dimension.objects.get(slug="row-1")
     superuser_client.post(f"/admin/comparisons/dimension/{row.pk}/delete/", {"post": "yes"})
     feed = client.get("/compare/b2b-vs-b2c/changes.atom").content.decode()
@@ -113,9 +113,9 @@ def test_the_tables_feed_carries_a_removed_entry_for_a_deleted_row(superuser_cli
 def test_a_table_whose_address_was_taken_meanwhile_is_not_restored_and_says_why(
     superuser_client,
 ):
-    table = make_comparison(rows=1)
+    table = make_comparison(dimensions=1)
     superuser_client.post(f"/admin/comparisons/comparison/{table.pk}/delete/", {"post": "yes"})
-    make_comparison(rows=1)  # a new table under the same slug
+    make_comparison(dimensions=1)  # a new table under the same slug
     html = superuser_client.get(TRASH).content.decode()
     action = html.split("Table:", 1)[1].split('action="', 1)[1].split('"', 1)[0]
     response = superuser_client.post(action, follow=True)

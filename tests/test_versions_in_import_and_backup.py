@@ -22,12 +22,12 @@ def _import(rows):
     return result
 
 
-def _exported_rows():
+def _exported_lines():
     return json.loads(DimensionResource().export().export("json"))
 
 
 def test_an_import_bumps_the_versions_of_what_it_changes_and_records_history(comparison):
-    rows = _exported_rows()
+    rows = _exported_lines()
     rows[0]["title"] = "Imported title"
     rows[0]["b2b_body"] = "Imported text"
     _import(rows)
@@ -44,7 +44,7 @@ def test_an_import_bumps_the_versions_of_what_it_changes_and_records_history(com
 def test_a_form_opened_before_an_import_is_refused(editor_client, comparison):
     row = Dimension.objects.get(slug="row-1")
     form = opened_dimension_form(row, title="Typed in the form")
-    rows = _exported_rows()
+    rows = _exported_lines()
     rows[0]["title"] = "Imported title"
     _import(rows)
     response = editor_client.post(change_url(row), form)

@@ -14,14 +14,14 @@ from django.utils import timezone
 
 from comparisons import caching
 from comparisons.history import writes
-from comparisons.history.versions import row_revisions
+from comparisons.history.versions import dimension_revisions
 from comparisons.models import Comparison, Dimension, Entry, Status
 from comparisons.search.queries import search
 from comparisons.transfer.backup import delete_everything
 from comparisons.transfer.resources import DimensionResource
 from tests.admin_forms import change_url, opened_dimension_form
 from tests.admin_import import confirm, preview
-from tests.conftest import make_comparison
+from tests.factories import make_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def import_confirm(client) -> Written:
 def restore(client) -> Written:
     row = _row()
     client.post(change_url(row), opened_dimension_form(row, slug="moved", b2b_body="Later text"))
-    first = row_revisions(row.pk)[-1]
+    first = dimension_revisions(row.pk)[-1]
     client.post(f"/admin/comparisons/dimension/{row.pk}/history/{first.key}/restore/")
     assert _row("row-1").entries.count() == 2
     return Written([row, *row.entries.all()], "answer", ["/compare/b2b-vs-b2c/moved/"])

@@ -3,7 +3,8 @@
 Each entry is a published change of a row or of one of the cells the view shows, newest
 first, linking to it on the row's change log: its date and what changed, never who. The rows
 are the ones the page shows (comparisons/filters.py reads the query string); the changes are
-the ones readers saw (`public_row_histories` in comparisons/history/versions.py), as on change logs.
+the ones readers saw (`public_dimension_histories` in comparisons/history/versions.py), as on
+change logs.
 """
 
 from dataclasses import dataclass, field, replace
@@ -20,11 +21,11 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from comparisons.caching import public_page
-from comparisons.gone import deleted_rows_of
+from comparisons.gone import deleted_dimensions_of
 from comparisons.history.change_words import change_words
 from comparisons.history.changes import changes_url
-from comparisons.history.versions import RowRevision, public_row_histories
-from comparisons.lookups import filtered_table, get_comparison, row_table
+from comparisons.history.versions import DimensionRevision, public_dimension_histories
+from comparisons.lookups import dimension_grid, filtered_grid, get_comparison
 from comparisons.models import Dimension, Segment
 from comparisons.redirects import follows_renames
 from comparisons.transfer.exports import absolute
@@ -44,7 +45,7 @@ class Followed:
     subtitle: str
     page_path: str  # the page the feed is about
     feed_path: str  # the feed's own canonical URL
-    rows: list[Dimension]
+    dimensions: list[Dimension]
     segments: list[Segment]  # the columns shown
     updated: datetime  # the last change to the table or its rows: the date of an empty feed
 
@@ -52,12 +53,14 @@ class Followed:
 @dataclass(frozen=True)
 class Change:
     dimension: Dimension  # the row as it is now: its title and URLs
-    revision: RowRevision  # one revision readers saw, described against the one they saw before
+    revision: (
+        DimensionRevision  # one revision readers saw, described against the one they saw before
+    )
     # Other rows' changes folded into this one: the same reason, made together.
     others: list["Change"] = field(default_factory=list)
 
     @property
-    def rows(self) -> list[Dimension]:
+    def dimensions(self) -> list[Dimension]:
         return [self.dimension, *(other.dimension for other in self.others)]
 
 
@@ -85,15 +88,15 @@ def public_changes(followed: Followed, limit: int) -> list[Change]:
     Runs three queries, whatever the number of rows and the length of their history.
     """
     shown = {segment.name for segment in followed.segments}  # a cell change names its column
-    histories = public_row_histories([row.pk for row in followed.rows])
+    histories = public_dimension_histories([dimension.pk for dimension in followed.dimensions])
     changes = []
-    for row in followed.rows:
-        for revision in histories.get(row.pk, []):
+    for dimension in followed.dimensions:
+        for revision in histories.get(dimension.pk, []):
             revision = replace(
                 revision, entry_changes=[c for c in revision.entry_changes if c.segment in shown]
             )
             if revision.is_listed:  # what the change log lists, in these columns
-                changes.append(Change(row, revision))
+                changes.append(Change(dimension, revision))
     changes.sort(key=lambda change: (change.revision.date, change.revision.key), reverse=True)
     return fold_changes(changes)[:limit]
 
@@ -133,15 +136,15 @@ class ChangesFeed(Feed):
 
     def item_title(self, change: Change) -> str:
         if change.others:
-            rows = len(change.rows)
-            return f"{change.revision.reason}: {rows} rows of {change.dimension.comparison.title}"
+            count = len(change.dimensions)
+            return f"{change.revision.reason}: {count} rows of {change.dimension.comparison.title}"
         return f"{change.dimension.title}: {change_words(change.revision)}"
 
     def item_description(self, change: Change) -> str:
         # HTML (Atom's summary type="html"): everything an editor wrote is escaped.
         links = ", ".join(
-            f'<a href="{escape(absolute(row.get_absolute_url()))}">{escape(row.title)}</a>'
-            for row in change.rows
+            f'<a href="{escape(absolute(each.get_absolute_url()))}">{escape(each.title)}</a>'
+            for each in change.dimensions
         )
         what = (
             escape(change.revision.reason)
@@ -170,34 +173,34 @@ class ViewChangesFeed(ChangesFeed):
 
     def get_object(self, request, comparison: str) -> Followed:
         comparison = get_comparison(request, comparison)
-        view = filtered_table(request, comparison)
+        view = filtered_grid(request, comparison)
         query = f"?{view.query_string}" if view.query_string else ""
-        rows = view.table.rows
+        lines = view.grid.lines
         title = f"Changes to {comparison.title}"
         if view.is_filtered:
-            title = Truncator(f"{title}: {', '.join(view.chosen_row_titles())}").chars(200)
+            title = Truncator(f"{title}: {', '.join(view.chosen_dimension_titles())}").chars(200)
         what = "view" if view.is_filtered else "table"
         return Followed(
             title=title,
-            subtitle=f"Edits to the {len(rows)} row{pluralize(len(rows))} of this {what}, "
+            subtitle=f"Edits to the {len(lines)} row{pluralize(len(lines))} of this {what}, "
             "newest first.",
             page_path=comparison.get_absolute_url() + query,
             feed_path=reverse("changes_feed", args=[comparison.slug]) + query,
             # The whole table's feed also says which rows were removed.
-            rows=[row.dimension for row in rows]
-            + ([] if view.is_filtered else deleted_rows_of(comparison)),
-            segments=view.table.segments,
-            updated=max([comparison.updated, *(row.updated for row in rows)]),
+            dimensions=[line.dimension for line in lines]
+            + ([] if view.is_filtered else deleted_dimensions_of(comparison)),
+            segments=view.grid.segments,
+            updated=max([comparison.updated, *(line.updated for line in lines)]),
         )
 
 
-class RowChangesFeed(ChangesFeed):
+class DimensionChangesFeed(ChangesFeed):
     """`/compare/<comparison>/<row>/changes.atom`"""
 
     def get_object(self, request, comparison: str, dimension: str) -> Followed:
-        table = row_table(request, comparison, dimension)
-        row = table.rows[0]
-        dimension = row.dimension
+        grid = dimension_grid(request, comparison, dimension)
+        line = grid.lines[0]
+        dimension = line.dimension
         return Followed(
             title=f"Changes to {dimension.title} ({dimension.comparison.title})",
             subtitle="Edits to this row and its cells, newest first.",
@@ -205,11 +208,11 @@ class RowChangesFeed(ChangesFeed):
             feed_path=reverse(
                 "dimension_changes_feed", args=[dimension.comparison.slug, dimension.slug]
             ),
-            rows=[dimension],
-            segments=table.segments,
-            updated=row.updated,
+            dimensions=[dimension],
+            segments=grid.segments,
+            updated=line.updated,
         )
 
 
 view_changes_feed = require_safe(follows_renames(public_page(ViewChangesFeed())))
-row_changes_feed = require_safe(follows_renames(public_page(RowChangesFeed())))
+dimension_changes_feed = require_safe(follows_renames(public_page(DimensionChangesFeed())))

@@ -25,7 +25,7 @@ from comparisons.caching import public_page, unshare
 from comparisons.filters import Query as FilterQuery
 from comparisons.filters import apply_filter
 from comparisons.history.changes import changes_url
-from comparisons.lookups import filtered_table, get_comparison, row_table
+from comparisons.lookups import dimension_grid, filtered_grid, get_comparison
 from comparisons.models import Comparison, Dimension, Status
 from comparisons.redirects import follows_renames
 from comparisons.search.queries import QueryTooLong, search
@@ -66,7 +66,7 @@ def read(path: str, ok, *, errors=(), **options):
         summary, _, description = inspect.getdoc(view).partition("\n\n")
         options.update(
             response=responses,
-            operation_id=view.__name__,
+            operation_id=options.pop("operation_id", view.__name__),
             summary=summary,
             description=description or None,
         )
@@ -98,7 +98,7 @@ def not_ours(request: HttpRequest, error: Exception):
 
 
 Slug = Annotated[str, Path(description="The comparison's slug.")]
-RowSlug = Annotated[str, Path(description="The row's slug.")]
+DimensionSlugPath = Annotated[str, Path(description="The row's slug.")]
 
 
 class FilterParameters(Schema):
@@ -157,15 +157,15 @@ def comparisons(request: HttpRequest, page: int = Query(1, ge=1)):
         raise _no_such_page(page, paginator.num_pages) from None
     # Rows counted for the page shown only: a count over every table grows with the site.
     ids = [comparison.pk for comparison in shown]
-    rows = Dimension.objects.filter(comparison__in=ids, status=Status.PUBLISHED)
-    counts = dict(rows.values_list("comparison").annotate(Count("pk")).order_by())
+    dimensions = Dimension.objects.filter(comparison__in=ids, status=Status.PUBLISHED)
+    counts = dict(dimensions.values_list("comparison").annotate(Count("pk")).order_by())
     return {
         **_links(request, shown),
         "results": [_listed(c, counts.get(c.pk, 0)) for c in shown],
     }
 
 
-def _listed(comparison: Comparison, row_count: int) -> dict:
+def _listed(comparison: Comparison, dimension_count: int) -> dict:
     return {
         "title": comparison.title,
         "slug": comparison.slug,
@@ -174,7 +174,7 @@ def _listed(comparison: Comparison, row_count: int) -> dict:
         "updated": comparison.updated.isoformat(),
         "api_url": _api_url("comparison", comparison.slug),
         "feed_url": absolute(reverse("changes_feed", args=[comparison.slug])),
-        "rows": row_count,
+        "rows": dimension_count,
     }
 
 
@@ -185,7 +185,7 @@ def comparison(request: HttpRequest, comparison: Slug, filters: Query[FilterPara
     Unknown values are ignored and listed in `filter.ignored`, as the page does.
     """
     comparison = get_comparison(request, comparison)
-    view = filtered_table(request, comparison)  # parses request.GET, as the page does
+    view = filtered_grid(request, comparison)  # parses request.GET, as the page does
     query = f"?{view.query_string}" if view.query_string else ""
     return json_document(view, absolute(comparison.get_absolute_url() + query))
 
@@ -194,14 +194,15 @@ def comparison(request: HttpRequest, comparison: Slug, filters: Query[FilterPara
     "/comparisons/{slug:comparison}/rows/{slug:dimension}/",
     schemas.RowDocument,
     errors=(400, 404),
-    url_name="row",
+    url_name="dimension",
+    operation_id="row",  # the API's published name for it
 )
-def row(request: HttpRequest, comparison: Slug, dimension: RowSlug):
+def dimension_document(request: HttpRequest, comparison: Slug, dimension: DimensionSlugPath):
     """One row with its table's columns, and where to follow its changes."""
-    table = row_table(request, comparison, dimension)
-    dimension = table.rows[0].dimension
+    grid = dimension_grid(request, comparison, dimension)
+    dimension = grid.lines[0].dimension
     document = json_document(
-        apply_filter(table, FilterQuery()), absolute(dimension.get_absolute_url())
+        apply_filter(grid, FilterQuery()), absolute(dimension.get_absolute_url())
     )
     return {
         "comparison": document["comparison"],
@@ -253,8 +254,8 @@ def _hit(hit) -> dict:
         "row": {
             "slug": dimension.slug,
             "title": dimension.title,
-            "url": absolute(dimension.get_table_url()),
-            "api_url": _api_url("row", comparison.slug, dimension.slug),
+            "url": absolute(dimension.get_url_in_comparison()),
+            "api_url": _api_url("dimension", comparison.slug, dimension.slug),
         },
         "title_html": str(hit.title),
         "snippet_html": str(hit.snippet),

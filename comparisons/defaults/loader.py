@@ -78,22 +78,25 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
         )
     # Rows, their tags and cells in bulk (their history records join the loader's changeset,
     # which records each row's tags when it closes).
-    rows = item["dimensions"]
-    tags = {row["slug"]: [_tag(name) for name in row.get("tags", [])] for row in rows}
+    wanted_dimensions = item["dimensions"]
+    tags = {
+        wanted["slug"]: [_tag(name) for name in wanted.get("tags", [])]
+        for wanted in wanted_dimensions
+    }
     dimensions = writes.bulk_create(
         Dimension,
         [
             Dimension(
                 comparison=comparison,
-                slug=row["slug"],
-                title=row["title"],
-                question=row.get("question", ""),
-                common_ground=row.get("common_ground", ""),
+                slug=wanted["slug"],
+                title=wanted["title"],
+                question=wanted.get("question", ""),
+                common_ground=wanted.get("common_ground", ""),
                 position=position * 10,
-                status=row.get("status", Status.PUBLISHED),
-                difference=row.get("difference", DifferenceLevel.DIFFERENT),
+                status=wanted.get("status", Status.PUBLISHED),
+                difference=wanted.get("difference", DifferenceLevel.DIFFERENT),
             )
-            for position, row in enumerate(rows, start=1)
+            for position, wanted in enumerate(wanted_dimensions, start=1)
         ],
     )
     TaggedItem.objects.bulk_create(
@@ -110,8 +113,8 @@ def _create_comparison(item: dict, segments: dict, sources: dict) -> Comparison:
                 body=entry["body"],
                 sources=[sources[key] for key in entry.get("sources", [])],
             )
-            for dimension, row in zip(dimensions, rows, strict=True)
-            for segment_slug, entry in row["entries"].items()
+            for dimension, wanted in zip(dimensions, wanted_dimensions, strict=True)
+            for segment_slug, entry in wanted["entries"].items()
         ],
     )
     return comparison

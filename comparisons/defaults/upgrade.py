@@ -62,13 +62,13 @@ class UpgradeReport:
             ("Left deleted", self.deleted, "editors deleted them"),
         ]
         return [
-            f"{verb} {_rows(len(slugs))} ({why}): {', '.join(slugs)}."
+            f"{verb} {_counted(len(slugs))} ({why}): {', '.join(slugs)}."
             for verb, slugs, why in said
             if slugs
         ] or ["Nothing to change."]
 
 
-def _rows(count: int) -> str:
+def _counted(count: int) -> str:
     return f"{count} row" if count == 1 else f"{count} rows"
 
 
@@ -84,30 +84,32 @@ def _by_loader(record) -> bool:
 _WHO = ["id", "history_user", "history_change_reason", "history_type", "changeset__reason"]
 
 
-def untouched_rows(comparison: Comparison) -> set[int]:
+def untouched_dimensions(comparison: Comparison) -> set[int]:
     """Ids of the comparison's rows that no editor ever saved, nor any of their cells."""
-    rows = set(comparison.dimensions.values_list("pk", flat=True))
+    dimensions = set(comparison.dimensions.values_list("pk", flat=True))
     touched = {
         record.id
-        for record in Dimension.history.filter(id__in=rows).select_related("changeset").only(*_WHO)
+        for record in Dimension.history.filter(id__in=dimensions)
+        .select_related("changeset")
+        .only(*_WHO)
         if not _by_loader(record)
     }
     touched |= {
         record.dimension_id
-        for record in Entry.history.filter(dimension_id__in=rows)
+        for record in Entry.history.filter(dimension_id__in=dimensions)
         .select_related("changeset")
         .only("dimension_id", *_WHO)
         if not _by_loader(record)
     }
-    return rows - touched
+    return dimensions - touched
 
 
 def comparison_untouched(comparison: Comparison) -> bool:
     """No editor saved the table, nor added or removed a column of it."""
-    columns = ComparisonSegment.history.filter(comparison_id=comparison.pk)
+    segment_records = ComparisonSegment.history.filter(comparison_id=comparison.pk)
     return all(
         _by_loader(record)
-        for records in (comparison.history, columns)
+        for records in (comparison.history, segment_records)
         for record in records.select_related("changeset")
     )
 
@@ -117,9 +119,11 @@ def upgrade_comparison(
 ) -> UpgradeReport:
     """Update `comparison` towards `item` (its default content), keeping editors' work."""
     report = UpgradeReport()
-    _update_table(comparison, item, segments, untouched=comparison_untouched(comparison))
-    untouched = untouched_rows(comparison)
-    rows = {row.slug: row for row in comparison.dimensions.prefetch_related("tags")}
+    _update_comparison(comparison, item, segments, untouched=comparison_untouched(comparison))
+    untouched = untouched_dimensions(comparison)
+    dimensions = {
+        dimension.slug: dimension for dimension in comparison.dimensions.prefetch_related("tags")
+    }
     renamed = {
         old.slug: old.dimension
         for old in DimensionSlug.objects.filter(comparison=comparison).select_related("dimension")
@@ -128,21 +132,21 @@ def upgrade_comparison(
     for position, wanted in enumerate(item["dimensions"], start=1):
         wanted = {**wanted, "position": position * 10}
         slug = wanted["slug"]
-        row = rows.get(slug) or renamed.get(slug)
-        if row is None and slug in deleted:
+        dimension = dimensions.get(slug) or renamed.get(slug)
+        if dimension is None and slug in deleted:
             report.deleted.append(slug)
             continue
-        row = _merge_replaced(wanted, row, rows, untouched, report)
-        if row is not None and row.pk not in untouched:
-            report.kept.append(row.slug)
+        dimension = _merge_replaced(wanted, dimension, dimensions, untouched, report)
+        if dimension is not None and dimension.pk not in untouched:
+            report.kept.append(dimension.slug)
             continue
-        if row is None:
-            row = Dimension(comparison=comparison)
+        if dimension is None:
+            dimension = Dimension(comparison=comparison)
             report.added.append(wanted["slug"])
-        elif _update_row(row, wanted, segments, sources):
+        elif _update_dimension(dimension, wanted, segments, sources):
             report.updated.append(wanted["slug"])
             continue
-        _update_row(row, wanted, segments, sources)
+        _update_dimension(dimension, wanted, segments, sources)
     return report
 
 
@@ -156,7 +160,7 @@ def _deleted_slugs(comparison: Comparison) -> set[str]:
     )
 
 
-def _update_table(comparison: Comparison, item: dict, segments: dict, untouched: bool) -> None:
+def _update_comparison(comparison: Comparison, item: dict, segments: dict, untouched: bool) -> None:
     """The table's own fields if no editor saved it; its topic if it has none yet (topics came
     after the first tables, so no editor can have chosen to leave one blank)."""
     fields = {}
@@ -177,7 +181,7 @@ def _update_table(comparison: Comparison, item: dict, segments: dict, untouched:
 
 
 def _merge_replaced(
-    wanted: dict, row: Dimension | None, rows: dict, untouched: set[int], report
+    wanted: dict, dimension: Dimension | None, dimensions: dict, untouched: set[int], report
 ) -> Dimension | None:
     """Fold the rows `wanted` replaces into its row, and return that row.
 
@@ -186,26 +190,26 @@ def _merge_replaced(
     replaces are removed, their slugs kept as old addresses of the survivor. Nothing is merged
     into a row an editor changed, and a replaced row an editor changed is kept as it is.
     """
-    replaced = [rows.pop(slug) for slug in wanted.get("replaces", []) if slug in rows]
-    if row is not None and row.pk not in untouched:
+    replaced = [dimensions.pop(slug) for slug in wanted.get("replaces", []) if slug in dimensions]
+    if dimension is not None and dimension.pk not in untouched:
         report.kept += [other.slug for other in replaced]
-        return row
+        return dimension
     report.kept += [other.slug for other in replaced if other.pk not in untouched]
     mergeable = [other for other in replaced if other.pk in untouched]
-    if row is None:
+    if dimension is None:
         if not mergeable:
             return None
-        row, *mergeable = mergeable
-        report.merged.append(f"{row.slug} → {wanted['slug']}")
+        dimension, *mergeable = mergeable
+        report.merged.append(f"{dimension.slug} → {wanted['slug']}")
     for other in mergeable:
         report.merged.append(f"{other.slug} → {wanted['slug']}")
         old_slug = other.slug
         other.delete()
-        row.remember_slug(old_slug)
-    return row
+        dimension.remember_slug(old_slug)
+    return dimension
 
 
-def _update_row(row: Dimension, wanted: dict, segments: dict, sources: dict) -> bool:
+def _update_dimension(dimension: Dimension, wanted: dict, segments: dict, sources: dict) -> bool:
     """Give `row` the wanted fields, tags and cells; True if anything changed."""
     fields = {
         "slug": wanted["slug"],
@@ -215,33 +219,40 @@ def _update_row(row: Dimension, wanted: dict, segments: dict, sources: dict) -> 
         "difference": wanted.get("difference", DifferenceLevel.DIFFERENT),
         "position": wanted["position"],
     }
-    new = row.pk is None
+    new = dimension.pk is None
     if new:
         fields["status"] = wanted.get("status", Status.PUBLISHED)
-    changed = _assign(row, fields) or new
+    changed = _assign(dimension, fields) or new
     tags = wanted.get("tags", [])
-    tags_changed = new or sorted(tag.name for tag in row.tags.all()) != sorted(tags)
-    cells = _changed_cells(row, wanted, segments, sources)
-    if not (changed or tags_changed or cells):
+    tags_changed = new or sorted(tag.name for tag in dimension.tags.all()) != sorted(tags)
+    entries = _changed_entries(dimension, wanted, segments, sources)
+    if not (changed or tags_changed or entries):
         return False
-    row.save()
+    dimension.save()
     if tags_changed:
-        row.tags.set(tags)
-    for entry in cells:
-        entry.dimension = row
+        dimension.tags.set(tags)
+    for entry in entries:
+        entry.dimension = dimension
         entry.save()
     return True
 
 
-def _changed_cells(row: Dimension, wanted: dict, segments: dict, sources: dict) -> list[Entry]:
+def _changed_entries(
+    dimension: Dimension, wanted: dict, segments: dict, sources: dict
+) -> list[Entry]:
     """The row's cells that must change, or be added, for it to read as `wanted`."""
     existing = {}
-    if row.pk is not None:
-        existing = {entry.segment.slug: entry for entry in row.entries.select_related("segment")}
+    if dimension.pk is not None:
+        existing = {
+            entry.segment.slug: entry for entry in dimension.entries.select_related("segment")
+        }
     changed = []
-    for segment_slug, cell in wanted["entries"].items():
+    for segment_slug, wanted_entry in wanted["entries"].items():
         entry = existing.get(segment_slug) or Entry(segment=segments[segment_slug])
-        text = {"body": cell["body"], "sources": [sources[key] for key in cell.get("sources", [])]}
+        text = {
+            "body": wanted_entry["body"],
+            "sources": [sources[key] for key in wanted_entry.get("sources", [])],
+        }
         if _assign(entry, text) or entry.pk is None:
             changed.append(entry)
     return changed

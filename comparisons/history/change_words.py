@@ -2,11 +2,11 @@
 why (the edit's reason), never who.
 
 `change_words` is the one place that words a change. It reads today's history (a
-`RowRevision` of comparisons/history/versions.py); when edits are recorded as changesets it can read
-those instead, and every page keeps its words.
+`DimensionRevision` of comparisons/history/versions.py); when edits are recorded as
+changesets it can read those instead, and every page keeps its words.
 """
 
-from comparisons.history.versions import RowRevision
+from comparisons.history.versions import DimensionRevision
 
 # A row's fields as readers name them; None for those they do not see change.
 FIELD_WORDS = {
@@ -22,7 +22,7 @@ FIELD_WORDS = {
 ENTRY_WORDS = {"text": "answer", "body": "answer", "sources": "sources"}
 
 
-def change_words(revision: RowRevision) -> str:
+def change_words(revision: DimensionRevision) -> str:
     """One change in a sentence or two: "B2B answer and sources changed. Fixed a typo." """
     if revision.is_deletion:
         what = ["row removed"]

@@ -9,10 +9,10 @@ from datetime import datetime
 from django.http import QueryDict
 from django.urls import reverse
 
+from comparisons.grids import DimensionLine
 from comparisons.history.moments import parse_moment, unix_time
-from comparisons.history.versions import RowRevision, public_row_histories
+from comparisons.history.versions import DimensionRevision, public_dimension_histories
 from comparisons.models import Dimension
-from comparisons.tables import Row
 
 AS_OF = "as_of"
 # Fields a reader does not see change: a new slug keeps old links working (redirects.py).
@@ -28,29 +28,29 @@ def as_of_value(moment: datetime) -> str:
     return unix_time(moment)
 
 
-def row_changed_since(row: Row, moment: datetime) -> bool:
+def line_changed_since(line: DimensionLine, moment: datetime) -> bool:
     """Whether the row or one of the cells shown changed after `moment`. Runs no query."""
-    if row.dimension.updated > moment:
+    if line.dimension.updated > moment:
         return True
-    return any(cell.entry and cell.entry.updated > moment for cell in row.cells)
+    return any(slot.entry and slot.entry.updated > moment for slot in line.slots)
 
 
-def changed_rows(rows: list[Row], moment: datetime | None) -> list[Row]:
+def changed_lines(lines: list[DimensionLine], moment: datetime | None) -> list[DimensionLine]:
     """The rows a reader would see changed since `moment`. The dates pick the candidates with
     no query; their public history (three queries, only when there are candidates) then
     leaves out rows whose only change since is one readers do not see, such as a new slug."""
     if moment is None:
         return []
-    candidates = [row for row in rows if row_changed_since(row, moment)]
+    candidates = [line for line in lines if line_changed_since(line, moment)]
     if not candidates:
         return []
-    histories = public_row_histories([row.dimension.pk for row in candidates])
+    histories = public_dimension_histories([line.dimension.pk for line in candidates])
     return [
-        row for row in candidates if _seen_change_since(histories.get(row.dimension.pk), moment)
+        line for line in candidates if _seen_change_since(histories.get(line.dimension.pk), moment)
     ]
 
 
-def _seen_change_since(revisions: list[RowRevision] | None, moment: datetime) -> bool:
+def _seen_change_since(revisions: list[DimensionRevision] | None, moment: datetime) -> bool:
     if not revisions:
         return True  # no recorded history: the dates are all there is to go by
     return any(
@@ -58,7 +58,7 @@ def _seen_change_since(revisions: list[RowRevision] | None, moment: datetime) ->
     )
 
 
-def _seen(revision: RowRevision) -> bool:
+def _seen(revision: DimensionRevision) -> bool:
     if revision.first_shown or revision.is_deletion or revision.entry_changes:
         return True
     return any(change.name not in UNSEEN_FIELDS for change in revision.field_changes)

@@ -15,10 +15,10 @@ from django.http import QueryDict
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from comparisons.grids import ComparisonGrid, build_line
 from comparisons.history.moments import parse_moment, unix_time
 from comparisons.history.versions import Timeline, timelines, was_published
 from comparisons.models import Comparison, Dimension, Entry, Status
-from comparisons.tables import Table, build_row
 
 # The pin's URL parameter. Called `version` in snippets already pasted on other sites, so the
 # name stays; in code it is the pin (`version` is the edit counter, comparisons/versioning.py).
@@ -36,8 +36,8 @@ def pin_query(moment: datetime) -> str:
 
 
 @dataclass(frozen=True)
-class PastTable:
-    table: Table  # the rows readers saw; none if the table was not public then
+class PastGrid:
+    grid: ComparisonGrid  # the rows readers saw; none if the table was not public then
     was_public: bool  # whether the comparison was published at that moment
     recorded_since: datetime | None  # kb knows nothing of the table before this
     moment: datetime  # the moment shown
@@ -48,7 +48,7 @@ class PastTable:
         return self.recorded_since is not None and self.recorded_since <= self.moment
 
 
-def load_table_as_of(comparison: Comparison, moment: datetime) -> PastTable:
+def load_grid_as_of(comparison: Comparison, moment: datetime) -> PastGrid:
     """The comparison's public rows and cells as they were at `moment`. Runs five queries.
 
     Columns are the comparison's current segments; a cell whose entry did not exist then is
@@ -59,31 +59,35 @@ def load_table_as_of(comparison: Comparison, moment: datetime) -> PastTable:
     segments = list(comparison.ordered_segments())
     timeline = timelines([comparison.pk]).get(comparison.pk, Timeline())
     if not was_published(timeline.periods, until):
-        return PastTable(Table(comparison, segments, []), False, timeline.first_recorded, until)
+        return PastGrid(
+            ComparisonGrid(comparison, segments, []), False, timeline.first_recorded, until
+        )
     records = (
         Dimension.history.filter(history_date__lte=until, comparison_id=comparison.pk)
         .latest_of_each()
         .exclude(history_type="-")
     )
     dimensions = sorted(
-        (_row_of(record) for record in records if record.status == Status.PUBLISHED),
+        (_dimension_of(record) for record in records if record.status == Status.PUBLISHED),
         key=lambda dimension: (dimension.position, dimension.title),
     )
-    entries_by_row: dict[int, list[Entry]] = {}
+    entries_by_dimension: dict[int, list[Entry]] = {}
     for entry in Entry.history.as_of(until).filter(
         dimension_id__in=[dimension.pk for dimension in dimensions]
     ):
-        entries_by_row.setdefault(entry.dimension_id, []).append(entry)
+        entries_by_dimension.setdefault(entry.dimension_id, []).append(entry)
     tags = _recorded_tags(dimensions)
-    rows = []
+    lines = []
     for dimension in dimensions:
         dimension.comparison = comparison
-        entries = entries_by_row.get(dimension.pk, [])
-        rows.append(build_row(dimension, entries, tags[dimension.pk], segments))
-    return PastTable(Table(comparison, segments, rows), True, timeline.first_recorded, until)
+        entries = entries_by_dimension.get(dimension.pk, [])
+        lines.append(build_line(dimension, entries, tags[dimension.pk], segments))
+    return PastGrid(
+        ComparisonGrid(comparison, segments, lines), True, timeline.first_recorded, until
+    )
 
 
-def _row_of(record) -> Dimension:
+def _dimension_of(record) -> Dimension:
     """The row a historical record describes.
 
     Built here rather than with simple-history's `instance`, which reads the fields history
@@ -104,8 +108,8 @@ def _row_of(record) -> Dimension:
 def _recorded_tags(dimensions: list[Dimension]) -> dict[int, list[Tag]]:
     """The tags each rebuilt row's version recorded, by row id. One query."""
     names = {dimension.pk: parse_tags(dimension.recorded_tag_names) for dimension in dimensions}
-    wanted = {name for row_names in names.values() for name in row_names}
+    wanted = {name for tag_names in names.values() for name in tag_names}
     tags = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
     return {
-        pk: [tags[name] for name in row_names if name in tags] for pk, row_names in names.items()
+        pk: [tags[name] for name in tag_names if name in tags] for pk, tag_names in names.items()
     }

@@ -50,16 +50,16 @@ def in_trash() -> list[Deleted]:
             if names:
                 items.append(Deleted(changeset, "tag", ", ".join(names)))
             continue
-        tables = records[Comparison].get(changeset.pk, [])
-        columns = records[ComparisonSegment].get(changeset.pk, [])
-        rows = records[Dimension].get(changeset.pk, [])
-        if tables:
-            items.append(Deleted(changeset, "table", ", ".join(r.title for r in tables)))
-        elif columns:
-            names = ", ".join(str(r.segment) for r in columns)
+        comparisons = records[Comparison].get(changeset.pk, [])
+        comparison_segments = records[ComparisonSegment].get(changeset.pk, [])
+        dimensions = records[Dimension].get(changeset.pk, [])
+        if comparisons:
+            items.append(Deleted(changeset, "table", ", ".join(r.title for r in comparisons)))
+        elif comparison_segments:
+            names = ", ".join(str(r.segment) for r in comparison_segments)
             items.append(Deleted(changeset, "column", names))
-        elif rows:
-            items.append(Deleted(changeset, "rows", ", ".join(r.title for r in rows)))
+        elif dimensions:
+            items.append(Deleted(changeset, "rows", ", ".join(r.title for r in dimensions)))
     return items
 
 

@@ -11,7 +11,7 @@ so the revision before it still shows them, and a restored row comes back with i
 before: by the same editor within `SAME_SAVE`.)
 
 What readers saw is a narrower history: a revision is public from the moment the row and its
-comparison were both published (`public_row_histories`). Change logs, feeds and pinned embeds
+comparison were both published (`public_dimension_histories`). Change logs, feeds and pinned embeds
 read only that; the admin reads everything.
 
 Reading the history of any number of rows runs three queries (row revisions, cell revisions
@@ -61,7 +61,7 @@ class EntryChange:
 
 
 @dataclass
-class RowRevision:
+class DimensionRevision:
     record: object  # the HistoricalDimension in force: the row's fields at this revision
     entries: dict[int, object]  # entry id -> HistoricalEntry, as they were at this revision
     started_by: object  # the record of the save that made this revision: the row's or a cell's
@@ -139,7 +139,7 @@ class RowRevision:
                 what = ", ".join(c.name for c in change.fields)
                 parts.append(f"{change.segment}: {what} changed")
             else:
-                parts.append(f"{change.segment} entry {change.kind}")
+                parts.append(f"{change.segment} cell {change.kind}")
         return "; ".join(parts) + "." if parts else "Saved without changes."
 
 
@@ -207,23 +207,25 @@ def _same_save(start, record) -> bool:
     )
 
 
-def _revisions_of(records, entry_records, segments) -> list[RowRevision]:
+def _revisions_of(records, entry_records, segments) -> list[DimensionRevision]:
     """The revisions of one row, oldest first, from its row and cell records (oldest first)."""
     events = [(r.history_date, 0, r.history_id, r) for r in records]
-    row_deleted = {r.changeset_id for r in records if r.history_type == "-" and r.changeset_id}
+    dimension_deleted = {
+        r.changeset_id for r in records if r.history_type == "-" and r.changeset_id
+    }
     events += [
         (e.history_date, 1, e.history_id, e)
         for e in entry_records
         # Deleted with the row: the deletion's revision has no cells anyway.
-        if not (e.history_type == "-" and e.changeset_id in row_deleted)
+        if not (e.history_type == "-" and e.changeset_id in dimension_deleted)
     ]
-    revisions: list[RowRevision] = []
+    revisions: list[DimensionRevision] = []
     entries: dict[int, object] = {}
     for _date, kind, _id, record in sorted(events, key=lambda event: event[:3]):
         if kind == 0:
             if record.history_type == "-":
                 entries = {}
-            revisions.append(RowRevision(record, dict(entries), record, segments=segments))
+            revisions.append(DimensionRevision(record, dict(entries), record, segments=segments))
             continue
         if record.history_type == "-":
             entries.pop(record.id, None)
@@ -235,7 +237,9 @@ def _revisions_of(records, entry_records, segments) -> list[RowRevision]:
         if _same_save(last.started_by, record):
             last.entries = dict(entries)
         else:
-            revisions.append(RowRevision(last.record, dict(entries), record, segments=segments))
+            revisions.append(
+                DimensionRevision(last.record, dict(entries), record, segments=segments)
+            )
     for previous, revision in zip([None, *revisions], revisions, strict=False):
         _describe(revision, previous)
     if revisions and not revisions[-1].is_deletion:
@@ -243,7 +247,7 @@ def _revisions_of(records, entry_records, segments) -> list[RowRevision]:
     return revisions
 
 
-def _describe(revision: RowRevision, previous: RowRevision | None) -> None:
+def _describe(revision: DimensionRevision, previous: DimensionRevision | None) -> None:
     """Fill in what changed since `previous` (None: since nothing)."""
     before = previous.entries if previous else {}
     revision.entry_changes = _entry_changes(before, revision.entries, revision.segments)
@@ -253,7 +257,7 @@ def _describe(revision: RowRevision, previous: RowRevision | None) -> None:
         revision.field_changes = []
 
 
-def row_histories(dimension_ids) -> dict[int, list[RowRevision]]:
+def dimension_histories(dimension_ids) -> dict[int, list[DimensionRevision]]:
     """Every revision of each row, oldest first. Runs two queries, whatever the lengths."""
     dimension_ids = list(dimension_ids)
     records = defaultdict(list)
@@ -281,9 +285,9 @@ def row_histories(dimension_ids) -> dict[int, list[RowRevision]]:
     }
 
 
-def row_revisions(dimension_id: int) -> list[RowRevision]:
+def dimension_revisions(dimension_id: int) -> list[DimensionRevision]:
     """Every revision of the row, newest first, each with what changed since the one before."""
-    revisions = row_histories([dimension_id]).get(dimension_id, [])
+    revisions = dimension_histories([dimension_id]).get(dimension_id, [])
     return revisions[::-1]
 
 
@@ -334,7 +338,7 @@ def was_published(periods: list[Period], moment: datetime) -> bool:
     return any(period.contains(moment) for period in periods)
 
 
-def _first_seen(revision: RowRevision, end: datetime | None, periods: list[Period]):
+def _first_seen(revision: DimensionRevision, end: datetime | None, periods: list[Period]):
     """The first moment readers could see `revision` (before `end`), or None if never."""
     if revision.is_deletion or revision.record.status != Status.PUBLISHED:
         return None
@@ -346,11 +350,13 @@ def _first_seen(revision: RowRevision, end: datetime | None, periods: list[Perio
     return None
 
 
-def public_revisions(revisions: list[RowRevision], periods: list[Period]) -> list[RowRevision]:
+def public_revisions(
+    revisions: list[DimensionRevision], periods: list[Period]
+) -> list[DimensionRevision]:
     """The revisions readers saw (oldest first), each dated when first seen and described
     against the revision seen before it: nothing written while the row or its comparison was
     a draft is shown, except as part of what was later published."""
-    public: list[RowRevision] = []
+    public: list[DimensionRevision] = []
     shown_last = None  # the last revision readers saw, deletions aside
     for index, revision in enumerate(revisions):
         if revision.is_deletion:
@@ -375,9 +381,9 @@ def public_revisions(revisions: list[RowRevision], periods: list[Period]) -> lis
     return public
 
 
-def public_row_histories(dimension_ids) -> dict[int, list[RowRevision]]:
+def public_dimension_histories(dimension_ids) -> dict[int, list[DimensionRevision]]:
     """The revisions of each row that readers saw, oldest first. Runs three queries."""
-    histories = row_histories(dimension_ids)
+    histories = dimension_histories(dimension_ids)
     comparisons = {revisions[-1].record.comparison_id for revisions in histories.values()}
     known = timelines(comparisons)
     return {
@@ -419,14 +425,14 @@ def _segment_order(segment_id, segments):
     return (segment.position, segment.name) if segment else (10**9, str(segment_id))
 
 
-def deleted_rows():
+def deleted_dimensions():
     """The latest deletion record of each dimension that is deleted now. One query."""
     gone = Dimension.history.filter(history_type="-").exclude(id__in=Dimension.objects.values("pk"))
     latest = gone.values("id").annotate(last=Max("history_id")).values("last")
     return Dimension.history.filter(history_id__in=latest).order_by("-history_date")
 
 
-def restore(revision: RowRevision) -> Dimension:
+def restore(revision: DimensionRevision) -> Dimension:
     """Make `revision` the row's current state, entries included; recorded as a new revision.
     Called by the write service (`writes.restore`), inside its changeset.
 

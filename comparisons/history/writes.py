@@ -69,14 +69,14 @@ class _Open:
 
     changeset: Changeset
     comparisons: set = field(default_factory=set)  # ids; None in it: every table
-    rows: set = field(default_factory=set)
+    dimensions: set = field(default_factory=set)
 
-    def touch(self, comparisons: Iterable | None, rows: Iterable[int]) -> None:
+    def touch(self, comparisons: Iterable | None, dimensions: Iterable[int]) -> None:
         if comparisons is None:
             self.comparisons.add(None)
         else:
             self.comparisons.update(c for c in comparisons if c is not None)
-        self.rows.update(rows)
+        self.dimensions.update(dimensions)
 
 
 _open: contextvars.ContextVar[_Open | None] = contextvars.ContextVar("kb_changeset", default=None)
@@ -110,10 +110,10 @@ def current_changeset() -> Changeset | None:
 def _close(state: _Open) -> None:
     """What follows from the changeset, once for all it touched."""
     _record_tags(state.changeset)
-    if not (state.comparisons or state.rows):
+    if not (state.comparisons or state.dimensions):
         return
     comparisons = None if None in state.comparisons else state.comparisons
-    content_changed(comparisons, state.rows)
+    content_changed(comparisons, state.dimensions)
 
 
 def _record_tags(changeset: Changeset) -> None:
@@ -154,7 +154,7 @@ def _stamp(sender, instance, history_instance, **kwargs) -> None:
     if state is None:
         return
     history_instance.changeset = state.changeset
-    state.touch(_comparisons_of(instance), _rows_of(instance))
+    state.touch(_comparisons_of(instance), _dimensions_of(instance))
 
 
 def connect() -> None:
@@ -182,7 +182,7 @@ def save_form(user, form, formsets=(), reason: str | None = None, message: str =
             formset.save()
             for removed in getattr(formset, "deleted_objects", []):
                 if isinstance(removed, ComparisonSegment):
-                    _remove_cells_of_column(removed)
+                    _remove_entries_of_segment(removed)
     return done
 
 
@@ -190,19 +190,20 @@ def _create_or_edit(obj) -> str:
     return Reason.CREATE if obj.pk is None else Reason.EDIT
 
 
-def remove_column(user, column: ComparisonSegment) -> Changeset:
+def remove_segment(user, comparison_segment: ComparisonSegment) -> Changeset:
     """Take a column off its table, with its cells: all in the Trash, restorable together."""
-    with changeset(user, Reason.DELETE, f"column {column.segment}") as done:
-        column.delete()
-        _remove_cells_of_column(column)
+    with changeset(user, Reason.DELETE, f"column {comparison_segment.segment}") as done:
+        comparison_segment.delete()
+        _remove_entries_of_segment(comparison_segment)
     return done
 
 
-def _remove_cells_of_column(column: ComparisonSegment) -> None:
+def _remove_entries_of_segment(comparison_segment: ComparisonSegment) -> None:
     """A removed column's cells go with it (into its changeset, so the Trash brings them back):
     left behind, they would be hidden and refused by every save of their rows."""
     for entry in Entry.objects.filter(
-        dimension__comparison_id=column.comparison_id, segment_id=column.segment_id
+        dimension__comparison_id=comparison_segment.comparison_id,
+        segment_id=comparison_segment.segment_id,
     ).select_related("dimension"):
         entry.delete()
 
@@ -224,10 +225,10 @@ def delete(user, objects: Iterable, reason: str = Reason.DELETE, message: str = 
     with changeset(user, reason, message) as done:
         for obj in objects:
             if isinstance(obj, Comparison):
-                for row in obj.dimensions.all():
-                    row.delete()
-                for column in ComparisonSegment.objects.filter(comparison=obj):
-                    column.delete()
+                for dimension in obj.dimensions.all():
+                    dimension.delete()
+                for comparison_segment in ComparisonSegment.objects.filter(comparison=obj):
+                    comparison_segment.delete()
             obj.delete()
     return done
 
@@ -240,7 +241,7 @@ def set_tags(user, dimension: Dimension, names: Iterable[str]) -> Changeset:
     return done
 
 
-def _rows_tagged(tags) -> list[Dimension]:
+def _dimensions_tagged(tags) -> list[Dimension]:
     tagged = TaggedItem.objects.filter(
         tag__in=tags, content_type__app_label="comparisons", content_type__model="dimension"
     )
@@ -250,11 +251,11 @@ def _rows_tagged(tags) -> list[Dimension]:
 def rename_tag(user, tag: Tag, name: str, slug: str | None = None) -> Changeset:
     """Rename a tag: a change to every row that carries it, in each row's history."""
     with changeset(user, Reason.TAG_RENAME, f"{tag.name} → {name}") as done:
-        _every_table_changes()
+        _every_comparison_changes()
         tag.name = name
         tag.slug = slug or tag.slug
         tag.save()
-        record_history(_rows_tagged([tag]), history_type="~")
+        record_history(_dimensions_tagged([tag]), history_type="~")
     return done
 
 
@@ -262,16 +263,16 @@ def merge_tags(user, tags: list[Tag], into: str) -> Changeset:
     """Replace `tags` by the tag named `into` (made if missing) on every row."""
     names = ", ".join(tag.name for tag in tags)
     with changeset(user, Reason.TAG_MERGE, f"{names} → {into}") as done:
-        _every_table_changes()
+        _every_comparison_changes()
         target = Tag.objects.filter(name=into).first() or Tag.objects.create(name=into)
-        rows = _rows_tagged(tags)
-        for row in rows:
-            row.tags.add(target)
-            row.tags.remove(*[tag for tag in tags if tag.pk != target.pk])
+        dimensions = _dimensions_tagged(tags)
+        for dimension in dimensions:
+            dimension.tags.add(target)
+            dimension.tags.remove(*[tag for tag in tags if tag.pk != target.pk])
         for tag in tags:
             if tag.pk != target.pk:
                 tag.delete()
-        record_history(rows, history_type="~")
+        record_history(dimensions, history_type="~")
     return done
 
 
@@ -279,15 +280,15 @@ def delete_tags(user, tags: list[Tag]) -> Changeset:
     """Take tags off every row and delete them; the rows' history keeps them, so the Trash
     puts them back."""
     with changeset(user, Reason.TAG_DELETE, ", ".join(tag.name for tag in tags)) as done:
-        _every_table_changes()
-        rows = _rows_tagged(tags)
+        _every_comparison_changes()
+        dimensions = _dimensions_tagged(tags)
         for tag in tags:
             tag.delete()
-        record_history(rows, history_type="~")
+        record_history(dimensions, history_type="~")
     return done
 
 
-def _every_table_changes() -> None:
+def _every_comparison_changes() -> None:
     """Tags are listed on every table's page and on the tag pages."""
     _open.get().touch(None, ())
 
@@ -333,11 +334,13 @@ def _bring_back(model, record) -> None:
 
 def _restore_tags(deleted: Changeset) -> None:
     names = [name for name in deleted.message.split(", ") if name]
-    rows = Dimension.objects.filter(pk__in=Dimension.history.filter(changeset=deleted).values("id"))
-    for row in rows:
-        row.tags.add(*names)
-    record_history(list(rows), history_type="~")
-    _every_table_changes()
+    dimensions = Dimension.objects.filter(
+        pk__in=Dimension.history.filter(changeset=deleted).values("id")
+    )
+    for dimension in dimensions:
+        dimension.tags.add(*names)
+    record_history(list(dimensions), history_type="~")
+    _every_comparison_changes()
 
 
 def bulk_create(model: type[models.Model], objects: Iterable) -> list:
@@ -375,18 +378,18 @@ def record_history(objects: list, history_type: str = "+", tag_names: dict | Non
         batch_size=BATCH,
     )
     for obj in objects:
-        state.touch(_comparisons_of(obj), _rows_of(obj))
+        state.touch(_comparisons_of(obj), _dimensions_of(obj))
 
 
 def record_import(written) -> None:
-    """What a bulk import wrote with `bulk_create`/`bulk_update` (transfer/import_rows.py),
+    """What a bulk import wrote with `bulk_create`/`bulk_update` (transfer/bulk_import.py),
     recorded in the open changeset: a history record of each row and cell it added or changed.
     Four INSERTs, whatever the number of rows; the changeset records the rows' tags and
     updates what is derived when it closes."""
-    record_history(written.rows_added, "+", written.tag_names)
-    record_history(written.rows_changed, "~", written.tag_names)
-    record_history(written.cells_added, "+")
-    record_history(written.cells_changed, "~")
+    record_history(written.dimensions_added, "+", written.tag_names)
+    record_history(written.dimensions_changed, "~", written.tag_names)
+    record_history(written.entries_added, "+")
+    record_history(written.entries_changed, "~")
 
 
 def tag_string(dimension: Dimension) -> str:
@@ -412,17 +415,17 @@ def _comparisons_of(instance) -> list[int] | None:
     if isinstance(instance, Entry):
         if Entry.dimension.is_cached(instance):
             return [instance.dimension.comparison_id]
-        return [_comparison_of_row(instance.dimension_id)]
+        return [_comparison_of_dimension(instance.dimension_id)]
     if isinstance(instance, ComparisonSegment | ComparisonSlug | DimensionSlug):
         return [instance.comparison_id]
     return None
 
 
-def _comparison_of_row(dimension_id: int) -> int | None:
+def _comparison_of_dimension(dimension_id: int) -> int | None:
     return Dimension.objects.filter(pk=dimension_id).values_list("comparison_id", flat=True).first()
 
 
-def _rows_of(instance) -> list[int]:
+def _dimensions_of(instance) -> list[int]:
     if isinstance(instance, Dimension):
         return [instance.pk]
     if isinstance(instance, Entry):

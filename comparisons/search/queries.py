@@ -25,9 +25,9 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from taggit.models import TaggedItem
 
+from comparisons.grids import with_entries
 from comparisons.models import Comparison, Dimension, DimensionText, Entry
 from comparisons.search.snippets import Snippet, highlight, matched_tags, snippets
-from comparisons.tables import rows_queryset
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
@@ -107,7 +107,7 @@ def _uses_postgres() -> bool:
 def _hits(ids: list[int], backend) -> list[Hit]:
     """The page's rows as results, in rank order: three queries (rows with the words the
     database marked, their tags, their cells)."""
-    rows = backend.with_marks(rows_queryset(Dimension.objects.filter(pk__in=ids))).in_bulk()
+    rows = backend.with_marks(with_entries(Dimension.objects.filter(pk__in=ids))).in_bulk()
     hits = []
     for row in (rows.get(pk) for pk in ids):
         if row is not None:

@@ -20,7 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
-from comparisons.lookups import filtered_table, get_comparison, row_table
+from comparisons.lookups import dimension_grid, filtered_grid, get_comparison
 from comparisons.redirects import Renamed, _renamed_query
 from comparisons.sharing.shortlinks.models import ShortLink
 
@@ -147,21 +147,23 @@ def _anonymous_request(query: str) -> HttpRequest:
 def _describe(reader: HttpRequest, kind: str, kwargs: dict) -> Embedded:
     comparison = get_comparison(reader, kwargs["comparison"])
     if kind == "dimension":
-        table = row_table(reader, comparison.slug, kwargs["dimension"])
-        row = table.rows[0].dimension
+        grid = dimension_grid(reader, comparison.slug, kwargs["dimension"])
+        dimension = grid.lines[0].dimension
         return Embedded(
-            title=f"{row.title} · {comparison.title}",
-            embed_path=f"{reverse('embed', args=[comparison.slug])}?only={row.slug}",
-            picture_path=reverse("row_picture", args=[comparison.slug, row.slug]),
+            title=f"{dimension.title} · {comparison.title}",
+            embed_path=f"{reverse('embed', args=[comparison.slug])}?only={dimension.slug}",
+            picture_path=reverse("dimension_picture", args=[comparison.slug, dimension.slug]),
         )
-    view = filtered_table(reader, comparison)
+    view = filtered_grid(reader, comparison)
     query = f"?{view.query_string}" if view.query_string else ""
     title = comparison.title
     if view.is_filtered:
-        shown = len(view.table.rows)
-        title = f"{title} ({shown} of {view.total_rows} row{pluralize(view.total_rows)})"
+        shown = len(view.grid.lines)
+        title = (
+            f"{title} ({shown} of {view.total_dimensions} row{pluralize(view.total_dimensions)})"
+        )
     return Embedded(
         title=title,
         embed_path=f"{reverse('embed', args=[comparison.slug])}{query}",
-        picture_path=f"{reverse('table_picture', args=[comparison.slug])}{query}",
+        picture_path=f"{reverse('comparison_picture', args=[comparison.slug])}{query}",
     )

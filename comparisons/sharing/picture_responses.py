@@ -6,28 +6,34 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from comparisons.caching import get_or_compute
-from comparisons.sharing.pictures import draw_row_picture, draw_table_picture, fingerprint
-from comparisons.tables import Table
+from comparisons.grids import ComparisonGrid
+from comparisons.sharing.pictures import (
+    draw_comparison_picture,
+    draw_dimension_picture,
+    fingerprint,
+)
 
 # Long enough to spare redrawing for every crawler; the key changes when the content does.
 CACHE_SECONDS = 60 * 60 * 24
 BROWSER_SECONDS = 60 * 5
 
 
-def table_picture_response(
-    request: HttpRequest, table: Table, subtitle: str, url: str
+def comparison_picture_response(
+    request: HttpRequest, grid: ComparisonGrid, subtitle: str, url: str
 ) -> HttpResponse:
     """The PNG of `table`, drawn once per URL and content (`url` is the canonical one)."""
-    return _picture_response(request, table, url, lambda: draw_table_picture(table, subtitle))
+    return _picture_response(request, grid, url, lambda: draw_comparison_picture(grid, subtitle))
 
 
-def row_picture_response(request: HttpRequest, table: Table, url: str) -> HttpResponse:
+def dimension_picture_response(
+    request: HttpRequest, grid: ComparisonGrid, url: str
+) -> HttpResponse:
     """The PNG of a table's one row, headlined by the row."""
-    return _picture_response(request, table, url, lambda: draw_row_picture(table))
+    return _picture_response(request, grid, url, lambda: draw_dimension_picture(grid))
 
 
-def _picture_response(request: HttpRequest, table: Table, url: str, draw) -> HttpResponse:
-    etag = f'"{fingerprint(table)}"'
+def _picture_response(request: HttpRequest, grid: ComparisonGrid, url: str, draw) -> HttpResponse:
+    etag = f'"{fingerprint(grid)}"'
     conditional = get_conditional_response(request, etag=etag)
     if conditional is not None:
         return conditional

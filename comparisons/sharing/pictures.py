@@ -17,8 +17,8 @@ from functools import cache
 from django.conf import settings
 from PIL import Image, ImageDraw, ImageFont
 
+from comparisons.grids import ComparisonGrid
 from comparisons.markdown import plain_text
-from comparisons.tables import Table
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 56
@@ -82,72 +82,72 @@ def _ellipsis(lines: list[str], face: ImageFont.FreeTypeFont, width: int) -> lis
     return [*lines[:-1], last.rstrip(" ,;:.") + "…"]
 
 
-def alt_text(table: Table, one_row: bool = False) -> str:
+def alt_text(grid: ComparisonGrid, one_dimension: bool = False) -> str:
     """What the picture shows, in words (og:image:alt). Names the segments only if the title
     does not already."""
-    title = table.comparison.title
-    names = [segment.name for segment in table.segments]
+    title = grid.comparison.title
+    names = [segment.name for segment in grid.segments]
     if not all(name in title for name in names):
         title = f"{title} ({_joined(names)} side by side)"
-    if one_row:
-        return f"{table.rows[0].dimension.title} — a row of {title}"
-    rows = [row.dimension.title for row in table.rows]
-    if not rows:
+    if one_dimension:
+        return f"{grid.lines[0].dimension.title} — a row of {title}"
+    titles = [line.dimension.title for line in grid.lines]
+    if not titles:
         return f"{title} — no rows"
-    shown = ", ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
-    return f"{title} — {len(rows)} row{'s' if len(rows) > 1 else ''}: {shown}"
+    shown = ", ".join(titles[:5]) + (f" and {len(titles) - 5} more" if len(titles) > 5 else "")
+    return f"{title} — {len(titles)} row{'s' if len(titles) > 1 else ''}: {shown}"
 
 
 def _joined(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def fingerprint(table: Table) -> str:
+def fingerprint(grid: ComparisonGrid) -> str:
     """Changes whenever anything the picture shows could change. Runs no query."""
-    comparison = table.comparison
+    comparison = grid.comparison
     parts = [DRAWING_STYLE, comparison.title, comparison.updated.isoformat()]
-    parts += [f"{segment.pk}:{segment.name}" for segment in table.segments]
-    for row in table.rows:
-        parts.append(f"{row.dimension.pk}:{row.dimension.updated.isoformat()}")
-        parts += [tag.name for tag in row.tags]  # tagging leaves `updated` as it was
+    parts += [f"{segment.pk}:{segment.name}" for segment in grid.segments]
+    for line in grid.lines:
+        parts.append(f"{line.dimension.pk}:{line.dimension.updated.isoformat()}")
+        parts += [tag.name for tag in line.tags]  # tagging leaves `updated` as it was
         parts += [
-            f"{cell.entry.pk}:{cell.entry.updated.isoformat()}" for cell in row.cells if cell.entry
+            f"{slot.entry.pk}:{slot.entry.updated.isoformat()}" for slot in line.slots if slot.entry
         ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
-def draw_table_picture(table: Table, subtitle: str) -> bytes:
+def draw_comparison_picture(grid: ComparisonGrid, subtitle: str) -> bytes:
     image, draw = _canvas()
     y = 40
     draw.text((MARGIN, y), "kb · comparison tables", font=font(22), fill=MUTED)
     y += 36
-    y = _headline(draw, table.comparison.title, y)
+    y = _headline(draw, grid.comparison.title, y)
     if subtitle:
         draw.text((MARGIN, y), subtitle, font=font(24), fill=MUTED)
         y += 40
-    _draw_table(draw, table, y + 8)
+    _draw_grid(draw, grid, y + 8)
     return _png(image)
 
 
-def draw_row_picture(table: Table) -> bytes:
+def draw_dimension_picture(grid: ComparisonGrid) -> bytes:
     """One row's picture: the row is the headline, its cells fill the card."""
-    row = table.rows[0]
-    dimension = row.dimension
+    line = grid.lines[0]
+    dimension = line.dimension
     image, draw = _canvas()
     y = 40
-    kicker = wrap(f"kb · {table.comparison.title}", font(22), WIDTH - 2 * MARGIN, 1)
+    kicker = wrap(f"kb · {grid.comparison.title}", font(22), WIDTH - 2 * MARGIN, 1)
     draw.text((MARGIN, y), kicker[0], font=font(22), fill=MUTED)
     y = _headline(draw, dimension.title, y + 36)
-    for line in wrap(dimension.question, font(26), WIDTH - 2 * MARGIN, 2):
-        draw.text((MARGIN, y), line, font=font(26), fill=MUTED)
+    for text_line in wrap(dimension.question, font(26), WIDTH - 2 * MARGIN, 2):
+        draw.text((MARGIN, y), text_line, font=font(26), fill=MUTED)
         y += 34
     footer_y = HEIGHT - 52
     draw.line([MARGIN, footer_y - 14, WIDTH - MARGIN, footer_y - 14], fill=BORDER, width=1)
-    tags = ", ".join(tag.name for tag in row.tags)
+    tags = ", ".join(tag.name for tag in line.tags)
     footer = f"Difference: {dimension.get_difference_display()}"
     footer = wrap(f"{footer} · Tags: {tags}" if tags else footer, font(22), WIDTH - 2 * MARGIN, 1)
     draw.text((MARGIN, footer_y), footer[0], font=font(22), fill=MUTED)
-    _draw_cells(draw, row, top=y + 22, bottom=footer_y - 28)
+    _draw_entries(draw, line, top=y + 22, bottom=footer_y - 28)
     return _png(image)
 
 
@@ -171,65 +171,69 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _draw_cells(draw: ImageDraw.ImageDraw, row, top: int, bottom: int) -> None:
+def _draw_entries(draw: ImageDraw.ImageDraw, line, top: int, bottom: int) -> None:
     """The row's cells side by side, each under its segment's name, as many lines as fit."""
-    columns = max(len(row.cells), 1)
+    segment_count = max(len(line.slots), 1)
     gap = 40
-    width = (WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
-    texts = [plain_text(cell.entry.body) if cell.entry else "No entry yet." for cell in row.cells]
+    width = (WIDTH - 2 * MARGIN - gap * (segment_count - 1)) // segment_count
+    texts = [
+        plain_text(slot.entry.body) if slot.entry else "Nothing here yet." for slot in line.slots
+    ]
     # Short cells in large type, long ones in smaller type: the largest size that fits them.
     for size in (36, 32, 28, 26):
         body, line_height = font(size), round(size * 1.3)
-        lines = max((bottom - top - 44) // line_height, 1)
-        wrapped = [wrap(text, body, width, lines + 1) for text in texts]
-        if all(len(cell_lines) <= lines for cell_lines in wrapped):
+        text_lines = max((bottom - top - 44) // line_height, 1)
+        wrapped = [wrap(text, body, width, text_lines + 1) for text in texts]
+        if all(len(entry_lines) <= text_lines for entry_lines in wrapped):
             break
-    for index, (cell, text) in enumerate(zip(row.cells, texts, strict=True)):
+    for index, (slot, text) in enumerate(zip(line.slots, texts, strict=True)):
         x = MARGIN + index * (width + gap)
-        name = wrap(cell.segment.name, font(26, bold=True), width, 1)
+        name = wrap(slot.segment.name, font(26, bold=True), width, 1)
         draw.text((x, top), name[0] if name else "", font=font(26, bold=True), fill=ACCENT)
-        for number, line in enumerate(wrap(text, body, width, lines)):
-            draw.text((x, top + 44 + number * line_height), line, font=body, fill=FOREGROUND)
+        for number, text_line in enumerate(wrap(text, body, width, text_lines)):
+            draw.text((x, top + 44 + number * line_height), text_line, font=body, fill=FOREGROUND)
 
 
-def _draw_table(draw: ImageDraw.ImageDraw, table: Table, top: int) -> None:
-    if not table.rows:
+def _draw_grid(draw: ImageDraw.ImageDraw, grid: ComparisonGrid, top: int) -> None:
+    if not grid.lines:
         draw.text((MARGIN, top + 20), "No rows to show.", font=font(28), fill=MUTED)
         return
     inner = WIDTH - 2 * MARGIN
     title_width = int(inner * 0.26)
-    columns = max(len(table.segments), 1)
-    column_width = (inner - title_width) // columns
+    segment_count = max(len(grid.segments), 1)
+    segment_width = (inner - title_width) // segment_count
     gap = 20
 
     draw.rectangle([MARGIN, top, WIDTH - MARGIN, top + 44], fill=SURFACE)
-    for index, segment in enumerate(table.segments):
-        x = MARGIN + title_width + index * column_width + gap // 2
-        name = wrap(segment.name, font(26, bold=True), column_width - gap, 1)
+    for index, segment in enumerate(grid.segments):
+        x = MARGIN + title_width + index * segment_width + gap // 2
+        name = wrap(segment.name, font(26, bold=True), segment_width - gap, 1)
         draw.text((x, top + 8), name[0] if name else "", font=font(26, bold=True), fill=ACCENT)
     y = top + 52
 
     # One row: room for more of its words. Many rows: two lines each, as many as fit.
-    single = len(table.rows) == 1
+    single = len(grid.lines) == 1
     body = font(26 if single else 20)
     line_height = 34 if single else 25
-    max_lines = 7 if single else 2
+    max_text_lines = 7 if single else 2
     bottom = HEIGHT - 40
-    for shown, row in enumerate(table.rows):
-        title_lines = wrap(row.dimension.title, font(22, bold=True), title_width - gap, 2)
-        level = row.dimension.get_difference_display()
-        cell_lines = [
+    for shown, line in enumerate(grid.lines):
+        title_text_lines = wrap(line.dimension.title, font(22, bold=True), title_width - gap, 2)
+        level = line.dimension.get_difference_display()
+        entry_lines = [
             wrap(
-                plain_text(cell.entry.body) if cell.entry else "—",
+                plain_text(slot.entry.body) if slot.entry else "—",
                 body,
-                column_width - gap,
-                max_lines,
+                segment_width - gap,
+                max_text_lines,
             )
-            for cell in row.cells
+            for slot in line.slots
         ]
-        height = max(len(title_lines) * 27 + 24, max(map(len, cell_lines), default=1) * line_height)
+        height = max(
+            len(title_text_lines) * 27 + 24, max(map(len, entry_lines), default=1) * line_height
+        )
         if y + height > bottom:
-            rest = len(table.rows) - shown
+            rest = len(grid.lines) - shown
             draw.text(
                 (MARGIN, y + 2),
                 f"+ {rest} more row{'s' if rest > 1 else ''}",
@@ -238,13 +242,13 @@ def _draw_table(draw: ImageDraw.ImageDraw, table: Table, top: int) -> None:
             )
             return
         title_y = y
-        for line in title_lines:
-            draw.text((MARGIN, title_y), line, font=font(22, bold=True), fill=FOREGROUND)
+        for text_line in title_text_lines:
+            draw.text((MARGIN, title_y), text_line, font=font(22, bold=True), fill=FOREGROUND)
             title_y += 27
         draw.text((MARGIN, title_y), f"Difference: {level}", font=font(17), fill=MUTED)
-        for index, lines in enumerate(cell_lines):
-            x = MARGIN + title_width + index * column_width + gap // 2
-            for number, line in enumerate(lines):
-                draw.text((x, y + number * line_height), line, font=body, fill=FOREGROUND)
+        for index, text_lines in enumerate(entry_lines):
+            x = MARGIN + title_width + index * segment_width + gap // 2
+            for number, text_line in enumerate(text_lines):
+                draw.text((x, y + number * line_height), text_line, font=body, fill=FOREGROUND)
         y += height + 10
         draw.line([MARGIN, y - 6, WIDTH - MARGIN, y - 6], fill=BORDER, width=1)

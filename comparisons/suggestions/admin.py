@@ -45,8 +45,8 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
-    list_display = ["created", "row", "status", "credited", "reason_start"]
-    list_display_links = ["created", "row"]
+    list_display = ["created", "dimension_link", "status", "credited", "reason_start"]
+    list_display_links = ["created", "dimension_link"]
     list_filter = [StatusFilter]
     list_select_related = ["dimension__comparison"]
     ordering = ["-created"]
@@ -55,7 +55,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         return False  # readers send them, on the site
 
     @admin.display(description="Row")
-    def row(self, obj):
+    def dimension_link(self, obj):
         return f"{obj.dimension.comparison}: {obj.dimension}"
 
     @admin.display(description="From")

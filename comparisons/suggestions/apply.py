@@ -85,12 +85,14 @@ def _write(dimension: Dimension, applied: list[Field]) -> None:
         if field.segment is None:
             setattr(dimension, field.key, field.suggested)
     dimension.save()
-    cells: dict[Segment, dict] = {}
+    values_by_segment: dict[Segment, dict] = {}
     for field in applied:
         if field.segment is not None:
-            cells.setdefault(field.segment, {})[field.key.split("-")[0]] = field.suggested
+            values_by_segment.setdefault(field.segment, {})[field.key.split("-")[0]] = (
+                field.suggested
+            )
     entries = {e.segment_id: e for e in Entry.objects.filter(dimension=dimension)}
-    for segment, values in cells.items():
+    for segment, values in values_by_segment.items():
         entry = entries.get(segment.pk) or Entry(segment=segment)
         entry.dimension = dimension  # loaded: the write service need not look up its table
         for name, value in values.items():

@@ -18,7 +18,7 @@ from comparisons.suggestions.models import (
 HONEYPOT = "website"
 
 
-def current_cells(dimension: Dimension) -> list[tuple[Segment, Entry | None]]:
+def current_entries(dimension: Dimension) -> list[tuple[Segment, Entry | None]]:
     """The row's columns in order, each with its cell (None if empty). Runs two queries."""
     entries = {entry.segment_id: entry for entry in dimension.entries.all()}
     return [(s, entries.get(s.pk)) for s in dimension.comparison.ordered_segments()]
@@ -48,16 +48,16 @@ class SuggestionForm(forms.Form):
     # Hidden from people by CSS: only robots fill it in.
     website = forms.CharField(required=False, label="Leave this empty")
 
-    def __init__(self, dimension: Dimension, cells, *args, **kwargs):
-        self.dimension, self.cells = dimension, cells
+    def __init__(self, dimension: Dimension, entries, *args, **kwargs):
+        self.dimension, self.entries = dimension, entries
         initial = {"title": dimension.title, "question": dimension.question}
         initial["version"] = dimension.version
-        for segment, entry in cells:
+        for segment, entry in entries:
             initial[f"body-{segment.pk}"] = entry.body if entry else ""
             initial[f"sources-{segment.pk}"] = format_sources(entry.sources) if entry else ""
             initial[f"version-{segment.pk}"] = entry.version if entry else None
         super().__init__(*args, initial=initial, **kwargs)
-        for segment, entry in cells:
+        for segment, entry in entries:
             self.fields[f"body-{segment.pk}"] = forms.CharField(
                 label=f"{segment.name}: text",
                 max_length=BODY_MAX,
@@ -76,7 +76,7 @@ class SuggestionForm(forms.Form):
                 min_value=1, required=False, widget=forms.HiddenInput
             )
 
-    def cell_fields(self):
+    def entry_fields(self):
         """(segment, its current entry, its text, sources and version fields) for the template."""
         return [
             (
@@ -84,7 +84,7 @@ class SuggestionForm(forms.Form):
                 entry,
                 *(self[f"{part}-{segment.pk}"] for part in ("body", "sources", "version")),
             )
-            for segment, entry in self.cells
+            for segment, entry in self.entries
         ]
 
     def clean_website(self):
@@ -94,7 +94,7 @@ class SuggestionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for segment, _ in self.cells:
+        for segment, _ in self.entries:
             name = f"sources-{segment.pk}"
             if name in cleaned:
                 try:
@@ -106,10 +106,10 @@ class SuggestionForm(forms.Form):
         return cleaned
 
     def _changes_something(self, cleaned) -> bool:
-        row = self.dimension
-        if (cleaned["title"], cleaned["question"]) != (row.title, row.question):
+        dimension = self.dimension
+        if (cleaned["title"], cleaned["question"]) != (dimension.title, dimension.question):
             return True
-        for segment, entry in self.cells:
+        for segment, entry in self.entries:
             body = cleaned[f"body-{segment.pk}"].replace("\r\n", "\n").strip()
             sources = cleaned[f"sources-{segment.pk}"]
             if (body, sources) != ((entry.body.strip(), entry.sources) if entry else ("", [])):
@@ -118,21 +118,21 @@ class SuggestionForm(forms.Form):
 
     def save(self, client_hash: str) -> Suggestion:
         cleaned = self.cleaned_data
-        cells = {
+        entries = {
             str(segment.pk): {
                 "body": cleaned[f"body-{segment.pk}"].replace("\r\n", "\n"),
                 "sources": cleaned[f"sources-{segment.pk}"],
                 "entry": entry.pk if entry else None,
                 "seen_version": cleaned[f"version-{segment.pk}"] if entry else None,
             }
-            for segment, entry in self.cells
+            for segment, entry in self.entries
         }
         return Suggestion.objects.create(
             dimension=self.dimension,
             seen_version=cleaned["version"],
             title=cleaned["title"],
             question=cleaned["question"],
-            cells=cells,
+            cells=entries,
             reason=cleaned["reason"],
             name=cleaned["name"],
             email=cleaned["email"],
@@ -150,18 +150,19 @@ class EditedSuggestionForm(forms.Form):
         self.suggestion = suggestion
         initial = {"title": suggestion.title, "question": suggestion.question}
         super().__init__(*args, initial=initial, **kwargs)
-        for key, cell in suggestion.cells.items():
+        for key, proposed in suggestion.cells.items():
             name = segments[int(key)].name if int(key) in segments else key
             self.fields[f"body-{key}"] = forms.CharField(
                 label=f"{name}: text",
                 max_length=BODY_MAX,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 6}),
-                initial=cell["body"],
+                initial=proposed["body"],
             )
             self.fields[f"sources-{key}"] = forms.CharField(
                 label=f"{name}: sources", max_length=SOURCES_MAX, required=False,
-                widget=forms.Textarea(attrs={"rows": 2}), initial=format_sources(cell["sources"]),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=format_sources(proposed["sources"]),
             )  # fmt: skip
 
     def clean(self):
@@ -180,8 +181,8 @@ class EditedSuggestionForm(forms.Form):
         suggestion, cleaned = self.suggestion, self.cleaned_data
         before = (suggestion.title, suggestion.question, repr(suggestion.cells))
         suggestion.title, suggestion.question = cleaned["title"], cleaned["question"]
-        for key, cell in suggestion.cells.items():
-            cell["body"] = cleaned[f"body-{key}"].replace("\r\n", "\n")
-            cell["sources"] = cleaned[f"sources-{key}"]
+        for key, proposed in suggestion.cells.items():
+            proposed["body"] = cleaned[f"body-{key}"].replace("\r\n", "\n")
+            proposed["sources"] = cleaned[f"sources-{key}"]
         after = (suggestion.title, suggestion.question, repr(suggestion.cells))
         suggestion.edited_by_editor = suggestion.edited_by_editor or before != after

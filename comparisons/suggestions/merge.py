@@ -12,7 +12,7 @@ from comparisons.history.conflicts import _comparable
 from comparisons.history.versions import word_diff
 from comparisons.models import Dimension, Entry
 from comparisons.sources import format_sources
-from comparisons.suggestions.forms import current_cells
+from comparisons.suggestions.forms import current_entries
 from comparisons.suggestions.models import Suggestion
 
 SUGGESTED, CURRENT = "suggested", "current"
@@ -99,7 +99,7 @@ class Field:
 
 def compare(suggestion: Suggestion, dimension: Dimension) -> list[Field]:
     """Every field the suggestion holds, against the row as it is now. Runs five queries."""
-    seen_row = (
+    seen_dimension = (
         Dimension.history.filter(id=dimension.pk, version=suggestion.seen_version)
         .order_by("-history_date")
         .first()
@@ -108,19 +108,19 @@ def compare(suggestion: Suggestion, dimension: Dimension) -> list[Field]:
         Field(
             name,
             Dimension._meta.get_field(name).verbose_name.capitalize(),
-            getattr(seen_row, name) if seen_row else NotInHistory,
+            getattr(seen_dimension, name) if seen_dimension else NotInHistory,
             getattr(dimension, name),
             getattr(suggestion, name),
         )
         for name in ("title", "question")
     ]
-    cells = current_cells(dimension)
-    seen_cells = _seen_cells(suggestion)
-    for segment, entry in cells:
+    entries = current_entries(dimension)
+    seen_entries = _seen_entries(suggestion)
+    for segment, entry in entries:
         proposed = suggestion.cells.get(str(segment.pk))
         if proposed is None:  # a column added since
             continue
-        seen = seen_cells.get(segment.pk, NotInHistory) if proposed["entry"] else None
+        seen = seen_entries.get(segment.pk, NotInHistory) if proposed["entry"] else None
         for part, empty in (("body", ""), ("sources", [])):
             fields.append(
                 Field(
@@ -135,12 +135,12 @@ def compare(suggestion: Suggestion, dimension: Dimension) -> list[Field]:
     return fields
 
 
-def _seen_cells(suggestion: Suggestion) -> dict:
+def _seen_entries(suggestion: Suggestion) -> dict:
     """segment id -> the cell's history record at the version the reader saw. One query."""
     wanted = {
-        (cell["entry"], cell["seen_version"])
-        for cell in suggestion.cells.values()
-        if cell["entry"] and cell["seen_version"]
+        (proposed["entry"], proposed["seen_version"])
+        for proposed in suggestion.cells.values()
+        if proposed["entry"] and proposed["seen_version"]
     }
     if not wanted:
         return {}

@@ -4,22 +4,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from comparisons.models import Dimension
-from comparisons.suggestions.forms import SuggestionForm, current_cells
+from comparisons.suggestions.forms import SuggestionForm, current_entries
 from comparisons.suggestions.limits import client_hash, seconds_to_wait
 from comparisons.suggestions.models import Suggestion
 
 
-def _public_row(comparison: str, dimension: str) -> Dimension:
+def _public_dimension(comparison: str, dimension: str) -> Dimension:
     """The public row, or 404: a draft row or a row of a draft table is never revealed."""
-    row = (
+    target = (
         Dimension.objects.public()
         .select_related("comparison")
         .filter(comparison__slug=comparison, slug=dimension)
         .first()
     )
-    if row is None:
+    if target is None:
         raise Http404("No such row.")
-    return row
+    return target
 
 
 @never_cache
@@ -31,13 +31,13 @@ def suggest(request: HttpRequest, comparison: str, dimension: str) -> HttpRespon
         wait = seconds_to_wait(request)
         if wait:
             return _too_many(request, wait)
-    row = _public_row(comparison, dimension)
-    cells = current_cells(row)
-    form = SuggestionForm(row, cells, request.POST if request.method == "POST" else None)
+    target = _public_dimension(comparison, dimension)
+    entries = current_entries(target)
+    form = SuggestionForm(target, entries, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         suggestion = form.save(client_hash(request))
         return HttpResponseRedirect(f"{suggestion.get_absolute_url()}?sent=1")
-    context = {"row": row, "comparison": row.comparison, "form": form}
+    context = {"dimension": target, "comparison": target.comparison, "form": form}
     return render(request, "suggestions/suggest.html", context, status=400 if form.errors else 200)
 
 
@@ -52,9 +52,9 @@ def _too_many(request: HttpRequest, wait: int) -> HttpResponse:
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """The reader's private page: whether the suggestion is open, accepted or declined."""
     suggestion = get_object_or_404(Suggestion.objects.select_related("dimension"), token=token)
-    row = Dimension.objects.public().select_related("comparison")
-    row = row.filter(pk=suggestion.dimension_id).first()
-    context = {"suggestion": suggestion, "row": row, "sent": "sent" in request.GET}
+    target = Dimension.objects.public().select_related("comparison")
+    target = target.filter(pk=suggestion.dimension_id).first()
+    context = {"suggestion": suggestion, "dimension": target, "sent": "sent" in request.GET}
     response = render(request, "suggestions/status.html", context)
     # The token is the key to this page: no other site learns it from a link followed.
     response["Referrer-Policy"] = "no-referrer"

@@ -54,9 +54,9 @@ def changes_url(dimension) -> str:
 
 
 @register.simple_tag
-def picture_alt(table, one_row: bool = False) -> str:
+def picture_alt(grid, one_dimension: bool = False) -> str:
     """The share picture's description (og:image:alt). Runs no query."""
-    return alt_text(table, one_row)
+    return alt_text(grid, one_dimension)
 
 
 @register.simple_tag
@@ -66,9 +66,9 @@ def oembed_href(path: str) -> str:
 
 
 @register.filter
-def last_updated(rows) -> datetime | None:
-    """The latest change among `rows` (tables.Row): for a view's "Updated" label."""
-    return max((row.updated for row in rows), default=None)
+def last_updated(lines) -> datetime | None:
+    """The latest change among `lines` (grids.DimensionLine): for a view's "Updated" label."""
+    return max((line.updated for line in lines), default=None)
 
 
 @register.filter(name="change_words")

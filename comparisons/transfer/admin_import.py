@@ -1,6 +1,6 @@
 """The admin's bulk import, edit-safe: what the preview saw is what the confirm may change.
 
-The preview merges the file with the site (transfer/import_rows.py) and records the versions
+The preview merges the file with the site (transfer/bulk_import.py) and records the versions
 of every row it read. The confirm form carries one signed reference (django.core.signing) to the
 uploaded file and those versions, plus the editor's choice for each conflict; the confirm
 claims the file (renames it, which only one request can do), so a forged, unknown or already
@@ -26,8 +26,8 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.tmp_storages import TempFolderStorage
 
+from comparisons.transfer.bulk_import import TAKE_FILE
 from comparisons.transfer.import_formats import ImportTooLarge, too_many_bytes
-from comparisons.transfer.import_rows import TAKE_FILE
 
 SALT = "kb.import.reference"
 ALREADY_IMPORTED = (

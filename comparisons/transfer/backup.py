@@ -100,7 +100,7 @@ class ModelSection:
     natural_key: tuple[str, ...]
 
     @property
-    def table(self) -> type[models.Model]:
+    def stored_model(self) -> type[models.Model]:
         return self.model
 
     def _fields(self):
@@ -182,7 +182,7 @@ class TaggedItemSection:
     model: type[models.Model] = TaggedItem
 
     @property
-    def table(self) -> type[models.Model]:
+    def stored_model(self) -> type[models.Model]:
         return self.model
 
     def dump(self, keys: Keys) -> list[dict]:
@@ -228,7 +228,7 @@ class HistorySection:
         return self.model.history.model
 
     @property
-    def table(self) -> type[models.Model]:
+    def stored_model(self) -> type[models.Model]:
         return self.history
 
     def _fields(self):
@@ -333,7 +333,7 @@ def export_kb() -> dict:
 
 def is_empty() -> bool:
     """No content, and no history of content (deleted content leaves its records behind)."""
-    return not any(section.table.objects.exists() for section in SECTIONS)
+    return not any(section.stored_model.objects.exists() for section in SECTIONS)
 
 
 def import_kb(backup: dict, replace: bool = False) -> dict[str, int]:
@@ -388,9 +388,9 @@ def delete_everything() -> None:
     the changesets the history belonged to."""
     for section in reversed(SECTIONS):
         if not isinstance(section, HistorySection) and section.model is not Changeset:
-            section.table.objects.all().delete()
+            section.stored_model.objects.all().delete()
     for section in HISTORY_SECTIONS:
-        section.table.objects.all().delete()
+        section.stored_model.objects.all().delete()
     Changeset.objects.all().delete()
 
 
@@ -410,21 +410,21 @@ def _continue_ids_after_the_backups() -> None:
 
 def _next_id_after(model, highest: int | None) -> None:
     highest = highest or 0
-    table, column = model._meta.db_table, model._meta.pk.column
+    db_table, db_column = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, %s), %s, %s)",
-                [table, column, max(highest, 1), highest > 0],
+                [db_table, db_column, max(highest, 1), highest > 0],
             )
         elif connection.vendor == "sqlite":
             # AUTOINCREMENT tables take ids after both the largest in use and this one.
             cursor.execute(
-                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [highest, table]
+                "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [highest, db_table]
             )
             if cursor.rowcount == 0:
                 cursor.execute(
-                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest]
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [db_table, highest]
                 )
 
 

@@ -1,6 +1,6 @@
 """A table (or a filtered view of it) as a file: Markdown, CSV or JSON.
 
-Each export is built from a loaded `FilteredTable`, so it runs no query of its own.
+Each export is built from a loaded `FilteredGrid`, so it runs no query of its own.
 The JSON shape is documented in README.md, "Sharing".
 """
 
@@ -13,23 +13,23 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from comparisons.filters import FilteredTable
+from comparisons.filters import FilteredGrid
+from comparisons.grids import DimensionLine
 from comparisons.sources import http_url
-from comparisons.tables import Row
-from comparisons.transfer.spreadsheets import escape_cell
+from comparisons.transfer.spreadsheets import escape_value
 
 
 @dataclass(frozen=True)
 class Export:
     content_type: str
-    render: Callable[[FilteredTable, str], str]
+    render: Callable[[FilteredGrid, str], str]
 
 
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _markdown_cell(text: str) -> str:
+def _markdown_field(text: str) -> str:
     """One table cell of GitHub Markdown: no raw newlines, no unescaped pipes."""
     lines = [line.strip() for line in text.replace("\r", "").split("\n")]
     return "<br>".join(line for line in lines if line).replace("|", "\\|")
@@ -45,32 +45,32 @@ def _markdown_sources(sources: list[dict]) -> str:
     return "Sources: " + "; ".join(links) if links else ""
 
 
-def _row_heading(row: Row) -> str:
-    parts = [f"**{row.dimension.title}**"]
-    if row.dimension.question:
-        parts.append(f"_{row.dimension.question}_")
-    if row.dimension.common_ground:
-        parts.append(f"Common ground: {row.dimension.common_ground}")
-    return _markdown_cell("\n".join(parts))
+def _dimension_heading(line: DimensionLine) -> str:
+    parts = [f"**{line.dimension.title}**"]
+    if line.dimension.question:
+        parts.append(f"_{line.dimension.question}_")
+    if line.dimension.common_ground:
+        parts.append(f"Common ground: {line.dimension.common_ground}")
+    return _markdown_field("\n".join(parts))
 
 
-def render_markdown(view: FilteredTable, url: str) -> str:
-    table = view.table
-    lines = [f"# {table.comparison.title}", ""]
-    header = ["Row", *(segment.name for segment in table.segments)]
-    lines.append("| " + " | ".join(_markdown_cell(cell) for cell in header) + " |")
-    lines.append("|" + "---|" * len(header))
-    for row in table.rows:
-        cells = [_row_heading(row)]
-        for cell in row.cells:
-            if cell.entry is None:
-                cells.append("")
+def render_markdown(view: FilteredGrid, url: str) -> str:
+    grid = view.grid
+    markdown_lines = [f"# {grid.comparison.title}", ""]
+    header = ["Row", *(segment.name for segment in grid.segments)]
+    markdown_lines.append("| " + " | ".join(_markdown_field(name) for name in header) + " |")
+    markdown_lines.append("|" + "---|" * len(header))
+    for line in grid.lines:
+        fields = [_dimension_heading(line)]
+        for slot in line.slots:
+            if slot.entry is None:
+                fields.append("")
                 continue
-            text = cell.entry.body + "\n" + _markdown_sources(cell.entry.sources)
-            cells.append(_markdown_cell(text))
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += ["", f"Source: <{url}>", ""]
-    return "\n".join(lines)
+            text = slot.entry.body + "\n" + _markdown_sources(slot.entry.sources)
+            fields.append(_markdown_field(text))
+        markdown_lines.append("| " + " | ".join(fields) + " |")
+    markdown_lines += ["", f"Source: <{url}>", ""]
+    return "\n".join(markdown_lines)
 
 
 def _plain(markdown: str) -> str:
@@ -92,34 +92,34 @@ def _plain_sources(sources: list[dict]) -> str:
     )
 
 
-def render_csv(view: FilteredTable, url: str) -> str:
+def render_csv(view: FilteredGrid, url: str) -> str:
     """One line per row; each segment's entry as plain text, its sources in the next column."""
-    table = view.table
+    grid = view.grid
     out = io.StringIO()
     # A byte order mark, so that spreadsheets open the file as UTF-8.
     out.write("\ufeff")
     writer = csv.writer(out)
-    segment_columns = [heading for s in table.segments for heading in (s.name, f"{s.name} sources")]
-    lines = [["Row", "Question", "Difference", "Common ground", *segment_columns, "Tags", "URL"]]
-    for row in table.rows:
-        dimension = row.dimension
-        cells = []
-        for cell in row.cells:
-            entry = cell.entry
-            cells += [_plain(entry.body), _plain_sources(entry.sources)] if entry else ["", ""]
-        lines.append(
+    segment_headings = [heading for s in grid.segments for heading in (s.name, f"{s.name} sources")]
+    records = [["Row", "Question", "Difference", "Common ground", *segment_headings, "Tags", "URL"]]
+    for line in grid.lines:
+        dimension = line.dimension
+        fields = []
+        for slot in line.slots:
+            entry = slot.entry
+            fields += [_plain(entry.body), _plain_sources(entry.sources)] if entry else ["", ""]
+        records.append(
             [
                 dimension.title,
                 dimension.question,
                 dimension.get_difference_display(),
                 _plain(dimension.common_ground),
-                *cells,
-                ", ".join(tag.name for tag in row.tags),
+                *fields,
+                ", ".join(tag.name for tag in line.tags),
                 absolute(dimension.get_absolute_url()),
             ]
         )
     # No cell may run as a formula in a spreadsheet (comparisons/transfer/spreadsheets.py).
-    writer.writerows([escape_cell(cell) for cell in line] for line in lines)
+    writer.writerows([escape_value(value) for value in record] for record in records)
     return out.getvalue()
 
 
@@ -127,10 +127,10 @@ def _timestamp(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def json_document(view: FilteredTable, url: str) -> dict:
+def json_document(view: FilteredGrid, url: str) -> dict:
     """The table as JSON data: the shape documented in README.md (also the API's table)."""
-    table = view.table
-    comparison = table.comparison
+    grid = view.grid
+    comparison = grid.comparison
     return {
         "comparison": {
             "title": comparison.title,
@@ -144,34 +144,34 @@ def json_document(view: FilteredTable, url: str) -> dict:
             **{name: list(values) for name, values in view.chosen.items()},
             "ignored": [{"parameter": i.parameter, "value": i.value} for i in view.ignored],
         },
-        "segments": [{"slug": s.slug, "name": s.name} for s in table.segments],
-        "rows": [_json_row(row) for row in table.rows],
+        "segments": [{"slug": s.slug, "name": s.name} for s in grid.segments],
+        "rows": [_json_dimension(line) for line in grid.lines],
     }
 
 
-def render_json(view: FilteredTable, url: str) -> str:
+def render_json(view: FilteredGrid, url: str) -> str:
     return json.dumps(json_document(view, url), ensure_ascii=False, indent=2) + "\n"
 
 
-def _json_row(row: Row) -> dict:
-    dimension = row.dimension
+def _json_dimension(line: DimensionLine) -> dict:
+    dimension = line.dimension
     return {
         "slug": dimension.slug,
         "title": dimension.title,
         "question": dimension.question,
         "difference": dimension.difference,
         "common_ground": dimension.common_ground,
-        "tags": [tag.name for tag in row.tags],
+        "tags": [tag.name for tag in line.tags],
         "url": absolute(dimension.get_absolute_url()),
         "updated": _timestamp(dimension.updated),
         "entries": [
             {
-                "segment": cell.segment.slug,
-                "body": cell.entry.body if cell.entry else None,
-                "sources": cell.entry.sources if cell.entry else [],
-                "updated": _timestamp(cell.entry.updated) if cell.entry else None,
+                "segment": slot.segment.slug,
+                "body": slot.entry.body if slot.entry else None,
+                "sources": slot.entry.sources if slot.entry else [],
+                "updated": _timestamp(slot.entry.updated) if slot.entry else None,
             }
-            for cell in row.cells
+            for slot in line.slots
         ],
     }
 

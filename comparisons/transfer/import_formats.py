@@ -15,7 +15,7 @@ from import_export.formats import base_formats
 
 from comparisons.transfer.spreadsheets import (
     escape_dataset,
-    map_cells,
+    map_values,
     unescape_dataset,
     xml_restored,
     xml_safe,
@@ -68,10 +68,10 @@ class CSV(SpreadsheetFormat, base_formats.CSV):
 
 class XLSX(SpreadsheetFormat, base_formats.XLSX):
     def stored(self, dataset):
-        return map_cells(dataset, xml_safe)
+        return map_values(dataset, xml_safe)
 
     def read_back(self, dataset):
-        return map_cells(dataset, xml_restored)
+        return map_values(dataset, xml_restored)
 
     def create_dataset(self, in_stream, **kwargs):
         # A small zip can unpack to gigabytes: measure before openpyxl reads it.

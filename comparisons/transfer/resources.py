@@ -5,13 +5,13 @@ tags, then one `<segment>_body` / `<segment>_sources` column pair per segment, s
 B2B and B2C sit side by side as they do on the page and in the admin form. Sources
 are written as in the admin, one `Title | https://…` per line. The `version` and
 `<segment>_version` columns say which version of the row and of each cell the file was
-exported from: an import merges against them (comparisons/transfer/import_rows.py).
+exported from: an import merges against them (comparisons/transfer/bulk_import.py).
 
 Rows are found by natural keys (comparison slug + dimension slug; segments by
 their slug), never by database ids, so a file re-imported unchanged changes
 nothing and a file moves between databases.
 
-The export is django-import-export's; the import is comparisons/transfer/import_rows.py, in bulk,
+The export is django-import-export's; the import is comparisons/transfer/bulk_import.py, in bulk,
 reported as a django-import-export `Result` so the admin's preview shows it. The confirmed
 import first locks the file's rows, then refuses, naming the rows and who changed them, if any
 row changed since the preview. Two confirms at the same moment are serialised by that lock:
@@ -31,8 +31,8 @@ from taggit.utils import edit_string_for_tags
 from comparisons.history import writes
 from comparisons.models import Comparison, Dimension, Entry, Segment
 from comparisons.sources import format_sources
-from comparisons.transfer import import_rows
-from comparisons.transfer.import_rows import BODY, SOURCES, VERSION, Plan, row_key
+from comparisons.transfer import bulk_import
+from comparisons.transfer.bulk_import import BODY, SOURCES, VERSION, Plan, dimension_key
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -47,7 +47,7 @@ class TagsField(fields.Field):
         return edit_string_for_tags(list(instance.tags.all()))
 
 
-class CellField(fields.Field):
+class EntryField(fields.Field):
     """One part of a cell: the body, the sources or the version of a segment's entry."""
 
     def __init__(self, segment_slug, part):
@@ -96,7 +96,7 @@ class DimensionResource(resources.ModelResource):
     def __init__(self, edit_states=None, confirmed_states=None, choices=None, **kwargs):
         """`edit_states`: a dict the preview fills with each row's versions, by row key.
         `confirmed_states`: those versions when the import is confirmed: checked first.
-        `choices`: the editor's choice for each conflict (see import_rows.Conflict)."""
+        `choices`: the editor's choice for each conflict (see bulk_import.Conflict)."""
         super().__init__(**kwargs)
         self.edit_states = {} if edit_states is None else edit_states
         self.confirmed_states = confirmed_states
@@ -108,7 +108,7 @@ class DimensionResource(resources.ModelResource):
         self.segment_slugs = list(Segment.objects.in_bulk(field_name="slug"))
         for slug in self.segment_slugs:
             for part in (BODY, SOURCES, VERSION):
-                self.fields[f"{slug}_{part}"] = CellField(slug, part)
+                self.fields[f"{slug}_{part}"] = EntryField(slug, part)
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("comparison").prefetch_related("tags", "entries__segment")
@@ -119,7 +119,7 @@ class DimensionResource(resources.ModelResource):
     # --- import ----------------------------------------------------------------------
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, user=None, **kwargs):
-        """Import `dataset` all or nothing (a dry run writes nothing): see import_rows."""
+        """Import `dataset` all or nothing (a dry run writes nothing): see bulk_import."""
         result = Result()
         result.conflicts = []  # for the preview: each field both the file and the site changed
         result.diff_headers = [
@@ -138,7 +138,7 @@ class DimensionResource(resources.ModelResource):
 
     def _import(self, dataset, result, dry_run, user) -> None:
         self._check_header(dataset.headers or [])
-        _refuse_repeated_rows(dataset)
+        _refuse_repeated_dimensions(dataset)
         plan = Plan(
             dataset,
             self.segment_slugs,
@@ -146,7 +146,7 @@ class DimensionResource(resources.ModelResource):
             lock=self.confirmed_states is not None,
         )
         if self.confirmed_states is not None:
-            _refuse_rows_changed_since_the_preview(plan, self.confirmed_states)
+            _refuse_dimensions_changed_since_the_preview(plan, self.confirmed_states)
         self.edit_states.update(plan.versions_read())
         result.conflicts = [
             {"line": line, "conflict": c, "name": c.choice_name(line.key)}
@@ -158,37 +158,37 @@ class DimensionResource(resources.ModelResource):
         if dry_run or result.has_errors() or result.has_validation_errors():
             return
         with writes.changeset(user, writes.Reason.IMPORT):  # comparisons/history/writes.py
-            written = import_rows.write(plan)
+            written = bulk_import.write(plan)
             writes.record_import(written)
-        for row_result, line in zip(result.rows, plan.lines, strict=True):
-            if line.row is not None:
-                row_result.add_instance_info(line.row)
-                row_result.instance = line.row
+        for line_result, line in zip(result.rows, plan.lines, strict=True):
+            if line.dimension is not None:
+                line_result.add_instance_info(line.dimension)
+                line_result.instance = line.dimension
 
     def _report(self, line, result) -> None:
-        row_result = RowResult()
+        line_result = RowResult()
         if "" in line.errors:
-            row_result.import_type = RowResult.IMPORT_TYPE_ERROR
-            row_result.errors = [Error(message, number=line.number) for message in line.errors[""]]
-            result.append_error_row(line.number, line.values, row_result.errors)
+            line_result.import_type = RowResult.IMPORT_TYPE_ERROR
+            line_result.errors = [Error(message, number=line.number) for message in line.errors[""]]
+            result.append_error_row(line.number, line.values, line_result.errors)
         elif line.errors:
-            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            line_result.import_type = RowResult.IMPORT_TYPE_INVALID
             error = ValidationError(dict(line.errors))
             result.append_invalid_row(line.number, line.values, error)
         else:
-            row_result.import_type = line.import_type
-            row_result.diff = [self._shown(line, name) for name in result.diff_headers]
-        result.increment_row_result_total(row_result)
-        result.append_row_result(row_result)
+            line_result.import_type = line.import_type
+            line_result.diff = [self._shown(line, name) for name in result.diff_headers]
+        result.increment_row_result_total(line_result)
+        result.append_row_result(line_result)
 
-    def _shown(self, line, column) -> str:
-        new = line.changes.get(column)
-        old = line.current.get(column, "")
+    def _shown(self, line, header) -> str:
+        new = line.changes.get(header)
+        old = line.current.get(header, "")
         if new is None:
-            return mark_safe(import_rows.shown(line.values.get(column, old)))
+            return mark_safe(bulk_import.shown(line.values.get(header, old)))
         if line.is_new:
-            return mark_safe(f"<ins>{import_rows.shown(new)}</ins>")
-        return mark_safe(import_rows.diff_html(old, new))
+            return mark_safe(f"<ins>{bulk_import.shown(new)}</ins>")
+        return mark_safe(bulk_import.diff_html(old, new))
 
     def _check_header(self, headers: list) -> None:
         """Refuse a header that lacks the key columns or names a column the import ignores."""
@@ -200,8 +200,8 @@ class DimensionResource(resources.ModelResource):
             )
         # A spreadsheet's empty columns have no name (XLSX: None): those are no columns.
         unknown = [str(name) for name in headers if name and name not in self.fields]
-        cell_parts = (f"_{BODY}", f"_{SOURCES}", f"_{VERSION}")
-        segments = [name for name in unknown if name.endswith(cell_parts)]
+        entry_parts = (f"_{BODY}", f"_{SOURCES}", f"_{VERSION}")
+        segments = [name for name in unknown if name.endswith(entry_parts)]
         if segments:
             raise ValueError(
                 f"Unknown segment columns: {', '.join(segments)}. "
@@ -213,14 +213,14 @@ class DimensionResource(resources.ModelResource):
             )
 
 
-def _is_version(column: str) -> bool:
-    return column == VERSION or column.endswith(f"_{VERSION}")
+def _is_version(header: str) -> bool:
+    return header == VERSION or header.endswith(f"_{VERSION}")
 
 
-def _refuse_repeated_rows(dataset) -> None:
+def _refuse_repeated_dimensions(dataset) -> None:
     lines = defaultdict(list)  # row key -> the file's lines that hold it (1: under the header)
-    for number, row in enumerate(dataset.dict, start=1):
-        lines[row_key(row.get("comparison"), row.get("slug"))].append(number)
+    for number, values in enumerate(dataset.dict, start=1):
+        lines[dimension_key(values.get("comparison"), values.get("slug"))].append(number)
     repeated = [
         f"{key} is on lines {', '.join(map(str, numbers))}"
         for key, numbers in lines.items()
@@ -231,12 +231,12 @@ def _refuse_repeated_rows(dataset) -> None:
         raise ValueError(f"A row may appear only once: {'; '.join(repeated)}.")
 
 
-def _refuse_rows_changed_since_the_preview(plan: Plan, confirmed_states: dict) -> None:
+def _refuse_dimensions_changed_since_the_preview(plan: Plan, confirmed_states: dict) -> None:
     read = plan.versions_read()
     changed = [key for key, state in read.items() if state != confirmed_states.get(key)]
     if changed:
         named = [
-            f"{key} ({_last_change(plan.rows[key])})" if key in plan.rows else key
+            f"{key} ({_last_change(plan.dimensions[key])})" if key in plan.dimensions else key
             for key in changed
         ]
         raise ImportRefused(

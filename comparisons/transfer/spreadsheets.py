@@ -20,15 +20,15 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 
 
-def escape_cell(value):
+def escape_value(value):
     """`value` as a spreadsheet cell: text that a spreadsheet shows and never runs."""
     if isinstance(value, str) and value.startswith((*FORMULA_TRIGGERS, QUOTE)):
         return QUOTE + value
     return value
 
 
-def unescape_cell(value):
-    """The text `escape_cell` was given (a cell from a file: any leading apostrophe goes)."""
+def unescape_value(value):
+    """The text `escape_value` was given (a cell from a file: any leading apostrophe goes)."""
     if isinstance(value, str) and value.startswith(QUOTE):
         return value[len(QUOTE) :]
     return value
@@ -55,14 +55,14 @@ def xml_restored(value):
     return _OFFICE_ESCAPE.sub(lambda match: chr(int(match.group()[2:6], 16)), value)
 
 
-def map_cells(dataset: tablib.Dataset, function) -> tablib.Dataset:
-    rows = ([function(value) for value in row] for row in dataset)
-    return tablib.Dataset(*rows, headers=dataset.headers, title=dataset.title)
+def map_values(dataset: tablib.Dataset, function) -> tablib.Dataset:
+    records = ([function(value) for value in record] for record in dataset)
+    return tablib.Dataset(*records, headers=dataset.headers, title=dataset.title)
 
 
 def escape_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
-    return map_cells(dataset, escape_cell)
+    return map_values(dataset, escape_value)
 
 
 def unescape_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
-    return map_cells(dataset, unescape_cell)
+    return map_values(dataset, unescape_value)

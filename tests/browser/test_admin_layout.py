@@ -3,7 +3,7 @@
 import pytest
 
 from comparisons.models import Dimension
-from tests.conftest import make_editor
+from tests.factories import make_editor
 
 pytestmark = pytest.mark.browser
 

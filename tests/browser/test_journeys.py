@@ -7,18 +7,18 @@ from playwright.sync_api import expect
 
 from comparisons.models import Entry
 from tests.browser.pages import COMPARISON
-from tests.conftest import make_editor
+from tests.factories import make_editor
 
 pytestmark = pytest.mark.browser
 
 
-def row_ids(page) -> list[str]:
+def dimension_slugs_shown(page) -> list[str]:
     return page.locator(".comparison-table tbody[id]").evaluate_all(
         "rows => rows.map(row => row.id)"
     )
 
 
-def column_names(page) -> list[str]:
+def segment_names(page) -> list[str]:
     return page.locator(".comparison-table thead th").all_inner_texts()
 
 
@@ -47,14 +47,14 @@ def test_a_filtered_view_built_with_the_form_opens_the_same_from_its_url(open_pa
     page.get_by_label("B2C", exact=True).check()
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"only=customers"))
-    rows, columns = row_ids(page), column_names(page)
+    rows, columns = dimension_slugs_shown(page), segment_names(page)
 
     fresh = open_page(page.url)
 
     assert rows == ["customers", "success-metrics"]
     assert [name.upper() for name in columns] == ["ROW", "B2C"]
-    assert row_ids(fresh) == rows
-    assert column_names(fresh) == columns
+    assert dimension_slugs_shown(fresh) == rows
+    assert segment_names(fresh) == columns
 
 
 def test_an_editor_changes_an_entry_in_the_admin_and_the_table_shows_it(open_page):

@@ -26,13 +26,13 @@ READ_CLIPBOARD = """async () => {
 }"""
 
 
-def shown_rows() -> list[Dimension]:
+def shown_dimensions() -> list[Dimension]:
     """The view's rows as the database has them, in the table's order."""
     rows = Dimension.objects.filter(comparison__slug=TABLE_SLUG, slug__in=SHOWN)
     return list(rows.order_by("position"))
 
 
-def row_ids(page) -> list[str]:
+def dimension_slugs_shown(page) -> list[str]:
     return page.locator(".comparison-table tbody[id]").evaluate_all(
         "rows => rows.map(row => row.id)"
     )
@@ -58,7 +58,7 @@ def words_with_positions(page) -> list[tuple[str, float, float]]:
 def test_the_table_prints_side_by_side_within_a_page_per_three_rows(open_page, paper, margins):
     page = open_page(COMPARISON)
     segments = page.locator(".comparison-table thead th").all_inner_texts()[1:]
-    rows = len(row_ids(page))
+    rows = len(dimension_slugs_shown(page))
     sides = dict.fromkeys(["top", "right", "bottom", "left"], margins) if margins else None
 
     pdf = PdfReader(io.BytesIO(page.pdf(format=paper, margin=sides)))
@@ -84,7 +84,7 @@ def test_a_printed_view_says_which_rows_when_and_where_from(open_page, site):
 
     text = " ".join(first.split())
     total = Dimension.objects.filter(comparison__slug=TABLE_SLUG).public().count()
-    titles = ", ".join(row.title for row in shown_rows())
+    titles = ", ".join(row.title for row in shown_dimensions())
     assert f"3 of {total} rows: {titles}" in text
     assert re.search(r"Printed \d{1,2} \w{3,4} \d{4} from http", text)
     assert FILTERED in "".join(first.split())  # a long URL may wrap
@@ -100,7 +100,7 @@ def test_copy_table_puts_an_html_table_and_markdown_on_the_clipboard(open_page, 
     copied = page.evaluate(READ_CLIPBOARD)
     assert {"text/html", "text/plain"} <= set(copied["types"])
     html, markdown = copied["html"], copied["plain"]
-    rows = shown_rows()
+    rows = shown_dimensions()
     # The header, a line per row, and one more for each row's common ground.
     assert re.search(r"<table[ >]", html)
     assert html.count("<tr") == 1 + len(rows) + sum(bool(row.common_ground) for row in rows)
@@ -136,7 +136,7 @@ def test_a_short_link_opened_fresh_shows_the_same_rows(open_page, site, settings
     expect(page.locator("[data-share-result] a")).to_have_text(short)
     fresh = open_page(short)
     expect(fresh).to_have_url(re.compile(re.escape(FILTERED) + r"&as_of=\d+$"))
-    assert row_ids(fresh) == row_ids(page) == SHOWN
+    assert dimension_slugs_shown(fresh) == dimension_slugs_shown(page) == SHOWN
     # Asked again for the same view, the same link.
     page.get_by_role("button", name="Copy short link").click()
     expect(page.locator("[data-share-result] a")).to_have_text(short)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import COMPARISON
-from tests.conftest import make_editor
+from tests.factories import make_editor
 
 pytestmark = pytest.mark.browser
 

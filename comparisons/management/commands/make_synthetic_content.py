@@ -18,5 +18,5 @@ class Command(BaseCommand):
         entries = make_synthetic_content(comparisons, dimensions, seed)
         update_planner_statistics()
         self.stdout.write(
-            f"Added {comparisons} comparisons, {comparisons * dimensions} rows, {entries} entries."
+            f"Added {comparisons} tables, {comparisons * dimensions} rows, {entries} cells."
         )

@@ -9,11 +9,11 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import get_usage
 
-from comparisons.filters import FilteredTable, apply_filter, parse_query
+from comparisons.filters import FilteredGrid, apply_filter, parse_query
+from comparisons.grids import load_grid
 from comparisons.history.changes import AS_OF
 from comparisons.models import Comparison, Dimension
 from comparisons.sharing.shortlinks.models import ShortLink
-from comparisons.tables import load_table
 from kb import outages
 
 
@@ -40,8 +40,8 @@ def short_link_for(request: HttpRequest, comparison: str) -> JsonResponse:
     comparison = Comparison.objects.public().filter(slug=comparison).first()
     if comparison is None:
         return _json({"error": "No such table (or not published yet)."}, status=404)
-    rows = Dimension.objects.public()
-    view = apply_filter(load_table(comparison, rows), parse_query(request.GET))
+    dimensions = Dimension.objects.public()
+    view = apply_filter(load_grid(comparison, dimensions), parse_query(request.GET))
     if view.ignored:
         names = ", ".join(f"{item.parameter}={item.value}" for item in view.ignored)
         return _json({"error": f"Not in the published table: {names}."}, status=400)
@@ -63,14 +63,14 @@ def short_link_for(request: HttpRequest, comparison: str) -> JsonResponse:
     return _json(data, status=201 if created else 200)
 
 
-def _target(comparison: Comparison, view: FilteredTable) -> str:
+def _target(comparison: Comparison, view: FilteredGrid) -> str:
     """The view's canonical path and query, with the moment the link is made (`as_of`).
 
     That moment is the latest change to the rows shown, rounded up to the second, rather
     than now: both flag the same later changes as "changed since", and this way the same
     view gets the same link until one of its rows is edited.
     """
-    latest = max((row.updated for row in view.table.rows), default=None)
+    latest = max((line.updated for line in view.grid.lines), default=None)
     parts = [view.query_string]
     if latest is not None:
         parts.append(f"{AS_OF}={math.ceil(latest.timestamp())}")

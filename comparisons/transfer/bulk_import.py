@@ -44,11 +44,19 @@ from comparisons.models import (
 from comparisons.sources import format_sources, parse_sources
 
 BODY, SOURCES, VERSION = "body", "sources", "version"
-ROW_FIELDS = ["title", "question", "status", "difference", "position", "common_ground", "tags"]
+DIMENSION_FIELDS = [
+    "title",
+    "question",
+    "status",
+    "difference",
+    "position",
+    "common_ground",
+    "tags",
+]
 KEEP_SITE, TAKE_FILE = "site", "file"
 
 
-def row_key(comparison_slug, slug) -> str:
+def dimension_key(comparison_slug, slug) -> str:
     return f"{comparison_slug}/{slug}"
 
 
@@ -72,14 +80,14 @@ class _Named:
 
 @dataclass
 class Conflict:
-    column: str
+    header: str
     base: str
     site: str
     file: str
     changed_by: str = "someone"
 
     def choice_name(self, key: str) -> str:
-        return f"conflict:{key}:{self.column}"
+        return f"conflict:{key}:{self.header}"
 
 
 @dataclass
@@ -89,7 +97,7 @@ class Line:
     number: int
     values: dict  # column -> the file's text
     key: str = ""
-    row: Dimension | None = None
+    dimension: Dimension | None = None
     current: dict = field(default_factory=dict)  # column -> the site's text
     changes: dict = field(default_factory=dict)  # column -> the text to write
     conflicts: list[Conflict] = field(default_factory=list)
@@ -97,7 +105,7 @@ class Line:
 
     @property
     def is_new(self) -> bool:
-        return self.row is None
+        return self.dimension is None
 
     @property
     def import_type(self) -> str:
@@ -115,11 +123,11 @@ class Plan:
         self.segments = Segment.objects.in_bulk(field_name="slug")
         self.segment_slugs = segment_slugs
         self.lines = [
-            Line(number, {h: as_text(row.get(h)) for h in self.headers})
-            for number, row in enumerate(dataset.dict, start=1)
+            Line(number, {h: as_text(record.get(h)) for h in self.headers})
+            for number, record in enumerate(dataset.dict, start=1)
         ]
         for line in self.lines:
-            line.key = row_key(line.values.get("comparison", ""), line.values.get("slug", ""))
+            line.key = dimension_key(line.values.get("comparison", ""), line.values.get("slug", ""))
         self._read(lock)
         for line in self.lines:
             self._merge(line)
@@ -130,30 +138,33 @@ class Plan:
     def _read(self, lock: bool) -> None:
         slugs = {line.values.get("comparison", "") for line in self.lines}
         comparisons = Comparison.objects.filter(slug__in=slugs).order_by("pk")
-        rows = Dimension.objects.filter(comparison__slug__in=slugs)
+        dimensions = Dimension.objects.filter(comparison__slug__in=slugs)
         entries = Entry.objects.filter(dimension__comparison__slug__in=slugs)
         if lock:
             # Held until the import commits: an admin save of these rows waits, then finds
             # their versions claimed; a second confirm waits, then finds our changes.
-            comparisons, rows = comparisons.select_for_update(), rows.select_for_update()
+            comparisons, dimensions = (
+                comparisons.select_for_update(),
+                dimensions.select_for_update(),
+            )
             entries = entries.select_for_update()
         self.comparisons = {c.slug: c for c in comparisons}
-        self.columns = defaultdict(set)
+        self.segment_slugs_of = defaultdict(set)
         for comparison_id, slug in ComparisonSegment.objects.filter(
             comparison__in=self.comparisons.values()
         ).values_list("comparison_id", "segment__slug"):
-            self.columns[comparison_id].add(slug)
+            self.segment_slugs_of[comparison_id].add(slug)
         by_id = {c.pk: c for c in self.comparisons.values()}
-        self.rows = {}
-        for row in rows:
-            row.comparison = by_id[row.comparison_id]
-            row.cells = {}
-            self.rows[row_key(row.comparison.slug, row.slug)] = row
-        by_pk = {row.pk: row for row in self.rows.values()}
+        self.dimensions = {}
+        for dimension in dimensions:
+            dimension.comparison = by_id[dimension.comparison_id]
+            dimension.entries_by_slug = {}
+            self.dimensions[dimension_key(dimension.comparison.slug, dimension.slug)] = dimension
+        by_pk = {dimension.pk: dimension for dimension in self.dimensions.values()}
         segment_slug = {s.pk: slug for slug, s in self.segments.items()}
         for entry in entries:
             entry.dimension = by_pk[entry.dimension_id]
-            entry.dimension.cells[segment_slug[entry.segment_id]] = entry
+            entry.dimension.entries_by_slug[segment_slug[entry.segment_id]] = entry
         self.tags = defaultdict(list)
         for object_id, name in TaggedItem.objects.filter(
             content_type__app_label="comparisons",
@@ -165,45 +176,47 @@ class Plan:
 
     def _read_bases(self, by_pk) -> None:
         """The versions the file was exported from, from the history: one query per model."""
-        self.row_bases, self.cell_bases = {}, {}
-        wanted_rows, wanted_cells = {}, {}
+        self.dimension_bases, self.entry_bases = {}, {}
+        wanted_dimensions, wanted_entries = {}, {}
         for line in self.lines:
-            row = self.rows.get(line.key)
-            if row is None:
+            dimension = self.dimensions.get(line.key)
+            if dimension is None:
                 continue
             # A version the site still has means no save since the export: the site's
             # values are the file's starting point, and no history needs reading.
             version = line.values.get(VERSION, "")
-            if version.isdigit() and int(version) != row.version:
-                wanted_rows[(row.pk, int(version))] = line.key
-            for slug, entry in row.cells.items():
+            if version.isdigit() and int(version) != dimension.version:
+                wanted_dimensions[(dimension.pk, int(version))] = line.key
+            for slug, entry in dimension.entries_by_slug.items():
                 version = line.values.get(f"{slug}_{VERSION}", "")
                 if version.isdigit() and int(version) != entry.version:
-                    wanted_cells[(entry.pk, int(version))] = (line.key, slug)
-        if wanted_rows:
+                    wanted_entries[(entry.pk, int(version))] = (line.key, slug)
+        if wanted_dimensions:
             records = Dimension.history.filter(
-                id__in={pk for pk, _ in wanted_rows},
-                version__in={v for _, v in wanted_rows},
+                id__in={pk for pk, _ in wanted_dimensions},
+                version__in={v for _, v in wanted_dimensions},
             ).order_by("history_date", "history_id")
             for record in records:  # the latest record of each version wins
-                if (record.id, record.version) in wanted_rows:
-                    self.row_bases[wanted_rows[(record.id, record.version)]] = record
-        if wanted_cells:
+                if (record.id, record.version) in wanted_dimensions:
+                    self.dimension_bases[wanted_dimensions[(record.id, record.version)]] = record
+        if wanted_entries:
             records = Entry.history.filter(
-                id__in={pk for pk, _ in wanted_cells},
-                version__in={v for _, v in wanted_cells},
+                id__in={pk for pk, _ in wanted_entries},
+                version__in={v for _, v in wanted_entries},
             ).order_by("history_date", "history_id")
             for record in records:
-                if (record.id, record.version) in wanted_cells:
-                    self.cell_bases[wanted_cells[(record.id, record.version)]] = record
+                if (record.id, record.version) in wanted_entries:
+                    self.entry_bases[wanted_entries[(record.id, record.version)]] = record
 
     # --- merging, in memory ------------------------------------------------------------
 
-    def current_text(self, row: Dimension) -> dict:
-        text = {name: as_text(getattr(row, name)) for name in ROW_FIELDS if name != "tags"}
-        text["tags"] = edit_string_for_tags([_Named(n) for n in self.tags.get(row.pk, [])])
+    def current_text(self, dimension: Dimension) -> dict:
+        text = {
+            name: as_text(getattr(dimension, name)) for name in DIMENSION_FIELDS if name != "tags"
+        }
+        text["tags"] = edit_string_for_tags([_Named(n) for n in self.tags.get(dimension.pk, [])])
         for slug in self.segment_slugs:
-            entry = row.cells.get(slug)
+            entry = dimension.entries_by_slug.get(slug)
             text[f"{slug}_{BODY}"] = entry.body if entry else ""
             text[f"{slug}_{SOURCES}"] = format_sources(entry.sources) if entry else ""
         return text
@@ -211,18 +224,18 @@ class Plan:
     def _base_text(self, line: Line, current: dict) -> dict:
         """The values the file started from; the site's own where the file names no version."""
         base = dict(current)
-        record = self.row_bases.get(line.key)
+        record = self.dimension_bases.get(line.key)
         if record is not None:
-            base.update({n: as_text(getattr(record, n)) for n in ROW_FIELDS if n != "tags"})
+            base.update({n: as_text(getattr(record, n)) for n in DIMENSION_FIELDS if n != "tags"})
             base["tags"] = canonical_tags(record.tag_names)
         for slug in self.segment_slugs:
             if f"{slug}_{VERSION}" not in line.values:
                 continue
-            cell = self.cell_bases.get((line.key, slug))
+            entry = self.entry_bases.get((line.key, slug))
             exported = line.values[f"{slug}_{VERSION}"]
-            if cell is not None:
-                base[f"{slug}_{BODY}"] = cell.body
-                base[f"{slug}_{SOURCES}"] = format_sources(cell.sources)
+            if entry is not None:
+                base[f"{slug}_{BODY}"] = entry.body
+                base[f"{slug}_{SOURCES}"] = format_sources(entry.sources)
             elif not exported and VERSION in line.values:
                 # No cell when the file was exported: one made since is the site's change.
                 base[f"{slug}_{BODY}"] = base[f"{slug}_{SOURCES}"] = ""
@@ -237,54 +250,56 @@ class Plan:
         if not line.values.get("slug", "").strip():
             line.errors["slug"] = ["This field is required."]
             return
-        line.row = self.rows.get(line.key)
-        columns = [c for c in self._content_columns() if c in line.values]
-        if line.row is None:
-            line.changes = {c: line.values[c] for c in columns}
+        line.dimension = self.dimensions.get(line.key)
+        headers = [c for c in self._content_headers() if c in line.values]
+        if line.dimension is None:
+            line.changes = {c: line.values[c] for c in headers}
         else:
-            line.current = self.current_text(line.row)
+            line.current = self.current_text(line.dimension)
             base = self._base_text(line, line.current)
-            for column in columns:
-                self._merge_field(line, column, base[column])
+            for header in headers:
+                self._merge_field(line, header, base[header])
         self._check(line, comparison)
 
-    def _merge_field(self, line: Line, column: str, base: str) -> None:
-        file, site = self._comparable(column, line.values[column]), line.current[column]
+    def _merge_field(self, line: Line, header: str, base: str) -> None:
+        file, site = self._comparable(header, line.values[header]), line.current[header]
         if file in (site, base):
             return
         if site == base:
-            line.changes[column] = line.values[column]
+            line.changes[header] = line.values[header]
             return
-        conflict = Conflict(column, base=base, site=site, file=line.values[column])
+        conflict = Conflict(header, base=base, site=site, file=line.values[header])
         line.conflicts.append(conflict)
         if self.choices.get(conflict.choice_name(line.key)) == TAKE_FILE:
-            line.changes[column] = line.values[column]
+            line.changes[header] = line.values[header]
 
-    def _comparable(self, column: str, text: str) -> str:
+    def _comparable(self, header: str, text: str) -> str:
         # Tags are a set, written in one canonical order and quoting.
-        return canonical_tags(text) if column == "tags" else text
+        return canonical_tags(text) if header == "tags" else text
 
-    def _content_columns(self) -> list[str]:
-        cells = [f"{s}_{part}" for s in self.segment_slugs for part in (BODY, SOURCES)]
-        return [*ROW_FIELDS, *cells]
+    def _content_headers(self) -> list[str]:
+        entry_headers = [f"{s}_{part}" for s in self.segment_slugs for part in (BODY, SOURCES)]
+        return [*DIMENSION_FIELDS, *entry_headers]
 
     def _name_who_changed_the_conflicts(self) -> None:
         """Who saved the site's side of each conflict: two queries, only if there are any."""
         fields = [(line, c) for line in self.lines for c in line.conflicts]
         if not fields:
             return
-        rows = {line.row.pk for line, _ in fields}
-        cells = {cell.pk for line, _ in fields for cell in line.row.cells.values()}
+        dimensions = {line.dimension.pk for line, _ in fields}
+        entries = {
+            entry.pk for line, _ in fields for entry in line.dimension.entries_by_slug.values()
+        }
         authors = {}
-        for model, ids, kind in ((Dimension, rows, "row"), (Entry, cells, "cell")):
+        for model, ids, kind in ((Dimension, dimensions, "row"), (Entry, entries, "cell")):
             records = model.history.filter(id__in=ids).select_related("history_user")
             for record in records.order_by("history_date", "history_id"):
                 user = record.history_user
                 authors[(kind, record.id)] = user.get_username() if user else "someone"
         for line, conflict in fields:
-            slug, _, part = conflict.column.rpartition("_")
-            cell = line.row.cells.get(slug) if part in (BODY, SOURCES) else None
-            key = ("cell", cell.pk) if cell else ("row", line.row.pk)
+            slug, _, part = conflict.header.rpartition("_")
+            entry = line.dimension.entries_by_slug.get(slug) if part in (BODY, SOURCES) else None
+            key = ("cell", entry.pk) if entry else ("row", line.dimension.pk)
             conflict.changed_by = authors.get(key, "someone")
 
     # --- checking ----------------------------------------------------------------------
@@ -292,25 +307,25 @@ class Plan:
     def _check(self, line: Line, comparison: Comparison) -> None:
         errors = defaultdict(list)
         limit = settings.IMPORT_MAX_CELL_BYTES
-        for column, text in line.values.items():
+        for header, text in line.values.items():
             if len(text.encode()) > limit:
-                errors[column].append(
-                    f"Line {line.number}, column {column}: this cell is "
+                errors[header].append(
+                    f"Line {line.number}, column {header}: this cell is "
                     f"{len(text.encode()):,} bytes; a cell may hold at most {limit:,}."
                 )
         values = {**line.current, **line.changes}
         if line.is_new:
-            self._check_new_row(values, errors)
-        self._check_row_fields(line, errors)
+            self._check_new_dimension(values, errors)
+        self._check_dimension_fields(line, errors)
         for slug in self.segment_slugs:
-            self._check_cell(line, slug, values, comparison, errors)
+            self._check_entry(line, slug, values, comparison, errors)
         line.errors.update(errors)
 
-    def _check_new_row(self, values, errors) -> None:
+    def _check_new_dimension(self, values, errors) -> None:
         if not values.get("title", "").strip():
             errors["title"].append("This field is required.")
 
-    def _check_row_fields(self, line: Line, errors) -> None:
+    def _check_dimension_fields(self, line: Line, errors) -> None:
         changes = line.changes
         maximum = {"title": 120, "question": 250}
         for name, length in maximum.items():
@@ -326,26 +341,26 @@ class Plan:
         if "position" in changes and not changes["position"].isdigit():
             errors["position"].append("Enter a whole number, 0 or more.")
 
-    def _check_cell(self, line: Line, slug, values, comparison, errors) -> None:
-        body_column, sources_column = f"{slug}_{BODY}", f"{slug}_{SOURCES}"
-        if body_column not in line.values:
+    def _check_entry(self, line: Line, slug, values, comparison, errors) -> None:
+        body_header, sources_header = f"{slug}_{BODY}", f"{slug}_{SOURCES}"
+        if body_header not in line.values:
             return
-        body, sources = values.get(body_column, ""), values.get(sources_column, "")
-        existing = line.row is not None and slug in line.row.cells
-        if (body or sources) and slug not in self.columns[comparison.pk]:
-            errors[body_column].append(f"The comparison has no {slug} column.")
+        body, sources = values.get(body_header, ""), values.get(sources_header, "")
+        existing = line.dimension is not None and slug in line.dimension.entries_by_slug
+        if (body or sources) and slug not in self.segment_slugs_of[comparison.pk]:
+            errors[body_header].append(f"The comparison has no {slug} column.")
         elif sources and not body.strip():
-            errors[body_column].append("A cell with sources needs a body.")
+            errors[body_header].append("A cell with sources needs a body.")
         elif not body.strip() and existing:
-            errors[body_column].append(
+            errors[body_header].append(
                 "This cell is empty but the row has an entry here. Import never deletes "
                 "content: delete the entry in the admin, or put its text back."
             )
-        if sources_column in line.changes:
+        if sources_header in line.changes:
             try:
-                parse_sources(line.changes[sources_column], exact_lines=True)
+                parse_sources(line.changes[sources_header], exact_lines=True)
             except ValidationError as error:
-                errors[sources_column].extend(error.messages)
+                errors[sources_header].extend(error.messages)
 
     @property
     def has_errors(self) -> bool:
@@ -356,13 +371,15 @@ class Plan:
         that none changed since."""
         states = {}
         for line in self.lines:
-            row = self.rows.get(line.key)
+            dimension = self.dimensions.get(line.key)
             states[line.key] = (
                 None
-                if row is None
+                if dimension is None
                 else {
-                    "row": row.version,
-                    "cells": {slug: e.version for slug, e in sorted(row.cells.items())},
+                    "row": dimension.version,
+                    "cells": {
+                        slug: e.version for slug, e in sorted(dimension.entries_by_slug.items())
+                    },
                 }
             )
         return states
@@ -373,15 +390,15 @@ class Plan:
 
 @dataclass
 class Written:
-    rows_added: list = field(default_factory=list)
-    rows_changed: list = field(default_factory=list)
-    cells_added: list = field(default_factory=list)
-    cells_changed: list = field(default_factory=list)
+    dimensions_added: list = field(default_factory=list)
+    dimensions_changed: list = field(default_factory=list)
+    entries_added: list = field(default_factory=list)
+    entries_changed: list = field(default_factory=list)
     tag_names: dict = field(default_factory=dict)  # row pk -> its tags, as history keeps them
 
 
 BATCH = 100
-ROW_COLUMNS = ["title", "question", "status", "difference", "position", "common_ground"]
+DIMENSION_MODEL_FIELDS = ["title", "question", "status", "difference", "position", "common_ground"]
 
 
 def write(plan: Plan) -> Written:
@@ -390,44 +407,49 @@ def write(plan: Plan) -> Written:
     written = Written()
     now = timezone.now()
     lines = [line for line in plan.lines if line.changes]
-    new_rows = []
+    new_dimensions = []
     for line in lines:
         if line.is_new:
-            line.row = Dimension(
+            line.dimension = Dimension(
                 comparison=plan.comparisons[line.values["comparison"]],
                 slug=line.values["slug"],
                 created=now,
                 updated=now,
             )
-            line.row.cells = {}
-            new_rows.append(line.row)
-        row = line.row
-        for name in ROW_COLUMNS:
+            line.dimension.entries_by_slug = {}
+            new_dimensions.append(line.dimension)
+        dimension = line.dimension
+        for name in DIMENSION_MODEL_FIELDS:
             if name in line.changes:
                 value = line.changes[name]
-                setattr(row, name, int(value) if name == "position" else value)
-    written.rows_added = Dimension.objects.bulk_create(new_rows, batch_size=1000)
+                setattr(dimension, name, int(value) if name == "position" else value)
+    written.dimensions_added = Dimension.objects.bulk_create(new_dimensions, batch_size=1000)
     # Tags are the row's too: a row whose fields or tags change gets its next version.
-    changed_rows = [
-        line.row
+    changed_dimensions = [
+        line.dimension
         for line in lines
-        if not line.is_new and any(name in line.changes for name in [*ROW_COLUMNS, "tags"])
+        if not line.is_new
+        and any(name in line.changes for name in [*DIMENSION_MODEL_FIELDS, "tags"])
     ]
-    for row in changed_rows:
-        row.version += 1
-        row.updated = now
+    for dimension in changed_dimensions:
+        dimension.version += 1
+        dimension.updated = now
     # Only the columns some line changed, in small batches: bulk_update's CASE per column
     # costs the database time quadratic in the batch size.
-    columns = [name for name in ROW_COLUMNS if any(name in line.changes for line in lines)]
-    Dimension.objects.bulk_update(changed_rows, [*columns, "version", "updated"], batch_size=BATCH)
+    fields = [
+        name for name in DIMENSION_MODEL_FIELDS if any(name in line.changes for line in lines)
+    ]
+    Dimension.objects.bulk_update(
+        changed_dimensions, [*fields, "version", "updated"], batch_size=BATCH
+    )
     # Every row the file changed, its cells only included, gets a history record.
-    written.rows_changed = [line.row for line in lines if not line.is_new]
-    _write_cells(plan, lines, written, now)
+    written.dimensions_changed = [line.dimension for line in lines if not line.is_new]
+    _write_entries(plan, lines, written, now)
     _write_tags(plan, lines, written)
     return written
 
 
-def _write_cells(plan: Plan, lines, written: Written, now) -> None:
+def _write_entries(plan: Plan, lines, written: Written, now) -> None:
     added, changed = [], []
     for line in lines:
         for slug in plan.segment_slugs:
@@ -435,12 +457,12 @@ def _write_cells(plan: Plan, lines, written: Written, now) -> None:
             sources = line.changes.get(f"{slug}_{SOURCES}")
             if body is None and sources is None:
                 continue
-            entry = line.row.cells.get(slug)
+            entry = line.dimension.entries_by_slug.get(slug)
             if entry is None:
                 if not (body or "").strip():
                     continue
                 entry = Entry(
-                    dimension=line.row, segment=plan.segments[slug], created=now, updated=now
+                    dimension=line.dimension, segment=plan.segments[slug], created=now, updated=now
                 )
                 added.append(entry)
             else:
@@ -451,15 +473,15 @@ def _write_cells(plan: Plan, lines, written: Written, now) -> None:
                 entry.body = body
             if sources is not None:
                 entry.sources = parse_sources(sources, exact_lines=True)
-            line.row.cells[slug] = entry
-    written.cells_added = Entry.objects.bulk_create(added, batch_size=1000)
+            line.dimension.entries_by_slug[slug] = entry
+    written.entries_added = Entry.objects.bulk_create(added, batch_size=1000)
     parts = [
         name
         for name, part in (("body", BODY), ("sources", SOURCES))
         if any(f"{slug}_{part}" in line.changes for line in lines for slug in plan.segment_slugs)
     ]
     Entry.objects.bulk_update(changed, [*parts, "version", "updated"], batch_size=BATCH)
-    written.cells_changed = changed
+    written.entries_changed = changed
 
 
 def _write_tags(plan: Plan, lines, written: Written) -> None:
@@ -467,10 +489,10 @@ def _write_tags(plan: Plan, lines, written: Written) -> None:
     for line in lines:
         names = parse_tags(line.changes["tags"]) if "tags" in line.changes else None
         if names is None:
-            names = plan.tags.get(line.row.pk, [])
+            names = plan.tags.get(line.dimension.pk, [])
         else:
-            wanted[line.row.pk] = set(names)
-        written.tag_names[line.row.pk] = edit_string_for_tags([_Named(n) for n in names])
+            wanted[line.dimension.pk] = set(names)
+        written.tag_names[line.dimension.pk] = edit_string_for_tags([_Named(n) for n in names])
     if not wanted:
         return
     every_name = set().union(*wanted.values())
