@@ -1,10 +1,10 @@
-"""What the home page reads: the flagship table, the tables by topic (the newest few of each,
-the rest on the table list), and what changed recently across tables.
+"""What the home page reads: the flagship table, the comparisons by topic (the newest few of each,
+the rest on the table list), and what changed recently across comparisons.
 
 The cost does not grow with what is shown: one grouped query ranks every visible table (its
-topic and latest change), one more reads the few tables shown with their counts and dates,
-and the recent changes come from the newest public rows (the `dimension_recently_updated`
-index). With 1,000 tables the page still lists a few tables per topic.
+topic and latest change), one more reads the few comparisons shown with their counts and dates,
+and the recent changes come from the newest public dimensions (the `dimension_recently_updated`
+index). With 1,000 comparisons the page still lists a few comparisons per topic.
 """
 
 from dataclasses import dataclass, field
@@ -16,19 +16,19 @@ from django.db.models import Count, Max, Q
 
 from comparisons.models import Comparison, Dimension, Status
 
-TABLES_PER_TOPIC = 5
-RECENT_TABLES = 6
-# Newest public rows read to find the tables changed last: a burst of edits to one table
+COMPARISONS_PER_TOPIC = 5
+RECENT_COMPARISONS = 6
+# Newest public dimensions read to find the comparisons changed last: a burst of edits to one table
 # takes one line, not the whole list.
-RECENT_ROWS_READ = 60
-NAMED_ROWS = 3
+RECENT_DIMENSIONS_READ = 60
+NAMED_DIMENSIONS = 3
 # Tables an editor has not filed under a topic yet.
 NO_TOPIC = "Other tables"
 
 
 @dataclass
 class Topic:
-    name: str  # "" for the tables filed under no topic
+    name: str  # "" for the comparisons filed under no topic
     count: int
     comparisons: list[Comparison] = field(default_factory=list)
 
@@ -44,16 +44,16 @@ class Topic:
 @dataclass
 class RecentChange:
     comparison: Comparison
-    rows: list[Dimension]  # newest first, public
+    dimensions: list[Dimension]  # newest first, public
     when: datetime
 
     @property
     def named(self) -> list[Dimension]:
-        return self.rows[:NAMED_ROWS]
+        return self.dimensions[:NAMED_DIMENSIONS]
 
     @property
     def others(self) -> int:
-        return len(self.rows) - len(self.named)
+        return len(self.dimensions) - len(self.named)
 
 
 @dataclass
@@ -62,8 +62,9 @@ class Home:
     topics: list[Topic]
 
 
-def home_tables(user) -> Home:
-    """The flagship (settings.FLAGSHIP_TABLE) and each topic's newest tables, in two queries."""
+def home_comparisons(user) -> Home:
+    """The flagship (settings.FLAGSHIP_TABLE) and each topic's newest comparisons: two
+    queries."""
     ranked = _ranked(Comparison.objects.visible_to(user))
     flagship_pk = next((pk for pk, slug, _ in ranked if slug == settings.FLAGSHIP_TABLE), None)
     picked: dict[str, list[int]] = {}
@@ -72,7 +73,7 @@ def home_tables(user) -> Home:
         if pk == flagship_pk:
             continue
         counts[topic] = counts.get(topic, 0) + 1
-        if len(picked.setdefault(topic, [])) < TABLES_PER_TOPIC:
+        if len(picked.setdefault(topic, [])) < COMPARISONS_PER_TOPIC:
             picked[topic].append(pk)
     wanted = [flagship_pk, *(pk for pks in picked.values() for pk in pks)]
     shown = _with_counts(Comparison.objects.filter(pk__in=wanted))
@@ -83,67 +84,73 @@ def home_tables(user) -> Home:
     return Home(shown.get(flagship_pk), topics)
 
 
-def table_page(user, topic: str | None) -> list[int]:
-    """The ids of the visible tables (of `topic`, if given), newest change first."""
-    tables = Comparison.objects.visible_to(user)
+def comparison_ids(user, topic: str | None) -> list[int]:
+    """The ids of the visible comparisons (of `topic`, if given), newest change first."""
+    comparisons = Comparison.objects.visible_to(user)
     if topic is not None:
-        tables = tables.filter(topic=topic)
-    return [pk for pk, _slug, _topic in _ranked(tables)]
+        comparisons = comparisons.filter(topic=topic)
+    return [pk for pk, _slug, _topic in _ranked(comparisons)]
 
 
-def tables_with_counts(pks: list[int]) -> list[Comparison]:
-    """The tables `pks`, in that order, each with `row_count` and `last_changed`. One query."""
+def comparisons_with_counts(pks: list[int]) -> list[Comparison]:
+    """The comparisons `pks`, in that order, each with `dimension_count` and `last_changed`.
+    One query."""
     shown = _with_counts(Comparison.objects.filter(pk__in=pks))
     return [shown[pk] for pk in pks]
 
 
-def recent_changes(limit: int = RECENT_TABLES) -> list[RecentChange]:
-    """The tables changed last, newest first, each with its rows changed recently. Public only,
-    whoever asks: the list is the same page for every reader. One query."""
-    rows = (
+def recent_changes(limit: int = RECENT_COMPARISONS) -> list[RecentChange]:
+    """The comparisons changed last, newest first, each with its dimensions changed recently.
+    Public only, whoever asks: the list is the same page for every reader. One query."""
+    dimensions = (
         Dimension.objects.public()
         .select_related("comparison")
         .only("slug", "title", "updated", "comparison__slug", "comparison__title")
-        .order_by("-updated", "-pk")[:RECENT_ROWS_READ]
+        .order_by("-updated", "-pk")[:RECENT_DIMENSIONS_READ]
     )
     changes = [
         RecentChange(group[0].comparison, group, group[0].updated)
         for group in (
-            list(group) for _pk, group in groupby(_by_table(rows), key=lambda r: r.comparison_id)
+            list(group)
+            for _pk, group in groupby(_by_comparison(dimensions), key=lambda r: r.comparison_id)
         )
     ]
     return changes[:limit]
 
 
-def _by_table(rows) -> list[Dimension]:
-    """Rows grouped by table, tables in the order of their newest row."""
+def _by_comparison(dimensions) -> list[Dimension]:
+    """Rows grouped by table, comparisons in the order of their newest dimension."""
     order: dict[int, int] = {}
-    rows = list(rows)
-    for row in rows:
-        order.setdefault(row.comparison_id, len(order))
-    return sorted(rows, key=lambda row: order[row.comparison_id])
+    dimensions = list(dimensions)
+    for dimension in dimensions:
+        order.setdefault(dimension.comparison_id, len(order))
+    return sorted(dimensions, key=lambda dimension: order[dimension.comparison_id])
 
 
-def _ranked(tables) -> list[tuple[int, str, str]]:
-    """(pk, slug, topic) of `tables`, newest change first (the table or one of its published
-    rows; an editor's cell edit saves its row too). One grouped query, no cell join."""
+def _ranked(comparisons) -> list[tuple[int, str, str]]:
+    """(pk, slug, topic) of `comparisons`, newest change first (the table or one of its published
+    dimensions; an editor's cell edit saves its dimension too). One grouped query, no cell join."""
     published = Q(dimensions__status=Status.PUBLISHED)
-    rows = tables.annotate(rows_updated=Max("dimensions__updated", filter=published)).values_list(
-        "pk", "slug", "topic", "updated", "rows_updated"
+    dimensions = comparisons.annotate(
+        rows_updated=Max("dimensions__updated", filter=published)
+    ).values_list("pk", "slug", "topic", "updated", "rows_updated")
+    ordered = sorted(
+        dimensions,
+        key=lambda dimension: (_latest(dimension[3], dimension[4]), dimension[0]),
+        reverse=True,
     )
-    ordered = sorted(rows, key=lambda row: (_latest(row[3], row[4]), row[0]), reverse=True)
-    return [(pk, slug, topic) for pk, slug, topic, _updated, _rows in ordered]
+    return [(pk, slug, topic) for pk, slug, topic, _updated, _dimensions in ordered]
 
 
-def _with_counts(tables) -> dict[int, Comparison]:
+def _with_counts(comparisons) -> dict[int, Comparison]:
     published = Q(dimensions__status=Status.PUBLISHED)
-    tables = tables.annotate(
-        row_count=Count("dimensions", filter=published, distinct=True),
+    comparisons = comparisons.annotate(
+        dimension_count=Count("dimensions", filter=published, distinct=True),
         rows_updated=Max("dimensions__updated", filter=published),
         cells_updated=Max("dimensions__entries__updated", filter=published),
     )
     shown = {}
-    for comparison in tables:
+    for comparison in comparisons:
         comparison.last_changed = _latest(
             comparison.updated, comparison.rows_updated, comparison.cells_updated
         )

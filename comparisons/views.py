@@ -21,7 +21,12 @@ from comparisons.grids import ComparisonGrid
 from comparisons.history.changes import AS_OF, as_of_value, changed_lines, parse_as_of
 from comparisons.history.pinned import load_grid_as_of, parse_pin, pin_query
 from comparisons.history.versions import public_dimension_histories
-from comparisons.home import home_tables, recent_changes, table_page, tables_with_counts
+from comparisons.home import (
+    comparison_ids,
+    comparisons_with_counts,
+    home_comparisons,
+    recent_changes,
+)
 from comparisons.lookups import (
     dimension_grid,
     filtered_grid,
@@ -52,7 +57,7 @@ def _with_as_of(query: str, as_of) -> str:
 
 
 def _published_tags(request: HttpRequest) -> list[Tag]:
-    """Tags of published rows in published comparisons, each with `row_count`."""
+    """Tags of published rows in published comparisons, each with `dimension_count`."""
     return computed_once_per_generation(request, "published-tags", _count_published_tags)
 
 
@@ -66,7 +71,7 @@ def _count_published_tags() -> list[Tag]:
     counts = dict(items.values_list("tag_id").annotate(count=Count("pk")))
     tags = list(Tag.objects.filter(pk__in=counts).order_by("name"))
     for tag in tags:
-        tag.row_count = counts[tag.pk]
+        tag.dimension_count = counts[tag.pk]
     return tags
 
 
@@ -77,7 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "comparisons/home.html",
         {
-            "home": home_tables(request.user),
+            "home": home_comparisons(request.user),
             "recent_changes": recent_changes(),
             "tags": _published_tags(request),
         },
@@ -99,12 +104,12 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
     """Every table (or a topic's: `?topic=`, empty for none), newest change first, paged."""
     topic = request.GET.get("topic")
     try:
-        page = Paginator(table_page(request.user, topic), COMPARISONS_PER_PAGE).page(
+        page = Paginator(comparison_ids(request.user, topic), COMPARISONS_PER_PAGE).page(
             request.GET.get("page") or 1
         )
     except InvalidPage:
         raise Http404("No such page of tables.") from None
-    page.object_list = tables_with_counts(list(page.object_list))
+    page.object_list = comparisons_with_counts(list(page.object_list))
     return render(request, "comparisons/comparison_list.html", {"topic": topic, "page": page})
 
 

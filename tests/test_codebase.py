@@ -162,15 +162,6 @@ ALLOWED_NAMES = {
     # Settings read from environment variables of the same name, which deployments set.
     "kb/settings.py": {"IMPORT_MAX_CELL_BYTES", "FLAGSHIP_TABLE"},
 }
-# Not renamed yet: modules another change (issue 26) was rewriting at the same time.
-PENDING = {
-    "comparisons/home.py": {
-        "NAMED_ROWS", "RECENT_ROWS_READ", "RECENT_TABLES", "TABLES_PER_TOPIC", "_by_table",
-        "home_tables", "row", "rows", "table_page", "tables", "tables_with_counts",
-    },
-    "comparisons/api/sitemaps.py": {"RowSitemap", "_published_rows", "cells", "row", "rows"},
-    "comparisons/search/queries.py": {"FTS_COLUMNS", "FTS_ROWS", "column", "row", "rows"},
-}  # fmt: skip
 
 
 def name_parts(name: str) -> set[str]:
@@ -197,7 +188,7 @@ def defined_names(tree: ast.AST):
 
 def readers_words_in_names(path: Path) -> list[str]:
     where = str(path.relative_to(ROOT))
-    allowed = ALLOWED_NAMES["*"] | ALLOWED_NAMES.get(where, set()) | PENDING.get(where, set())
+    allowed = ALLOWED_NAMES["*"] | ALLOWED_NAMES.get(where, set())
     found = [where] if name_parts(path.stem) & READERS_WORDS else []
     found += [
         f"{where}:{line}: {name}"

@@ -80,7 +80,7 @@ def test_tag_counts_are_computed_once_per_generation(
     with django_assert_max_num_queries(10) as captured:
         html = client.get("/search/?q=nor-this").content.decode()
     assert 'href="/tags/research/"' in html
-    assert not any('"row_count"' in query["sql"] for query in captured.captured_queries)
+    assert not any('"dimension_count"' in query["sql"] for query in captured.captured_queries)
 
 
 def test_it_groups_tables_by_topic_in_alphabetical_order_untopical_last(client):

@@ -41,7 +41,7 @@ def test_an_unknown_tag_is_404(client, db):
 
 
 def test_a_tag_on_many_rows_is_shown_a_page_at_a_time(client, monkeypatch):
-    monkeypatch.setattr(views, "ROWS_PER_TAG_PAGE", 2)
+    monkeypatch.setattr(views, "DIMENSIONS_PER_TAG_PAGE", 2)
     make_comparison(slug="first", rows=3)
     make_comparison(slug="second", rows=2)
     pages = [client.get("/tags/research/", {"page": n}) for n in (1, 2, 3)]

@@ -75,7 +75,7 @@ def _latest(*moments):
     return max(moment for moment in moments if moment)
 
 
-def _published_rows():
+def _published_dimensions():
     return Dimension.objects.published().filter(comparison__status=Status.PUBLISHED)
 
 
@@ -88,21 +88,21 @@ class HomeSitemap(OnSiteUrl):
 
 
 class ComparisonSitemap(ModelSitemap):
-    """Tables: changed when the comparison, one of its published rows or their cells did.
-    Fewer per file than rows: a table's lastmod reads all its cells."""
+    """Tables: changed when the comparison, one of its published dimensions or their entries did.
+    Fewer per file than dimensions: a table's lastmod reads all its entries."""
 
     limit = LIMIT // 10
 
     def items(self):
-        rows = Dimension.objects.published().filter(comparison=OuterRef("pk"))
-        cells = Entry.objects.filter(
+        dimensions = Dimension.objects.published().filter(comparison=OuterRef("pk"))
+        entries = Entry.objects.filter(
             dimension__comparison=OuterRef("pk"), dimension__status=Status.PUBLISHED
         )
         return (
             Comparison.objects.published()
             .annotate(
-                rows_updated=_latest_of(rows, "comparison"),
-                cells_updated=_latest_of(cells, "dimension__comparison"),
+                rows_updated=_latest_of(dimensions, "comparison"),
+                cells_updated=_latest_of(entries, "dimension__comparison"),
             )
             .order_by("pk")
         )
@@ -111,21 +111,21 @@ class ComparisonSitemap(ModelSitemap):
         return _latest(comparison.updated, comparison.rows_updated, comparison.cells_updated)
 
 
-class RowSitemap(ModelSitemap):
-    """Row pages: changed when the row or one of its cells did."""
+class DimensionSitemap(ModelSitemap):
+    """Row pages: changed when the dimension or one of its entries did."""
 
     def items(self):
-        cells = Entry.objects.filter(dimension=OuterRef("pk"))
+        entries = Entry.objects.filter(dimension=OuterRef("pk"))
         return (
-            _published_rows()
+            _published_dimensions()
             .select_related("comparison")
             .only("slug", "updated", "comparison__slug")
-            .annotate(cells_updated=_latest_of(cells, "dimension"))
+            .annotate(cells_updated=_latest_of(entries, "dimension"))
             .order_by("pk")
         )
 
-    def lastmod(self, row):
-        return _latest(row.updated, row.cells_updated)
+    def lastmod(self, dimension):
+        return _latest(dimension.updated, dimension.cells_updated)
 
 
 class TagSitemap(ModelSitemap):
@@ -134,7 +134,7 @@ class TagSitemap(ModelSitemap):
     where the table and row files already tell crawlers what changed."""
 
     def items(self):
-        tagged = TaggedItem.objects.filter(object_id__in=_published_rows().values("pk"))
+        tagged = TaggedItem.objects.filter(object_id__in=_published_dimensions().values("pk"))
         return Tag.objects.filter(pk__in=tagged.values("tag_id")).order_by("pk")
 
     def location(self, tag):
@@ -144,7 +144,7 @@ class TagSitemap(ModelSitemap):
 SITEMAPS = {
     "pages": HomeSitemap,
     "comparisons": ComparisonSitemap,
-    "rows": RowSitemap,
+    "rows": DimensionSitemap,
     "tags": TagSitemap,
 }
 

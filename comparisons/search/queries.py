@@ -1,10 +1,11 @@
-"""Full-text search over rows: the one place that knows which database does the matching.
+"""Full-text search over dimensions: the one place that knows which database does the matching.
 
 `search(text, user, page)` is all a view needs. The database matches, ranks and marks the
-matched words on both backends: PostgreSQL with a weighted `tsvector` per row
+matched words on both backends: PostgreSQL with a weighted `tsvector` per dimension
 (`Dimension.search_vector`, GIN index, `english` configuration), SQLite with an FTS5 table
 (`DimensionText`: Porter stemmer, bm25 rank with the same weights). Snippets are cut in
-Python from the page's rows, marking the words the database marked (comparisons/search/snippets.py).
+Python from the page's rows, marking the words the database marked
+(comparisons/search/snippets.py).
 """
 
 import re
@@ -38,7 +39,7 @@ START, STOP = "\x02", "\x03"
 MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 
 # PostgreSQL's english.stop: the words its `english` configuration leaves out of a query.
-# SQLite leaves them out too, so that "no sales team at all" finds the same rows on both.
+# SQLite leaves them out too, so that "no sales team at all" finds the same dimensions on both.
 _ENGLISH_STOP = """
 i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
 she her hers herself it its itself they them their theirs themselves what which who whom
@@ -96,7 +97,7 @@ def search(text: str, user, page_number) -> Results:
     matches = backend.matches(Dimension.objects.visible_to(user))
     matches = matches.order_by("rank", "comparison__title", "position", "pk").only("pk")
     page = Paginator(matches, PAGE_SIZE).page(page_number or 1)
-    page.object_list = _hits([row.pk for row in page.object_list], backend)
+    page.object_list = _hits([dimension.pk for dimension in page.object_list], backend)
     return Results(query, page, _grouped(page.object_list))
 
 
@@ -105,15 +106,17 @@ def _uses_postgres() -> bool:
 
 
 def _hits(ids: list[int], backend) -> list[Hit]:
-    """The page's rows as results, in rank order: three queries (rows with the words the
+    """The page's dimensions as results, in rank order: three queries (dimensions with the words the
     database marked, their tags, their cells)."""
-    rows = backend.with_marks(with_entries(Dimension.objects.filter(pk__in=ids))).in_bulk()
+    dimensions = backend.with_marks(with_entries(Dimension.objects.filter(pk__in=ids))).in_bulk()
     hits = []
-    for row in (rows.get(pk) for pk in ids):
-        if row is not None:
-            wanted = _marked_words(row.marked)
-            title = highlight(row.title, wanted)
-            hits.append(Hit(row, title, snippets(row, wanted), matched_tags(row, wanted)))
+    for dimension in (dimensions.get(pk) for pk in ids):
+        if dimension is not None:
+            wanted = _marked_words(dimension.marked)
+            title = highlight(dimension.title, wanted)
+            hits.append(
+                Hit(dimension, title, snippets(dimension, wanted), matched_tags(dimension, wanted))
+            )
     return hits
 
 
@@ -157,7 +160,7 @@ def _tags_text():
 
 
 def _fields():
-    """Everything a row is searched on, with its weight: title A, question and tags B,
+    """Everything a dimension is searched on, with its weight: title A, question and tags B,
     common ground and cells C."""
     parts = [
         (F("title"), "A"),
@@ -181,19 +184,19 @@ class _Postgres:
     def __init__(self, query: str):
         self.query = SearchQuery(query, search_type="websearch", config=CONFIG)
 
-    def matches(self, rows):
+    def matches(self, dimensions):
         # Filter on the match itself (the GIN index), not on rank > 0; negated so that the
         # best rank sorts first, as FTS5's does.
-        return rows.filter(search_vector=self.query).annotate(
+        return dimensions.filter(search_vector=self.query).annotate(
             rank=-SearchRank(F("search_vector"), self.query)
         )
 
-    def with_marks(self, rows):
-        """`rows` with `marked`: all their searched text, matched words between START and
+    def with_marks(self, dimensions):
+        """`dimensions` with `marked`: all their searched text, matched words between START and
         STOP (ts_headline with HighlightAll: every match, not an excerpt)."""
         spaced = [part for text, _ in _fields() for part in (text, Value(" "))]
         text = Concat(*spaced, output_field=TextField())
-        return rows.annotate(
+        return dimensions.annotate(
             marked=SearchHeadline(
                 text, self.query, config=CONFIG, start_sel=START, stop_sel=STOP, highlight_all=True
             )
@@ -215,8 +218,8 @@ class Match(Lookup):
         return f"{lhs} MATCH {rhs}", [*lhs_params, *rhs_params]
 
 
-FTS_COLUMNS = 5  # title, question, tags, common_ground, cells (migration 0017)
-FTS_ROWS = """
+FTS_FIELDS = 5  # title, question, tags, common_ground, cells (migration 0017)
+FTS_DOCUMENTS = """
     SELECT d.id, d.title, d.question,
         coalesce((
             SELECT group_concat(t.name, ' ')
@@ -265,20 +268,20 @@ class _Fts5:
     def __init__(self, query: str):
         self.query = fts_query(query)
 
-    def matches(self, rows):
+    def matches(self, dimensions):
         if not self.query:
-            return rows.none().annotate(rank=F("text__rank"))
-        return rows.filter(text__document__match=self.query).annotate(rank=F("text__rank"))
+            return dimensions.none().annotate(rank=F("text__rank"))
+        return dimensions.filter(text__document__match=self.query).annotate(rank=F("text__rank"))
 
-    def with_marks(self, rows):
-        """`rows` with `marked`: their indexed text, matched words between START and STOP
-        (FTS5's highlight(), column by column)."""
+    def with_marks(self, dimensions):
+        """`dimensions` with `marked`: their indexed text, matched words between START and STOP
+        (FTS5's highlight(), field by field)."""
         marks = []
-        for column in range(FTS_COLUMNS):
+        for number in range(FTS_FIELDS):
             marks += [
                 Func(
                     F("text__document"),
-                    Value(column),
+                    Value(number),
                     Value(START),
                     Value(STOP),
                     function="highlight",
@@ -286,18 +289,18 @@ class _Fts5:
                 ),
                 Value(" "),
             ]
-        return self.matches(rows).annotate(marked=Concat(*marks, output_field=TextField()))
+        return self.matches(dimensions).annotate(marked=Concat(*marks, output_field=TextField()))
 
 
 def refresh_search_vectors(dimension_ids=None) -> None:
-    """Index these rows again (all rows if None): one UPDATE of their vectors on PostgreSQL,
+    """Index these dimensions again (all if None): one UPDATE of their vectors on PostgreSQL,
     a DELETE and an INSERT … SELECT of their FTS5 rows on SQLite (raw SQL: the ORM writes no
     virtual table, and this copies only derived words)."""
     if _uses_postgres():
-        rows = Dimension.objects.all()
+        dimensions = Dimension.objects.all()
         if dimension_ids is not None:
-            rows = rows.filter(pk__in=list(dimension_ids))
-        rows.update(search_vector=_document())
+            dimensions = dimensions.filter(pk__in=list(dimension_ids))
+        dimensions.update(search_vector=_document())
     elif connection.vendor == "sqlite":
         _refresh_fts(None if dimension_ids is None else list(dimension_ids))
 
@@ -309,10 +312,10 @@ def _refresh_fts(ids: list[int] | None, batch: int = 500) -> None:
     with connection.cursor() as cursor:
         if ids is None:
             cursor.execute("DELETE FROM comparisons_dimension_fts")
-            cursor.execute(f"{insert} {FTS_ROWS}")
+            cursor.execute(f"{insert} {FTS_DOCUMENTS}")
             return
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM comparisons_dimension_fts WHERE rowid IN ({marks})", chunk)
-            cursor.execute(f"{insert} {FTS_ROWS} WHERE d.id IN ({marks})", chunk)
+            cursor.execute(f"{insert} {FTS_DOCUMENTS} WHERE d.id IN ({marks})", chunk)
