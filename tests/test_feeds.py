@@ -227,7 +227,7 @@ def test_a_feed_runs_a_fixed_number_of_queries_whatever_the_history(
     client, settings, django_assert_num_queries, rows, edits
 ):
     settings.PAGE_CACHE = False
-    make_comparison(dimensions=rows)
+    make_comparison(dimensions=rows, bulk=True)
     for number in range(edits):
         for row in Dimension.objects.all():
             edit(row.slug, f"Edit {number}?", b2b=f"Text {number}")

@@ -98,7 +98,7 @@ def test_a_preview_of_large_rewritten_cells_shows_each_as_one_replacement(editor
     """Issue 28, 12: a word diff of 8 KB cells took the preview past the worker's timeout. The
     preview now shows a rewritten cell as its middle deleted and inserted, a diff linear in
     the cell's size (times: `make bench-imports`)."""
-    make_comparison(dimensions=30)
+    make_comparison(dimensions=30, bulk=True)
     for number, entry in enumerate(Entry.objects.all()):
         Entry.objects.filter(pk=entry.pk).update(body=_prose(8000, number))
     rows = json.loads(export(editor_client, "json"))

@@ -105,7 +105,7 @@ def test_the_table_page_offers_a_snippet_pinned_to_this_version(client, comparis
 
 def test_a_pinned_embed_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     for slug, rows in (("small", 3), ("large", 40)):
-        make_comparison(slug=slug, dimensions=rows)
+        make_comparison(slug=slug, dimensions=rows, bulk=True)
     _age_history(60)
     version = int((timezone.now() - timedelta(minutes=30)).timestamp())
     for slug in ("small", "large"):

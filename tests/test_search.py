@@ -157,7 +157,7 @@ def test_snippets_escape_content_but_keep_marks(client, db):
 
 
 def test_pages_hold_twenty_rows_in_a_stable_order(client, db):
-    make_comparison(slug="many", dimensions=PAGE_SIZE + 5)
+    make_comparison(slug="many", dimensions=PAGE_SIZE + 5, bulk=True)
     first = dimension_links_any(client.get("/search/", {"q": "answer"}).content.decode())
     second = dimension_links_any(
         client.get("/search/", {"q": "answer", "page": 2}).content.decode()
@@ -171,7 +171,7 @@ def test_pages_hold_twenty_rows_in_a_stable_order(client, db):
 
 def test_a_page_past_the_last_is_404_as_in_the_api(client, db):
     """Issue 30, 12: page 99 answered 200 with page 1."""
-    make_comparison(slug="many", dimensions=PAGE_SIZE + 5)
+    make_comparison(slug="many", dimensions=PAGE_SIZE + 5, bulk=True)
     assert client.get("/search/", {"q": "answer", "page": 2}).status_code == 200
     for page in ("3", "99", "0", "x"):
         assert client.get("/search/", {"q": "answer", "page": page}).status_code == 404
@@ -185,7 +185,7 @@ def test_the_query_count_does_not_grow_with_the_results(client, db):
     make_comparison(slug="few", dimensions=2)
     with CaptureQueriesContext(connection) as few:
         client.get("/search/", {"q": "answer"})
-    make_comparison(slug="more", dimensions=15)
+    make_comparison(slug="more", dimensions=15, bulk=True)
     with CaptureQueriesContext(connection) as more:
         client.get("/search/", {"q": "answer"})
     assert len(more) == len(few)

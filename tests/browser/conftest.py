@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test.utils import modify_settings
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (creating data, reading it back) are still plain synchronous code.
@@ -61,9 +63,26 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """The live site with the default content, as a reader first sees it: loaded once for the
+    module, whose tests only read it (a module whose tests change content overrides `site`
+    with `fresh_site`). Emptied after the module, as `fresh_site` is after each test."""
+    with django_db_blocker.unblock():
+        call_command("load_default_content", verbosity=0)
+        server = LiveServer("localhost")
+        try:
+            with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+                yield server
+        finally:
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def site(live_server):
-    """The live site with the default content, as a reader first sees it."""
+def fresh_site(live_server):
+    """The live site with the default content, loaded for one test that changes it (emptied
+    after the test: tests of `live_server` are transactional)."""
     call_command("load_default_content", verbosity=0)
     return live_server
 

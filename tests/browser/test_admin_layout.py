@@ -9,6 +9,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
+def site(fresh_site):
+    """These tests change the content: each gets it afresh."""
+    return fresh_site
+
+
+@pytest.fixture
 def admin_page(open_page):
     make_editor("editor")  # staff in the Editors group, password "password"
     page = open_page("/admin/", width=1280, height=800)

@@ -12,6 +12,12 @@ from tests.factories import make_editor
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def site(fresh_site):
+    """These tests change the content: each gets it afresh."""
+    return fresh_site
+
+
 def dimension_slugs_shown(page) -> list[str]:
     return page.locator(".comparison-table tbody[id]").evaluate_all(
         "rows => rows.map(row => row.id)"

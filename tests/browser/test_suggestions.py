@@ -11,6 +11,13 @@ from tests.factories import make_editor
 
 pytestmark = pytest.mark.browser
 
+
+@pytest.fixture
+def site(fresh_site):
+    """These tests change the content: each gets it afresh."""
+    return fresh_site
+
+
 ROW = "Customers and target market"
 READERS_TEXT = "Most B2C apps now reach their users through two app stores."
 EDITORS_QUESTION = "Who is the product for, and how many are there today?"
