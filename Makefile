@@ -8,9 +8,9 @@ DEV_ENV := DEBUG=1 PORT=$(PORT)
 # Tests run with DEBUG off, as in production; the key is only for the test run.
 TEST_ENV := SECRET_KEY=test-only-not-secret
 
-# Test processes: `make test TEST_WORKERS=0` runs in one (pytest-xdist, `-n`). Each worker
-# starts on its half of the suite, in order (module-wide fixtures are made once), then takes
-# tests from the other's queue (`--dist worksteal`), so both finish together.
+# Test processes: `make test TEST_WORKERS=0` runs in one (pytest-xdist, `-n`). Tests are handed
+# out in collection order (`--dist load`), which keeps pytest-django's order: transactional
+# tests, whose flush empties what migrations made (the Editors group), come last.
 TEST_WORKERS ?= 2
 # Debian packages the tests drive, each with the file it installs: Chromium and Java (the Nu
 # HTML checker) for tests/browser/, nginx for tests/test_nginx.py.
@@ -36,7 +36,7 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install test-tools
-	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # What the browser tests need, installed where missing (as CI does): a newcomer's `make test`
 # runs them too, or stops saying what to install.

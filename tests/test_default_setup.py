@@ -57,7 +57,9 @@ def served_from_cache(response) -> bool:
     return response.wsgi_request.resolver_match is None
 
 
-def test_staff_pages_are_never_stored_and_readers_never_see_drafts(table, editor_client):
+def test_staff_pages_are_never_stored_and_readers_never_see_drafts(
+    comparison_of_three, editor_client
+):
     reader = Client()  # editor_client is the `client` fixture, logged in
     Dimension.objects.filter(slug="row-3").update(status=Status.DRAFT)
     for _ in range(2):
@@ -70,7 +72,9 @@ def test_staff_pages_are_never_stored_and_readers_never_see_drafts(table, editor
     assert not served_from_cache(editor_client.get(TABLE))
 
 
-def test_an_edit_in_the_admin_shows_to_readers_on_the_next_request(table, editor_client):
+def test_an_edit_in_the_admin_shows_to_readers_on_the_next_request(
+    comparison_of_three, editor_client
+):
     reader = Client()
     reader.get(ROW)
     assert served_from_cache(reader.get(ROW))

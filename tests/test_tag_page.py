@@ -42,8 +42,8 @@ def test_an_unknown_tag_is_404(client, db):
 
 def test_a_tag_on_many_rows_is_shown_a_page_at_a_time(client, monkeypatch):
     monkeypatch.setattr(views, "DIMENSIONS_PER_TAG_PAGE", 2)
-    make_comparison(slug="first", rows=3)
-    make_comparison(slug="second", rows=2)
+    make_comparison(slug="first", dimensions=3)
+    make_comparison(slug="second", dimensions=2)
     pages = [client.get("/tags/research/", {"page": n}) for n in (1, 2, 3)]
     links = [re.findall(r'href="(/compare/[^"]+#row-\d)"', p.content.decode()) for p in pages]
     assert links == [

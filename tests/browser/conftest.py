@@ -12,6 +12,8 @@ from django.core.management import call_command
 from django.test.utils import modify_settings
 from pytest_django.live_server_helper import LiveServer
 
+from comparisons.roles import sync_editor_group
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (creating data, reading it back) are still plain synchronous code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -77,6 +79,7 @@ def site(django_db_setup, django_db_blocker):
         finally:
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+            sync_editor_group()  # made by a migration, which a flush does not run again
 
 
 @pytest.fixture
