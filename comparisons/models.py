@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from comparisons.sources import validate_sources
 from comparisons.versioning import Versioned
@@ -52,6 +54,14 @@ class DimensionQuerySet(PublishableQuerySet):
     def public(self):
         """Published rows of published comparisons: a draft table hides all its rows."""
         return self.published().filter(comparison__status=Status.PUBLISHED)
+
+    def tag_items(self):
+        """taggit's items that tag these dimensions (one per dimension and tag), as a query
+        of its own: counting or listing tags on them needs no join through the dimensions."""
+        return TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id__in=self.values("pk"),
+        )
 
 
 class Changeset(models.Model):

@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from comparisons.caching import public_page
 from comparisons.models import Comparison, Dimension, Entry, Status
@@ -75,10 +75,6 @@ def _latest(*moments):
     return max(moment for moment in moments if moment)
 
 
-def _published_dimensions():
-    return Dimension.objects.published().filter(comparison__status=Status.PUBLISHED)
-
-
 class HomeSitemap(OnSiteUrl):
     def items(self):
         return ["home", "tags"]
@@ -117,7 +113,7 @@ class DimensionSitemap(ModelSitemap):
     def items(self):
         entries = Entry.objects.filter(dimension=OuterRef("pk"))
         return (
-            _published_dimensions()
+            Dimension.objects.public()
             .select_related("comparison")
             .only("slug", "updated", "comparison__slug")
             .annotate(cells_updated=_latest_of(entries, "dimension"))
@@ -134,7 +130,7 @@ class TagSitemap(ModelSitemap):
     where the table and row files already tell crawlers what changed."""
 
     def items(self):
-        tagged = TaggedItem.objects.filter(object_id__in=_published_dimensions().values("pk"))
+        tagged = Dimension.objects.public().tag_items()
         return Tag.objects.filter(pk__in=tagged.values("tag_id")).order_by("pk")
 
     def location(self, tag):
